@@ -1,0 +1,90 @@
+//! Bearer-token checks in ARM's order, each failure with ARM's own code.
+
+use axum::http::{header, HeaderMap, StatusCode};
+
+use super::error::ArmError;
+use crate::authority::token::AccessClaims;
+use crate::{now_secs, Emulator};
+
+/// Who is calling, once the token checks out.
+#[derive(Clone, Debug)]
+pub struct Caller {
+    pub oid: String,
+    pub name: String,
+}
+
+fn unauthorized(emu: &Emulator, code: &str, message: String, detail: &str) -> ArmError {
+    let mut e = ArmError::new(StatusCode::UNAUTHORIZED, code, message);
+    e.www_authenticate = Some(format!(
+        "Bearer authorization_uri=\"{}/{}\", error=\"invalid_token\", error_description=\"{detail}\"",
+        emu.origins.login,
+        crate::authority::users::TENANT_ID
+    ));
+    e
+}
+
+pub fn authenticate(emu: &Emulator, headers: &HeaderMap) -> Result<Caller, ArmError> {
+    let value = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+    let Some(value) = value else {
+        return Err(unauthorized(
+            emu,
+            "AuthenticationFailed",
+            "Authentication failed. The 'Authorization' header is missing.".into(),
+            "The authentication failed because of missing 'Authorization' header.",
+        ));
+    };
+    let token = match value.split_once(' ') {
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.is_empty() => token,
+        _ => {
+            return Err(unauthorized(
+                emu,
+                "AuthenticationFailed",
+                "Authentication failed. The 'Authorization' header is provided in an invalid format.".into(),
+                "The authentication failed because of invalid 'Authorization' header.",
+            ))
+        }
+    };
+    let Some(claims) = emu.keys.verify_signature::<AccessClaims>(token) else {
+        return Err(unauthorized(
+            emu,
+            "InvalidAuthenticationToken",
+            "The access token is invalid.".into(),
+            "The access token is invalid.",
+        ));
+    };
+    if claims.iss != emu.issuer() {
+        return Err(unauthorized(
+            emu,
+            "InvalidAuthenticationTokenTenant",
+            format!("The access token is from the wrong issuer '{}'.", claims.iss),
+            "The access token is from the wrong issuer.",
+        ));
+    }
+    if claims.aud != Emulator::ARM_RESOURCE {
+        return Err(unauthorized(
+            emu,
+            "InvalidAuthenticationTokenAudience",
+            format!(
+                "The access token has been obtained for wrong audience or resource '{}'. It should exactly \
+                 match with one of the allowed audiences '{}'.",
+                claims.aud,
+                Emulator::ARM_RESOURCE
+            ),
+            "The access token has been obtained for wrong audience or resource.",
+        ));
+    }
+    let now = now_secs();
+    if claims.exp <= now {
+        return Err(unauthorized(
+            emu,
+            "ExpiredAuthenticationToken",
+            format!(
+                "The access token expiry UTC time '{}' is earlier than current UTC time '{}'.",
+                super::rfc3339(claims.exp),
+                super::rfc3339(now)
+            ),
+            "The access token expiry UTC time is earlier than current UTC time.",
+        ));
+    }
+    Ok(Caller { oid: claims.oid, name: claims.name })
+}

@@ -1,0 +1,25 @@
+//! `nextLink` paging: a page of `value` and an absolute link to the rest, carrying the query
+//! (api-version, filters) and an opaque skip token.
+
+use serde_json::{json, Value};
+
+use super::Call;
+
+pub const SKIP_TOKEN: &str = "$skipToken";
+
+pub fn page(call: &Call, items: Vec<Value>) -> Value {
+    let size = call.emu.settings.page_size;
+    let skip: usize = call.param(SKIP_TOKEN).and_then(|t| t.parse().ok()).unwrap_or(0);
+    let total = items.len();
+    let value: Vec<Value> = items.into_iter().skip(skip).take(size).collect();
+    let mut body = json!({ "value": value });
+    if skip + size < total {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in call.query.iter().filter(|(k, _)| k != SKIP_TOKEN) {
+            query.append_pair(k, v);
+        }
+        query.append_pair(SKIP_TOKEN, &(skip + size).to_string());
+        body["nextLink"] = json!(format!("{}{}?{}", call.emu.origins.arm, call.path, query.finish()));
+    }
+    body
+}

@@ -1,0 +1,57 @@
+//! `GET /subscriptions` (Microsoft.Resources 2022-12-01): only those the caller has a role on.
+
+use axum::response::IntoResponse;
+use axum::Json;
+use serde_json::{json, Value};
+
+use super::error::ArmError;
+use super::{paging, ArmResult, Call};
+use crate::authority::users::TENANT_ID;
+use crate::store::Subscription;
+
+pub const API_VERSIONS: &[&str] =
+    &["2016-06-01", "2018-06-01", "2019-06-01", "2020-01-01", "2021-01-01", "2022-12-01"];
+
+pub fn to_json(s: &Subscription) -> Value {
+    json!({
+        "id": format!("/subscriptions/{}", s.id),
+        "subscriptionId": s.id,
+        "tenantId": TENANT_ID,
+        "displayName": s.display_name,
+        "state": s.state,
+        "subscriptionPolicies": {
+            "locationPlacementId": "Public_2014-09-01",
+            "quotaId": "PayAsYouGo_2014-09-01",
+            "spendingLimit": "Off"
+        },
+        "authorizationSource": "RoleBased",
+        "managedByTenants": [],
+        "tags": {}
+    })
+}
+
+pub fn list(call: &Call) -> ArmResult {
+    call.require_api_version(API_VERSIONS)?;
+    let state = call.emu.store.lock().expect("store");
+    let items = state
+        .subscriptions
+        .iter()
+        .filter(|s| state.role_of(&call.caller.oid, &s.id).is_some())
+        .map(to_json)
+        .collect();
+    Ok(Json(paging::page(call, items)).into_response())
+}
+
+pub fn get(call: &Call, id: &str) -> ArmResult {
+    call.require_api_version(API_VERSIONS)?;
+    let state = call.emu.store.lock().expect("store");
+    let sub = state.subscription(id).ok_or_else(|| ArmError::subscription_not_found(id))?;
+    if state.role_of(&call.caller.oid, &sub.id).is_none() {
+        return Err(ArmError::authorization_failed(
+            &call.caller.oid,
+            "Microsoft.Resources/subscriptions/read",
+            &format!("/subscriptions/{}", sub.id),
+        ));
+    }
+    Ok(Json(to_json(sub)).into_response())
+}

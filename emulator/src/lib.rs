@@ -1,0 +1,138 @@
+//! The emulator as a library, so integration tests can start it in-process.
+
+pub mod admin;
+pub mod arm;
+pub mod authority;
+pub mod log;
+pub mod portal;
+pub mod store;
+pub mod tls;
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use serde::Serialize;
+
+/// The public URLs of the listeners, without trailing slash.
+#[derive(Clone, Debug, Serialize)]
+pub struct Origins {
+    pub portal: String,
+    pub arm: String,
+    pub login: String,
+    pub admin: String,
+}
+
+impl Origins {
+    /// `host:port` of the sign-in authority, as msal's `knownAuthorities` wants it.
+    pub fn login_host(&self) -> &str {
+        self.login.trim_start_matches("https://")
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub dist: PathBuf,
+    pub token_lifetime_secs: u64,
+    pub page_size: usize,
+}
+
+/// Everything the listeners share.
+pub struct Emulator {
+    pub origins: Origins,
+    pub settings: Settings,
+    pub keys: authority::keys::SigningKeys,
+    pub grants: authority::grants::Grants,
+    pub store: Mutex<store::State>,
+    pub log: log::RequestLog,
+}
+
+impl Emulator {
+    pub fn new(
+        origins: Origins,
+        settings: Settings,
+        data_dir: Option<&Path>,
+    ) -> Result<Self, Box<dyn std::error::Error>> {
+        Ok(Emulator {
+            keys: authority::keys::SigningKeys::load_or_create(data_dir)?,
+            grants: authority::grants::Grants::default(),
+            store: Mutex::new(store::demo::state()),
+            log: log::RequestLog::default(),
+            origins,
+            settings,
+        })
+    }
+
+    /// The audience of ARM access tokens, like `https://management.core.windows.net/` on Azure.
+    /// Deliberately not the ARM endpoint's URL: the portal must keep the two apart, as on Azure.
+    pub const ARM_RESOURCE: &'static str = "https://management.pool-portal.test/";
+
+    /// The issuer of every token we sign (Entra's v2.0 issuer shape).
+    pub fn issuer(&self) -> String {
+        format!("{}/{}/v2.0", self.origins.login, authority::users::TENANT_ID)
+    }
+}
+
+/// Seconds since the Unix epoch.
+pub fn now_secs() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// A random URL-safe token of `bytes` random bytes.
+pub fn random_token(bytes: usize) -> String {
+    use base64::Engine;
+    use rand::RngCore;
+    let mut buf = vec![0u8; bytes];
+    rand::thread_rng().fill_bytes(&mut buf);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
+}
+
+/// A random v4-shaped GUID, for request ids and correlation ids.
+pub fn new_guid() -> String {
+    use rand::RngCore;
+    let mut b = [0u8; 16];
+    rand::thread_rng().fill_bytes(&mut b);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn html_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_escape_neutralises_markup() {
+        assert_eq!(
+            html_escape(r#"<img src=x onerror="alert('1')">&"#),
+            "&lt;img src=x onerror=&quot;alert(&#39;1&#39;)&quot;&gt;&amp;"
+        );
+    }
+
+    #[test]
+    fn guids_have_the_v4_shape() {
+        let g = new_guid();
+        assert_eq!(g.len(), 36);
+        assert_eq!(&g[14..15], "4");
+        assert_ne!(g, new_guid());
+    }
+}

@@ -1,0 +1,149 @@
+//! The portal origin: the built SPA from `dist/` with a fallback to `index.html` for deep links,
+//! `config.json` pointing the portal at this emulator, and the security headers a static host
+//! should send (Content-Security-Policy with hashes of Trunk's inline loader script).
+
+use std::path::{Component, PathBuf};
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::{header, HeaderValue, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use base64::Engine;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use crate::authority::users::{PORTAL_CLIENT_ID, TENANT_ID};
+use crate::Emulator;
+
+/// The portal's configuration for this emulator: a custom cloud (SPEC F2).
+pub fn config(emu: &Emulator) -> serde_json::Value {
+    json!({
+        "clientId": PORTAL_CLIENT_ID,
+        "cloud": "Custom",
+        "tenant": TENANT_ID,
+        "authority": format!("{}/{}", emu.origins.login, TENANT_ID),
+        "knownAuthorities": [emu.origins.login_host()],
+        "armEndpoint": format!("{}/", emu.origins.arm),
+        "armResource": Emulator::ARM_RESOURCE,
+        "cloudName": "Pool Portal emulator",
+    })
+}
+
+/// `'sha256-…'` sources for every inline `<script>` in the page (Trunk's wasm loader).
+pub fn inline_script_hashes(html: &str) -> Vec<String> {
+    let mut hashes = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        let after = &rest[start..];
+        let Some(tag_end) = after.find('>') else { break };
+        let tag = &after[..tag_end];
+        let body_and_more = &after[tag_end + 1..];
+        let Some(close) = body_and_more.find("</script>") else { break };
+        if !tag.contains(" src=") {
+            let digest = Sha256::digest(body_and_more[..close].as_bytes());
+            hashes.push(format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest)));
+        }
+        rest = &body_and_more[close..];
+    }
+    hashes
+}
+
+pub fn content_security_policy(emu: &Emulator, html: &str) -> String {
+    let scripts = inline_script_hashes(html).join(" ");
+    format!(
+        "default-src 'none'; script-src 'self' 'wasm-unsafe-eval' {scripts}; style-src 'self'; \
+         img-src 'self' data:; font-src 'self'; connect-src 'self' {arm} {login}; \
+         base-uri 'self'; form-action 'none'; frame-ancestors 'none'; object-src 'none'; manifest-src 'self'",
+        arm = emu.origins.arm,
+        login = emu.origins.login,
+    )
+}
+
+/// A request path as a file under `dist/`, refusing anything that climbs out.
+fn file_for(dist: &std::path::Path, path: &str) -> Option<PathBuf> {
+    let rel = PathBuf::from(percent_encoding::percent_decode_str(path.trim_start_matches('/')).decode_utf8().ok()?.as_ref());
+    if rel.components().any(|c| !matches!(c, Component::Normal(_))) {
+        return None;
+    }
+    let full = dist.join(rel);
+    full.is_file().then_some(full)
+}
+
+/// Deep links are ARM ids or extension-less paths; anything else that is missing is a real 404.
+fn is_app_route(path: &str) -> bool {
+    let last = path.rsplit('/').next().unwrap_or("");
+    path.starts_with("/subscriptions") || !last.contains('.')
+}
+
+fn secure(mut response: Response, csp: Option<String>) -> Response {
+    let h = response.headers_mut();
+    if let Some(csp) = csp.and_then(|c| HeaderValue::from_str(&c).ok()) {
+        h.insert(header::CONTENT_SECURITY_POLICY, csp);
+    }
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    response
+}
+
+async fn serve(State(emu): State<Arc<Emulator>>, uri: Uri) -> Response {
+    let dist = &emu.settings.dist;
+    let path = uri.path();
+    let file = match file_for(dist, path) {
+        Some(f) if path != "/index.html" => f,
+        _ if is_app_route(path) || path == "/index.html" => dist.join("index.html"),
+        _ => return secure((StatusCode::NOT_FOUND, "Not found").into_response(), None),
+    };
+    let Ok(bytes) = tokio::fs::read(&file).await else {
+        let msg = format!("The portal is not built: {} is missing. Run scripts/build.", file.display());
+        return secure((StatusCode::SERVICE_UNAVAILABLE, msg).into_response(), None);
+    };
+    let is_html = file.extension().is_some_and(|e| e == "html");
+    let mime = mime_guess::from_path(&file).first_or_octet_stream();
+    let cache = if is_html { "no-cache" } else { "public, max-age=31536000, immutable" };
+    let csp = is_html.then(|| content_security_policy(&emu, &String::from_utf8_lossy(&bytes)));
+    let response = ([(header::CONTENT_TYPE, mime.essence_str().to_string()), (header::CACHE_CONTROL, cache.to_string())], bytes).into_response();
+    secure(response, csp)
+}
+
+async fn config_json(State(emu): State<Arc<Emulator>>) -> Response {
+    secure(([(header::CACHE_CONTROL, "no-cache")], Json(config(&emu))).into_response(), None)
+}
+
+pub fn router(emulator: Arc<Emulator>) -> Router {
+    let router = Router::new()
+        .route("/config.json", get(config_json))
+        .fallback(serve)
+        .with_state(emulator.clone());
+    crate::log::layer(router, emulator, "portal")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_scripts_are_hashed_and_external_ones_are_not() {
+        let html = r#"<script src="/msal.js"></script><script type="module">import x from '/a.js';</script>"#;
+        let hashes = inline_script_hashes(html);
+        assert_eq!(hashes.len(), 1);
+        let expected = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b"import x from '/a.js';"));
+        assert_eq!(hashes[0], format!("'sha256-{expected}'"));
+    }
+
+    #[test]
+    fn deep_links_fall_back_to_the_app_but_missing_files_do_not() {
+        assert!(is_app_route("/subscriptions/x/resourceGroups/rg.with.dots/providers/a/b/c"));
+        assert!(is_app_route("/"));
+        assert!(!is_app_route("/missing.js"));
+    }
+
+    #[test]
+    fn paths_cannot_climb_out_of_dist() {
+        let dist = std::env::temp_dir();
+        assert!(file_for(&dist, "/../etc/passwd").is_none());
+        assert!(file_for(&dist, "/%2e%2e/etc/passwd").is_none());
+    }
+}

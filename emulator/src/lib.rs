@@ -5,6 +5,7 @@ pub mod arm;
 pub mod authority;
 pub mod log;
 pub mod portal;
+pub mod server;
 pub mod store;
 pub mod tls;
 

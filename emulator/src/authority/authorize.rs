@@ -152,7 +152,7 @@ pub async fn page(
         })
         .collect();
     let body = format!(
-        r#"<!doctype html><html lang=en><meta charset=utf-8>
+        r#"<!doctype html><html lang=en><meta charset=utf-8><link rel=icon href="data:,">
 <meta name=viewport content="width=device-width,initial-scale=1">
 <title>Sign in · Pool Portal emulator</title>
 <style>

@@ -1,0 +1,81 @@
+//! Starting the listeners, for `main` and for in-process tests.
+
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::{admin, arm, authority, portal, tls, Emulator, Origins, Settings};
+
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub host: IpAddr,
+    pub portal_port: u16,
+    pub arm_port: u16,
+    pub login_port: u16,
+    pub admin_port: u16,
+    pub data_dir: Option<PathBuf>,
+    pub settings: Settings,
+}
+
+impl Options {
+    /// Loopback, free ports, no data dir: what tests want.
+    pub fn ephemeral(dist: PathBuf) -> Options {
+        Options {
+            host: IpAddr::from([127, 0, 0, 1]),
+            portal_port: 0,
+            arm_port: 0,
+            login_port: 0,
+            admin_port: 0,
+            data_dir: None,
+            settings: Settings { dist, token_lifetime_secs: 3600, page_size: 100 },
+        }
+    }
+}
+
+fn bind(host: IpAddr, port: u16) -> std::io::Result<TcpListener> {
+    let listener = TcpListener::bind(SocketAddr::new(host, port))?;
+    listener.set_nonblocking(true)?;
+    Ok(listener)
+}
+
+/// Binds every listener, then serves them on the current tokio runtime.
+pub async fn start(options: Options) -> Result<Arc<Emulator>, Box<dyn std::error::Error>> {
+    let portal_l = bind(options.host, options.portal_port)?;
+    let arm_l = bind(options.host, options.arm_port)?;
+    let login_l = bind(options.host, options.login_port)?;
+    let admin_l = bind(options.host, options.admin_port)?;
+    let https = |l: &TcpListener| -> std::io::Result<String> { Ok(format!("https://{}", l.local_addr()?)) };
+    let origins = Origins {
+        portal: https(&portal_l)?,
+        arm: https(&arm_l)?,
+        login: https(&login_l)?,
+        admin: format!("http://{}", admin_l.local_addr()?),
+    };
+    let data_dir = options.data_dir.as_deref();
+    if let Some(dir) = data_dir {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tls_config = axum_server::tls_rustls::RustlsConfig::from_config(tls::server_config(data_dir)?);
+    let emulator = Arc::new(Emulator::new(origins, options.settings, data_dir)?);
+
+    for (listener, app) in [
+        (portal_l, portal::router(emulator.clone())),
+        (arm_l, arm::router(emulator.clone())),
+        (login_l, authority::router(emulator.clone())),
+    ] {
+        let server = axum_server::from_tcp_rustls(listener, tls_config.clone())?;
+        tokio::spawn(async move {
+            if let Err(e) = server.serve(app.into_make_service()).await {
+                eprintln!("listener stopped: {e}");
+            }
+        });
+    }
+    let admin_app = admin::router(emulator.clone());
+    let admin_listener = tokio::net::TcpListener::from_std(admin_l)?;
+    tokio::spawn(async move {
+        if let Err(e) = axum::serve(admin_listener, admin_app).await {
+            eprintln!("admin listener stopped: {e}");
+        }
+    });
+    Ok(emulator)
+}

@@ -1,0 +1,79 @@
+//! Starts an emulator in-process on free ports and talks to it over real HTTPS.
+
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use pool_portal_emulator::authority::token::AccessClaims;
+use pool_portal_emulator::authority::users::{self, TENANT_ID};
+use pool_portal_emulator::server::{start, Options};
+use pool_portal_emulator::{now_secs, Emulator};
+
+pub struct Harness {
+    pub emu: Arc<Emulator>,
+    pub http: reqwest::Client,
+}
+
+pub const CONTOSO: &str = "1f0e2d3c-4b5a-4697-8877-665544332211";
+pub const FABRIKAM: &str = "2a3b4c5d-6e7f-4809-9a1b-2c3d4e5f6a7b";
+
+pub async fn harness_with(configure: impl FnOnce(&mut Options)) -> Harness {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let dist = std::env::temp_dir().join(format!("emu-dist-{}", pool_portal_emulator::random_token(6)));
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(dist.join("index.html"), "<!doctype html><script type=module>boot()</script>").unwrap();
+    std::fs::write(dist.join("app.js"), "console.log(1)").unwrap();
+    let mut options = Options::ephemeral(dist);
+    configure(&mut options);
+    let emu = start(options).await.expect("emulator starts");
+    let http = reqwest::Client::builder()
+        .danger_accept_invalid_certs(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    Harness { emu, http }
+}
+
+pub async fn harness() -> Harness {
+    harness_with(|_| {}).await
+}
+
+impl Harness {
+    pub fn arm(&self, path: &str) -> String {
+        format!("{}{path}", self.emu.origins.arm)
+    }
+
+    pub fn login(&self, path: &str) -> String {
+        format!("{}/{TENANT_ID}{path}", self.emu.origins.login)
+    }
+
+    /// A token as the authority would sign it, with any claims a test needs.
+    pub fn token_for(&self, oid: &str, aud: &str, exp: u64) -> String {
+        let now = now_secs();
+        self.emu.keys.sign(&AccessClaims {
+            aud: aud.into(),
+            iss: self.emu.issuer(),
+            iat: now,
+            nbf: now,
+            exp,
+            oid: oid.into(),
+            sub: oid.into(),
+            tid: TENANT_ID.into(),
+            name: "test".into(),
+            appid: users::PORTAL_CLIENT_ID.into(),
+            scp: Some("user_impersonation".into()),
+            idtyp: None,
+        })
+    }
+
+    pub fn user_token(&self, user: &users::User) -> String {
+        self.token_for(user.oid, Emulator::ARM_RESOURCE, now_secs() + 600)
+    }
+
+    /// GET on ARM with a bearer token; returns status and JSON body.
+    pub async fn get(&self, path: &str, token: &str) -> (u16, serde_json::Value) {
+        let r = self.http.get(self.arm(path)).bearer_auth(token).send().await.unwrap();
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(serde_json::Value::Null))
+    }
+}

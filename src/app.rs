@@ -1,0 +1,141 @@
+//! Boot (config → sign-in library → session) and the shell: header, account menu, and the page
+//! for the current URL. Every URL is an ARM resource id (`route::Route`).
+
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use leptos_router::components::{Route as RouterRoute, Router, Routes};
+use leptos_router::path;
+use leptos_router::hooks::use_location;
+
+use crate::arm::client::{ArmClient, TokenFn};
+use crate::arm::id::ResourceId;
+use crate::auth::Session;
+use crate::components::account_menu::AccountMenu;
+use crate::components::breadcrumbs::Breadcrumbs;
+use crate::config::Config;
+use crate::pages;
+use crate::route::Route;
+
+/// What every page needs, provided once after boot.
+#[derive(Clone)]
+pub struct Ctx {
+    pub session: Rc<Session>,
+    pub client: ArmClient,
+    pub config: Rc<Config>,
+}
+
+/// The app context (kept in the reactive arena, since `Rc` is not `Send`).
+pub fn ctx() -> Ctx {
+    expect_context::<StoredValue<Ctx, LocalStorage>>().get_value()
+}
+
+#[derive(Clone)]
+enum Boot {
+    /// config.json missing or invalid: what to fix.
+    Setup(Vec<String>),
+    /// msal could not start or the sign-in failed.
+    AuthFailed(String),
+    Ready(Ctx),
+}
+
+async fn load_config() -> Result<Config, Vec<String>> {
+    let response = gloo_net::http::Request::get("/config.json")
+        .send()
+        .await
+        .map_err(|e| vec![format!("config.json could not be loaded: {e}.")])?;
+    if !response.ok() {
+        return Err(vec![format!("config.json could not be loaded (HTTP {}).", response.status())]);
+    }
+    let text = response.text().await.map_err(|e| vec![format!("config.json could not be read: {e}.")])?;
+    Config::parse(&text)
+}
+
+async fn boot() -> Boot {
+    let config = match load_config().await {
+        Ok(c) => c,
+        Err(problems) => return Boot::Setup(problems),
+    };
+    let session = match Session::start(&config).await {
+        Ok(s) => Rc::new(s),
+        Err(e) => return Boot::AuthFailed(e),
+    };
+    let for_tokens = session.clone();
+    let token: TokenFn = Rc::new(move || {
+        let s = for_tokens.clone();
+        Box::pin(async move { s.token().await })
+    });
+    Boot::Ready(Ctx { client: ArmClient::new(&config.arm_endpoint, token), session, config: Rc::new(config) })
+}
+
+pub fn start() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(App);
+}
+
+#[component]
+fn App() -> impl IntoView {
+    let boot = LocalResource::new(boot);
+    view! {
+        <Suspense fallback=|| view! { <pages::splash::Splash message="Starting Pool Portal…"/> }>
+            {move || boot.get().map(|b| match b {
+                Boot::Setup(problems) => view! { <pages::setup::SetupPage problems/> }.into_any(),
+                Boot::AuthFailed(message) => view! { <pages::splash::AuthFailed message/> }.into_any(),
+                Boot::Ready(ctx) => {
+                    provide_context(StoredValue::new_local(ctx));
+                    view! { <Router><Shell/></Router> }.into_any()
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Shell() -> impl IntoView {
+    let Ctx { session, config, .. } = ctx();
+    let location = use_location();
+    let route = Memo::new(move |_| Route::from_path(&location.pathname.get()));
+    let signed_in = session.signed_in();
+    let cloud = config.cloud_name.clone();
+    view! {
+        <a class="skip" href="#main">"Skip to content"</a>
+        <header class="top">
+            <a class="brand" href="/">"Pool Portal"</a>
+            <span class="cloud" title="Cloud from config.json">{cloud}</span>
+            <AccountMenu/>
+        </header>
+        <main id="main" tabindex="-1">
+            // One route for everything: the page comes from parsing the path as a resource id.
+            // <Routes> is still needed: the router only commits a navigation to the address bar
+            // once a matched route has rendered.
+            <Routes fallback=|| ()>
+                <RouterRoute path=path!("/") view=move || current_page(route, signed_in)/>
+                <RouterRoute path=path!("/*any") view=move || current_page(route, signed_in)/>
+            </Routes>
+        </main>
+    }
+}
+
+fn current_page(route: Memo<Route>, signed_in: bool) -> impl IntoView {
+    move || {
+        let r = route.get();
+        if signed_in {
+            view! { <Breadcrumbs route=r.clone()/> {page_for(r)} }.into_any()
+        } else {
+            view! { <pages::signin::SignIn route=r/> }.into_any()
+        }
+    }
+}
+
+fn page_for(route: Route) -> AnyView {
+    match route {
+        Route::Home => view! { <pages::home::Home/> }.into_any(),
+        Route::Invalid(reason) => view! { <pages::not_found::NotFound reason/> }.into_any(),
+        Route::Resource(ResourceId::Subscription(subscription)) => {
+            view! { <pages::subscription::SubscriptionPage subscription/> }.into_any()
+        }
+        Route::Resource(ResourceId::Registry(id)) => view! { <pages::registry::RegistryPage id/> }.into_any(),
+        Route::Resource(ResourceId::AgentPool(id)) => view! { <pages::pool::PoolPage id/> }.into_any(),
+        Route::Resource(ResourceId::Run(id)) => view! { <pages::run::RunPage id/> }.into_any(),
+    }
+}

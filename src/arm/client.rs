@@ -1,0 +1,121 @@
+//! The request pipeline: every ARM call goes through `ArmClient::send`, which adds the bearer
+//! token, sends only to the configured ARM origin, turns error bodies into `ArmError`, and retries
+//! what `retry::RetryPolicy` allows, honouring `Retry-After`.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+
+use gloo_net::http::{Method, RequestBuilder};
+use serde::de::DeserializeOwned;
+
+use super::error::{parse_retry_after, ArmError};
+use super::pager::{is_on_endpoint, Page, MAX_PAGES};
+use super::retry::RetryPolicy;
+
+/// Gets a current access token for ARM (silently renewed by the session).
+pub type TokenFn = Rc<dyn Fn() -> Pin<Box<dyn Future<Output = Result<String, ArmError>>>>>;
+
+#[derive(Clone)]
+pub struct ArmClient {
+    endpoint: Rc<str>,
+    token: TokenFn,
+    policy: RetryPolicy,
+}
+
+/// A successful response, read to the end.
+pub struct Reply {
+    pub status: u16,
+    pub body: String,
+    pub request_id: Option<String>,
+}
+
+impl Reply {
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, ArmError> {
+        serde_json::from_str(&self.body)
+            .map_err(|e| ArmError::unexpected(self.status, &e.to_string(), self.request_id.clone()))
+    }
+}
+
+impl ArmClient {
+    /// `endpoint` ends with `/`, e.g. `https://management.azure.com/`.
+    pub fn new(endpoint: &str, token: TokenFn) -> Self {
+        ArmClient { endpoint: endpoint.into(), token, policy: RetryPolicy::default() }
+    }
+
+    /// An absolute URL for a path from a resource id (`/subscriptions/…?api-version=…`).
+    fn url(&self, path_and_query: &str) -> String {
+        format!("{}{}", self.endpoint, path_and_query.trim_start_matches('/'))
+    }
+
+    pub async fn get<T: DeserializeOwned>(&self, path_and_query: &str) -> Result<T, ArmError> {
+        self.send(Method::GET, &self.url(path_and_query), None, true).await?.json()
+    }
+
+    /// Every item of a pageable list, following `nextLink` on the ARM origin only.
+    pub async fn list_all<T: DeserializeOwned>(&self, path_and_query: &str) -> Result<Vec<T>, ArmError> {
+        let mut items = Vec::new();
+        let mut next = Some(self.url(path_and_query));
+        let mut pages = 0;
+        while let Some(url) = next.take() {
+            pages += 1;
+            if pages > MAX_PAGES {
+                return Err(ArmError::unexpected(200, "the list did not end after 500 pages", None));
+            }
+            let page: Page<T> = self.send(Method::GET, &url, None, true).await?.json()?;
+            items.extend(page.value);
+            next = page.next_link.filter(|l| !l.is_empty());
+            if let Some(link) = &next {
+                if !is_on_endpoint(&self.endpoint, link) {
+                    return Err(ArmError::unexpected(200, "a nextLink pointed away from the ARM endpoint", None));
+                }
+            }
+        }
+        Ok(items)
+    }
+
+    /// Sends one request, retrying as the policy allows. `idempotent` says whether repeating it
+    /// after an unknown outcome (5xx, network error) is safe.
+    pub async fn send(&self, method: Method, url: &str, body: Option<String>, idempotent: bool) -> Result<Reply, ArmError> {
+        if !is_on_endpoint(&self.endpoint, url) {
+            return Err(ArmError::unexpected(0, "refused to send the token outside the ARM endpoint", None));
+        }
+        let mut attempt = 0;
+        loop {
+            let token = (self.token)().await?;
+            let error = match once(method.clone(), url, body.as_deref(), &token).await {
+                Ok(reply) => return Ok(reply),
+                Err(e) => e,
+            };
+            let jitter = js_sys::Math::random();
+            match self.policy.delay_ms(attempt, error.status, error.retry_after, idempotent, jitter) {
+                Some(ms) => gloo_timers::future::TimeoutFuture::new(ms).await,
+                None => return Err(error),
+            }
+            attempt += 1;
+        }
+    }
+}
+
+async fn once(method: Method, url: &str, body: Option<&str>, token: &str) -> Result<Reply, ArmError> {
+    let builder = RequestBuilder::new(url)
+        .method(method)
+        .header("Authorization", &format!("Bearer {token}"))
+        .header("Accept", "application/json");
+    let request = match body {
+        Some(b) => builder.header("Content-Type", "application/json").body(b),
+        None => builder.build(),
+    }
+    .map_err(|e| ArmError::network(&e.to_string()))?;
+    let response = request.send().await.map_err(|e| ArmError::network(&e.to_string()))?;
+    let status = response.status();
+    let headers = response.headers();
+    let request_id = headers.get("x-ms-request-id");
+    let retry_after = parse_retry_after(headers.get("retry-after").as_deref());
+    let text = response.text().await.unwrap_or_default();
+    if status < 400 {
+        Ok(Reply { status, body: text, request_id })
+    } else {
+        Err(ArmError::from_response(status, &text, request_id, retry_after))
+    }
+}

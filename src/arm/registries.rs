@@ -1,0 +1,74 @@
+//! Container registries (Microsoft.ContainerRegistry, api-version 2023-07-01).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::id::RegistryId;
+use super::Extra;
+
+pub const API_VERSION: &str = "2023-07-01";
+
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Registry {
+    pub id: String,
+    pub name: String,
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    pub location: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<BTreeMap<String, String>>,
+    pub sku: Sku,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<RegistryProperties>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Sku {
+    /// Basic | Standard | Premium (Classic is legacy).
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RegistryProperties {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login_server: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provisioning_state: Option<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl Registry {
+    /// The registry's id as the portal routes it; `None` if ARM sent an id we cannot parse.
+    pub fn registry_id(&self) -> Option<RegistryId> {
+        match super::id::ResourceId::parse(&self.id) {
+            Ok(super::id::ResourceId::Registry(r)) => Some(r),
+            _ => None,
+        }
+    }
+
+    pub fn eligibility(&self) -> Result<(), crate::domain::eligibility::Ineligible> {
+        crate::domain::eligibility::check(&self.sku.name, &self.location)
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+pub async fn list(client: &super::client::ArmClient, subscription: &str) -> Result<Vec<Registry>, super::ArmError> {
+    let path = super::id::subscription_path(subscription);
+    client
+        .list_all(&format!("{path}/providers/Microsoft.ContainerRegistry/registries?api-version={API_VERSION}"))
+        .await
+}
+
+#[cfg(target_arch = "wasm32")]
+pub async fn get(client: &super::client::ArmClient, id: &RegistryId) -> Result<Registry, super::ArmError> {
+    client.get(&format!("{}?api-version={API_VERSION}", id.path())).await
+}

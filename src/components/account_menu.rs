@@ -1,0 +1,27 @@
+use leptos::prelude::*;
+
+use crate::app::ctx;
+
+/// Who is signed in, and sign-out. A `<details>` menu: keyboard-usable without script tricks.
+#[component]
+pub fn AccountMenu() -> impl IntoView {
+    let session = ctx().session;
+    let Some(user) = session.user.clone() else {
+        return view! { <span class="account signed-out">"Not signed in"</span> }.into_any();
+    };
+    let sign_out = move |_| session.sign_out();
+    let initials: String = user.name.split_whitespace().filter_map(|w| w.chars().next()).take(2).collect();
+    view! {
+        <details class="account">
+            <summary aria-label=format!("Account: {}", user.name)>
+                <span class="avatar" aria-hidden="true">{initials}</span>
+                <span class="account-name">{user.name.clone()}</span>
+            </summary>
+            <div class="menu">
+                <p><strong>{user.name.clone()}</strong><br/><span class="muted">{user.username.clone()}</span></p>
+                <button type="button" on:click=sign_out>"Sign out"</button>
+            </div>
+        </details>
+    }
+    .into_any()
+}

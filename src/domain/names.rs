@@ -1,0 +1,76 @@
+//! Name rules from the spec's path parameters (NOTES §1.1).
+
+/// Problems with an agent-pool name (3–20 characters, letters, digits and hyphens); empty if valid.
+pub fn agent_pool_name_problems(name: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    let len = name.chars().count();
+    if !(3..=20).contains(&len) {
+        problems.push(format!("Use 3 to 20 characters (now {len})."));
+    }
+    let bad: String = name.chars().filter(|c| !(c.is_ascii_alphanumeric() || *c == '-')).collect();
+    if !bad.is_empty() {
+        let mut shown: Vec<char> = bad.chars().collect();
+        shown.dedup();
+        let shown: String = shown.into_iter().map(|c| format!("'{c}'")).collect::<Vec<_>>().join(" ");
+        problems.push(format!("Only letters, digits and hyphens are allowed (not {shown})."));
+    }
+    problems
+}
+
+/// Registry names: 5–50 letters or digits.
+pub fn is_registry_name(name: &str) -> bool {
+    (5..=50).contains(&name.len()) && name.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+pub fn is_agent_pool_name(name: &str) -> bool {
+    agent_pool_name_problems(name).is_empty()
+}
+
+/// Resource group names: 1–90 of letters, digits, `_ - . ( )`, not ending in a period.
+pub fn is_resource_group_name(name: &str) -> bool {
+    (1..=90).contains(&name.chars().count())
+        && !name.ends_with('.')
+        && name.chars().all(|c| c.is_alphanumeric() || "_-.()".contains(c))
+}
+
+/// Subscription ids are GUIDs; accept any id made of hex-ish words and hyphens, as ARM ids go.
+pub fn is_subscription_id(id: &str) -> bool {
+    (1..=64).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+}
+
+/// Run ids are short service-made names such as `cab1` or `ca12`.
+pub fn is_run_id(id: &str) -> bool {
+    (1..=64).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pool_names_follow_the_spec_pattern() {
+        assert!(is_agent_pool_name("myagentpool"));
+        assert!(is_agent_pool_name("a-1"));
+        assert!(!is_agent_pool_name("ab"));
+        assert!(!is_agent_pool_name("abcdefghijklmnopqrstu"));
+        assert!(!is_agent_pool_name("under_score"));
+    }
+
+    #[test]
+    fn pool_name_problems_say_what_is_wrong() {
+        assert_eq!(agent_pool_name_problems("a_b c"), vec![
+            "Only letters, digits and hyphens are allowed (not '_' ' ').".to_string()
+        ]);
+        assert_eq!(agent_pool_name_problems("x"), vec!["Use 3 to 20 characters (now 1).".to_string()]);
+    }
+
+    #[test]
+    fn registry_and_group_names() {
+        assert!(is_registry_name("contosobuilds"));
+        assert!(!is_registry_name("abcd"));
+        assert!(!is_registry_name("has-hyphen"));
+        assert!(is_resource_group_name("rg.prod_(1)"));
+        assert!(!is_resource_group_name("rg."));
+        assert!(!is_resource_group_name("rg/x"));
+    }
+}

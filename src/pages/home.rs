@@ -1,0 +1,45 @@
+use leptos::prelude::*;
+
+use crate::app::ctx;
+use crate::arm::{id::subscription_path, subscriptions};
+use crate::components::{error_view::ArmErrorView, loading::Loading};
+
+/// The subscriptions the user can see, and a shortcut to the default registry.
+#[component]
+pub fn Home() -> impl IntoView {
+    let client = ctx().client;
+    let subs = LocalResource::new(move || {
+        let client = client.clone();
+        async move { subscriptions::list(&client).await }
+    });
+    let default = crate::prefs::default_registry().map(|r| {
+        view! { <p class="shortcut">"Default registry: " <a href=r.path()>{r.name.clone()}</a></p> }
+    });
+    view! {
+        <h1>"Subscriptions"</h1>
+        {default}
+        <Suspense fallback=|| view! { <Loading what="subscriptions"/> }>
+            {move || subs.get().map(|r| match r {
+                Err(error) => view! { <ArmErrorView error/> }.into_any(),
+                Ok(list) if list.is_empty() => view! {
+                    <p class="empty">"You have no role on any subscription in this directory. Ask an owner for at least Reader."</p>
+                }.into_any(),
+                Ok(list) => {
+                    let rows = list.into_iter().map(|s| view! {
+                        <tr>
+                            <td><a href=subscription_path(&s.subscription_id)>{s.display_name.clone()}</a></td>
+                            <td><code>{s.subscription_id.clone()}</code></td>
+                            <td>{s.state.clone().unwrap_or_default()}</td>
+                        </tr>
+                    }).collect_view();
+                    view! {
+                        <table class="list" aria-label="Subscriptions">
+                            <thead><tr><th scope="col">"Name"</th><th scope="col">"Subscription id"</th><th scope="col">"State"</th></tr></thead>
+                            <tbody>{rows}</tbody>
+                        </table>
+                    }.into_any()
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,11 @@
+//! One file a page. Pages compose `arm` calls and `components`; they never build a URL themselves.
+
+pub mod home;
+pub mod not_found;
+pub mod pool;
+pub mod registry;
+pub mod run;
+pub mod setup;
+pub mod signin;
+pub mod splash;
+pub mod subscription;

@@ -1,0 +1,105 @@
+use leptos::prelude::*;
+
+use crate::app::ctx;
+use crate::arm::agent_pools::{self, AgentPool};
+use crate::arm::id::{subnet_short_name, RegistryId};
+use crate::arm::registries;
+use crate::components::{error_view::ArmErrorView, loading::Loading, quota_meter::QuotaMeter};
+use crate::domain::{quota, tier};
+
+/// A registry's agent pools with their size and state, and the vCPU quota meter (F4).
+#[component]
+pub fn RegistryPage(id: RegistryId) -> impl IntoView {
+    let client = ctx().client;
+    let (c, rid) = (client.clone(), id.clone());
+    let registry = LocalResource::new(move || {
+        let (c, rid) = (c.clone(), rid.clone());
+        async move { registries::get(&c, &rid).await }
+    });
+    let (c, rid) = (client.clone(), id.clone());
+    let pools = LocalResource::new(move || {
+        let (c, rid) = (c.clone(), rid.clone());
+        async move { agent_pools::list(&c, &rid).await }
+    });
+    let (is_default, set_is_default) = signal(crate::prefs::default_registry().as_ref() == Some(&id));
+    let make_default = {
+        let id = id.clone();
+        move |_| {
+            crate::prefs::set_default_registry(&id);
+            set_is_default.set(true);
+        }
+    };
+    let name = id.name.clone();
+    view! {
+        <div class="title-row">
+            <h1>{name}</h1>
+            <button type="button" on:click=make_default disabled=is_default>
+                {move || if is_default.get() { "Default registry" } else { "Make default registry" }}
+            </button>
+        </div>
+        <Suspense fallback=|| view! { <Loading what="registry"/> }>
+            {move || registry.get().map(|r| match r {
+                Err(error) => view! { <ArmErrorView error/> }.into_any(),
+                Ok(reg) => {
+                    let facts = format!("{} · {} SKU · {}", reg.location, reg.sku.name,
+                        reg.properties.as_ref().and_then(|p| p.login_server.clone()).unwrap_or_default());
+                    match reg.eligibility() {
+                        Ok(()) => view! { <p class="muted">{facts}</p> }.into_any(),
+                        Err(why) => view! {
+                            <p class="muted">{facts}</p>
+                            <p class="notice" role="note">{format!("This registry cannot host agent pools. {}", why.reason())}</p>
+                        }.into_any(),
+                    }
+                }
+            })}
+        </Suspense>
+        <Suspense fallback=|| view! { <Loading what="agent pools"/> }>
+            {move || pools.get().map(|r| match r {
+                Err(error) => view! { <ArmErrorView error/> }.into_any(),
+                Ok(list) => {
+                    let usage = quota::usage(list.iter().map(|p| (p.tier(), p.count())));
+                    view! {
+                        <PoolTable pools=list registry=id.clone()/>
+                        <QuotaMeter usage/>
+                    }.into_any()
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn PoolTable(pools: Vec<AgentPool>, registry: RegistryId) -> impl IntoView {
+    if pools.is_empty() {
+        return view! { <p class="empty">"No agent pools in this registry yet."</p> }.into_any();
+    }
+    let rows = pools
+        .into_iter()
+        .map(|p| {
+            let name = p.display_name().to_string();
+            let href = registry.pool(&name).path();
+            let subnet = p.properties.virtual_network_subnet_resource_id.as_deref().map(subnet_short_name);
+            let state = p.state().to_string();
+            view! {
+                <tr>
+                    <th scope="row"><a href=href>{name}</a></th>
+                    <td>{tier::describe(p.tier())}</td>
+                    <td class="num">{p.count()}</td>
+                    <td class="num">{p.vcpu()}</td>
+                    <td><span class=format!("state state-{}", state.to_ascii_lowercase())>{state.clone()}</span></td>
+                    <td>{subnet.unwrap_or_else(|| "—".into())}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table class="list pools" aria-label="Agent pools">
+            <thead><tr>
+                <th scope="col">"Pool"</th><th scope="col">"Tier"</th><th scope="col" class="num">"Instances"</th>
+                <th scope="col" class="num">"vCPU"</th><th scope="col">"State"</th><th scope="col">"Subnet"</th>
+            </tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+    .into_any()
+}

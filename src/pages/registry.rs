@@ -21,6 +21,33 @@ pub fn RegistryPage(id: RegistryId) -> impl IntoView {
         let (c, rid) = (c.clone(), rid.clone());
         async move { agent_pools::list(&c, &rid).await }
     });
+    let name = id.name.clone();
+    view! {
+        <h1>{name}</h1>
+        {move || match (registry.get(), pools.get()) {
+            (Some(Err(error)), _) => view! { <ArmErrorView error/> }.into_any(),
+            (Some(Ok(reg)), Some(pools)) => view! { <RegistryBody registry=reg pools id=id.clone()/> }.into_any(),
+            _ => view! { <Loading what="agent pools"/> }.into_any(),
+        }}
+    }
+}
+
+/// The registry loaded: its facts, then (if it can host pools) the pools and the quota meter.
+#[component]
+fn RegistryBody(registry: registries::Registry, pools: Result<Vec<AgentPool>, crate::arm::ArmError>, id: RegistryId) -> impl IntoView {
+    let facts = format!(
+        "{} · {} SKU · {}",
+        registry.location,
+        registry.sku.name,
+        registry.properties.as_ref().and_then(|p| p.login_server.clone()).unwrap_or_default()
+    );
+    if let Err(why) = registry.eligibility() {
+        return view! {
+            <p class="muted">{facts}</p>
+            <p class="notice" role="note">{format!("This registry cannot host agent pools. {}", why.reason())}</p>
+        }
+        .into_any();
+    }
     let (is_default, set_is_default) = signal(crate::prefs::default_registry().as_ref() == Some(&id));
     let make_default = {
         let id = id.clone();
@@ -29,43 +56,23 @@ pub fn RegistryPage(id: RegistryId) -> impl IntoView {
             set_is_default.set(true);
         }
     };
-    let name = id.name.clone();
+    let list = match pools {
+        Err(error) => view! { <ArmErrorView error/> }.into_any(),
+        Ok(list) => {
+            let usage = quota::usage(list.iter().map(|p| (p.tier(), p.count())));
+            view! { <PoolTable pools=list registry=id/> <QuotaMeter usage/> }.into_any()
+        }
+    };
     view! {
         <div class="title-row">
-            <h1>{name}</h1>
+            <p class="muted">{facts}</p>
             <button type="button" on:click=make_default disabled=is_default>
                 {move || if is_default.get() { "Default registry" } else { "Make default registry" }}
             </button>
         </div>
-        <Suspense fallback=|| view! { <Loading what="registry"/> }>
-            {move || registry.get().map(|r| match r {
-                Err(error) => view! { <ArmErrorView error/> }.into_any(),
-                Ok(reg) => {
-                    let facts = format!("{} · {} SKU · {}", reg.location, reg.sku.name,
-                        reg.properties.as_ref().and_then(|p| p.login_server.clone()).unwrap_or_default());
-                    match reg.eligibility() {
-                        Ok(()) => view! { <p class="muted">{facts}</p> }.into_any(),
-                        Err(why) => view! {
-                            <p class="muted">{facts}</p>
-                            <p class="notice" role="note">{format!("This registry cannot host agent pools. {}", why.reason())}</p>
-                        }.into_any(),
-                    }
-                }
-            })}
-        </Suspense>
-        <Suspense fallback=|| view! { <Loading what="agent pools"/> }>
-            {move || pools.get().map(|r| match r {
-                Err(error) => view! { <ArmErrorView error/> }.into_any(),
-                Ok(list) => {
-                    let usage = quota::usage(list.iter().map(|p| (p.tier(), p.count())));
-                    view! {
-                        <PoolTable pools=list registry=id.clone()/>
-                        <QuotaMeter usage/>
-                    }.into_any()
-                }
-            })}
-        </Suspense>
+        {list}
     }
+    .into_any()
 }
 
 #[component]
@@ -83,17 +90,17 @@ fn PoolTable(pools: Vec<AgentPool>, registry: RegistryId) -> impl IntoView {
             view! {
                 <tr>
                     <th scope="row"><a href=href>{name}</a></th>
-                    <td>{tier::describe(p.tier())}</td>
-                    <td class="num">{p.count()}</td>
-                    <td class="num">{p.vcpu()}</td>
-                    <td><span class=format!("state state-{}", state.to_ascii_lowercase())>{state.clone()}</span></td>
-                    <td>{subnet.unwrap_or_else(|| "—".into())}</td>
+                    <td data-label="Tier">{tier::describe(p.tier())}</td>
+                    <td class="num" data-label="Instances">{p.count()}</td>
+                    <td class="num" data-label="vCPU">{p.vcpu()}</td>
+                    <td data-label="State"><span class=format!("state state-{}", state.to_ascii_lowercase())>{state.clone()}</span></td>
+                    <td data-label="Subnet">{subnet.unwrap_or_else(|| "—".into())}</td>
                 </tr>
             }
         })
         .collect_view();
     view! {
-        <table class="list pools" aria-label="Agent pools">
+        <table class="list pools cards" aria-label="Agent pools">
             <thead><tr>
                 <th scope="col">"Pool"</th><th scope="col">"Tier"</th><th scope="col" class="num">"Instances"</th>
                 <th scope="col" class="num">"vCPU"</th><th scope="col">"State"</th><th scope="col">"Subnet"</th>

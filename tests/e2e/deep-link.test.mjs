@@ -1,0 +1,46 @@
+// Journey: a shared link to a pool, opened signed out in a fresh browser, lands on that pool.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startEmulator, CONTOSO_BUILDS } from './support/emulator.mjs';
+import { launch, freshPage, pickUser, signIn, screenshot } from './support/browser.mjs';
+
+let emulator, browser;
+before(async () => { emulator = await startEmulator(); browser = await launch(); });
+after(async () => { await browser?.close(); await emulator?.stop(); });
+
+test('a pool link opened signed out signs in and lands on that pool', async () => {
+  const pools = await emulator.armList(`${CONTOSO_BUILDS}/agentPools?api-version=2019-06-01-preview`);
+  const pool = pools[pools.length - 1];
+  const link = `${emulator.origins.portal}${pool.id}`;
+  const { page, problems } = await freshPage(browser);
+  await page.goto(link);
+  await pickUser(page, 'Olivia Owner', emulator.origins.login);
+  await page.getByRole('heading', { level: 1, name: pool.name }).waitFor();
+  assert.equal(page.url(), link, 'back on the shared link, with nothing added to it');
+  await assert.doesNotReject(page.locator('dl.pool-facts').getByText(String(pool.properties.count), { exact: true }).first().waitFor());
+  await screenshot(page, 'deep-link-pool');
+  assert.deepEqual(problems, []);
+});
+
+test('a malformed link gets a page that says so, without calling ARM', async () => {
+  const { page } = await freshPage(browser);
+  await signIn(page, emulator, 'Olivia Owner');
+  const mark = await emulator.mark();
+  await page.goto(`${emulator.origins.portal}${CONTOSO_BUILDS}/agentPools/x_y`);
+  await page.getByRole('heading', { name: 'This link does not lead to a page' }).waitFor();
+  await assert.doesNotReject(page.getByText("'x_y' is not a valid agent pool name.").waitFor());
+  const armCalls = (await emulator.requests(mark)).filter((e) => e.listener === 'arm' && e.method === 'GET');
+  assert.deepEqual(armCalls, [], 'nothing was asked of ARM for a bad id');
+  await screenshot(page, 'deep-link-malformed');
+});
+
+test('a well-formed link to a missing pool shows ARM’s error with its request id', async () => {
+  const { page } = await freshPage(browser);
+  await signIn(page, emulator, 'Olivia Owner');
+  await page.goto(`${emulator.origins.portal}${CONTOSO_BUILDS}/agentPools/no-such-pool`);
+  const alert = page.getByRole('alert');
+  await alert.waitFor();
+  await assert.doesNotReject(alert.getByText('ResourceNotFound', { exact: true }).waitFor());
+  await assert.doesNotReject(alert.getByText('Request id', { exact: true }).waitFor());
+  await screenshot(page, 'deep-link-missing');
+});

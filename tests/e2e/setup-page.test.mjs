@@ -1,0 +1,29 @@
+// A missing or broken config.json gives a setup page, not a blank screen (SPEC F2).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startEmulator } from './support/emulator.mjs';
+import { launch, freshPage, screenshot } from './support/browser.mjs';
+
+let emulator, browser;
+before(async () => { emulator = await startEmulator(); browser = await launch(); });
+after(async () => { await browser?.close(); await emulator?.stop(); });
+
+test('an invalid config lists every problem', async () => {
+  const { page } = await freshPage(browser);
+  await page.route('**/config.json', (route) =>
+    route.fulfill({ contentType: 'application/json', body: '{"cloud":"Mars","armEndpoint":"http://arm.test/"}' }));
+  await page.goto(`${emulator.origins.portal}/`);
+  await page.getByRole('heading', { name: 'Pool Portal needs setting up' }).waitFor();
+  const alert = page.getByRole('alert');
+  for (const text of ['`clientId` is missing', '`cloud` must be AzureCloud, AzureUSGovernment or Custom']) {
+    await assert.doesNotReject(alert.getByText(text, { exact: false }).waitFor());
+  }
+  await screenshot(page, 'setup-invalid');
+});
+
+test('a missing config says it could not be loaded', async () => {
+  const { page } = await freshPage(browser);
+  await page.route('**/config.json', (route) => route.fulfill({ status: 404, body: 'Not found' }));
+  await page.goto(`${emulator.origins.portal}/`);
+  await assert.doesNotReject(page.getByText('config.json could not be loaded (HTTP 404).').waitFor());
+});

@@ -1,0 +1,52 @@
+// Debian's Chromium driven by playwright-core, with the flags this machine needs.
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { repoRoot } from './emulator.mjs';
+
+const FLAGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+export const artifacts = path.join(repoRoot, 'tests/e2e/artifacts');
+mkdirSync(artifacts, { recursive: true });
+
+export function launch() {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS });
+}
+
+/** A fresh browser context (no cookies, no storage) and a page that records what went wrong. */
+export async function freshPage(browser, { width = 1280, height = 800 } = {}) {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width, height } });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/favicon/.test(m.text())) problems.push(`console: ${m.text()}`);
+  });
+  return { context, page, problems };
+}
+
+/** On the emulator's sign-in page, picks the demo user whose name is given. */
+export async function pickUser(page, name, loginOrigin) {
+  await page.waitForURL((u) => u.href.startsWith(loginOrigin), { timeout: 15000 });
+  await page.getByRole('button', { name: new RegExp(name) }).click();
+}
+
+/** From the portal's landing page: sign in as `name` and wait for the subscriptions list. */
+export async function signIn(page, emulator, name) {
+  await page.goto(`${emulator.origins.portal}/`);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await pickUser(page, name, emulator.origins.login);
+  await page.getByRole('heading', { name: 'Subscriptions' }).waitFor();
+}
+
+export async function screenshot(page, name) {
+  await page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
+}
+
+/** The page has no horizontal scroll (everything fits the viewport). */
+export function fitsWidth(page) {
+  return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+}

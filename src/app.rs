@@ -61,9 +61,9 @@ async fn boot() -> Boot {
         Err(e) => return Boot::AuthFailed(e),
     };
     let for_tokens = session.clone();
-    let token: TokenFn = Rc::new(move || {
+    let token: TokenFn = Rc::new(move |force| {
         let s = for_tokens.clone();
-        Box::pin(async move { s.token().await })
+        Box::pin(async move { s.token(force).await })
     });
     Boot::Ready(Ctx { client: ArmClient::new(&config.arm_endpoint, token), session, config: Rc::new(config) })
 }

@@ -50,6 +50,8 @@ fn agent_pool_examples_round_trip() {
             let pool: AgentPool = round_trip(&body, &format!("{name} {status}"));
             assert_eq!(pool.properties.os.as_deref(), Some("Linux"));
             assert!(pool.count() >= 1);
+            // Every field the spec defines is typed: a misspelt one would land here instead.
+            assert!(pool.extra.is_empty() && pool.properties.extra.is_empty(), "{name}: untyped {:?} {:?}", pool.extra, pool.properties.extra);
         }
     }
     let create = example(&format!("{dir}/AgentPoolsCreate.json"));
@@ -65,6 +67,31 @@ fn agent_pool_examples_round_trip() {
         assert_eq!(page.value.len(), 1);
         assert_eq!(page.value[0].tier(), "DS3_v3", "unknown tiers are carried, not dropped");
     }
+}
+
+/// No example sets a subnet, so this body follows the spec's AgentPoolProperties definition.
+#[test]
+fn a_pool_in_a_subnet_reads_the_typed_subnet_field() {
+    let subnet = "/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/virtualNetworks/v/subnets/n";
+    let body = serde_json::json!({
+        "id": "/subscriptions/s/resourceGroups/g/providers/Microsoft.ContainerRegistry/registries/r/agentPools/p",
+        "name": "p", "type": "Microsoft.ContainerRegistry/registries/agentPools", "location": "eastus",
+        "tags": {"owner": "me"},
+        "properties": {"count": 2, "tier": "S2", "os": "Linux", "virtualNetworkSubnetResourceId": subnet, "provisioningState": "Updating"}
+    });
+    let pool: AgentPool = round_trip(&body, "pool with subnet");
+    assert_eq!(pool.properties.virtual_network_subnet_resource_id.as_deref(), Some(subnet));
+    assert_eq!((pool.state(), pool.vcpu()), ("Updating", 8));
+    assert!(pool.extra.is_empty() && pool.properties.extra.is_empty());
+    let schema = spec_definition("AgentPoolProperties");
+    for field in body["properties"].as_object().unwrap().keys() {
+        assert!(schema["properties"].get(field).is_some(), "{field} is defined by the spec");
+    }
+}
+
+fn spec_definition(name: &str) -> Value {
+    let spec = example("containerregistry/2019-06-01-preview/containerregistry_build.json");
+    spec["definitions"][name].clone()
 }
 
 #[test]

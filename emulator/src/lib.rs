@@ -63,6 +63,12 @@ impl Emulator {
         })
     }
 
+    /// The store. A handler that panicked must not take every later request down with it, so a
+    /// poisoned lock is recovered (state changes are made whole before any call that could panic).
+    pub fn state(&self) -> std::sync::MutexGuard<'_, store::State> {
+        self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
     /// The audience of ARM access tokens, like `https://management.core.windows.net/` on Azure.
     /// Deliberately not the ARM endpoint's URL: the portal must keep the two apart, as on Azure.
     pub const ARM_RESOURCE: &'static str = "https://management.pool-portal.test/";
@@ -99,6 +105,16 @@ pub fn new_guid() -> String {
     b[8] = (b[8] & 0x3f) | 0x80;
     let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
     format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+}
+
+/// Writes a private key readable by its owner only.
+pub fn write_private(path: &std::path::Path, contents: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(contents)
 }
 
 /// Escapes text for HTML element content and attribute values.

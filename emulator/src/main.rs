@@ -46,6 +46,13 @@ struct Args {
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
+    if !args.host.is_loopback() {
+        eprintln!(
+            "warning: listening on {} — anyone who can reach it can sign in as the demo Owner and read \
+             the request log. This is a test double; keep it on loopback.",
+            args.host
+        );
+    }
     let emulator = start(Options {
         host: args.host,
         portal_port: args.portal_port,

@@ -60,9 +60,9 @@ fn load_or_generate(data_dir: Option<&Path>) -> Result<Pems, BoxError> {
         return Ok(Pems { ca_cert: read(FILES[0])?, cert: read(FILES[1])?, key: read(FILES[2])? });
     }
     let pems = generate()?;
-    for (file, body) in FILES.iter().zip([&pems.ca_cert, &pems.cert, &pems.key]) {
-        std::fs::write(dir.join(file), body)?;
-    }
+    std::fs::write(dir.join(FILES[0]), &pems.ca_cert)?;
+    std::fs::write(dir.join(FILES[1]), &pems.cert)?;
+    crate::write_private(&dir.join(FILES[2]), pems.key.as_bytes())?;
     Ok(pems)
 }
 

@@ -135,6 +135,16 @@ async fn lists_page_with_absolute_next_links_that_keep_the_query() {
 }
 
 #[tokio::test]
+async fn a_skip_token_out_of_range_is_an_empty_page_not_a_crash() {
+    let h = harness().await;
+    let t = h.user_token(&OWNER);
+    let (status, body) = h.get(&format!("{SUBS}&$skipToken=18446744073709551615"), &t).await;
+    assert_eq!((status, body["value"].as_array().map(Vec::len)), (200, Some(0)));
+    assert!(body.get("nextLink").is_none());
+    assert_eq!(h.get(SUBS, &t).await.0, 200, "still serving");
+}
+
+#[tokio::test]
 async fn cors_preflight_is_answered_without_a_token_and_exposes_lro_headers() {
     let h = harness().await;
     let r = h

@@ -93,6 +93,18 @@ async fn the_authorize_page_lists_demo_users_and_escapes_what_it_echoes() {
     let html = page.text().await.unwrap();
     assert!(html.contains("Olivia Owner") && html.contains("Rhea Reader"));
     assert!(!html.contains("<script>alert(1)"), "echoed parameters are escaped");
+    assert!(html.contains("&quot;&gt;&lt;script&gt;"), "quotes too, so attributes cannot be closed");
+    assert_eq!(page_headers_frame(&h).await, "DENY");
+}
+
+async fn page_headers_frame(h: &Harness) -> String {
+    let query = serde_urlencoded_query(&{
+        let mut f = authorize_form(h, "c");
+        f.retain(|(k, _)| *k != "oid");
+        f
+    });
+    let r = h.http.get(format!("{}?{query}", h.login("/oauth2/v2.0/authorize"))).send().await.unwrap();
+    r.headers()["x-frame-options"].to_str().unwrap().to_string()
 }
 
 fn serde_urlencoded_query(pairs: &[(&str, String)]) -> String {
@@ -129,6 +141,37 @@ async fn code_plus_pkce_gives_arm_id_and_refresh_tokens() {
     // The token works on ARM.
     let (status, _) = h.get("/subscriptions?api-version=2022-12-01", tokens["access_token"].as_str().unwrap()).await;
     assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn only_the_exact_redirect_uri_is_accepted() {
+    let h = harness().await;
+    let mut form = authorize_form(&h, "c");
+    form[1].1 = format!("{}/callback", h.emu.origins.portal);
+    let r = h.http.post(h.login("/oauth2/v2.0/authorize")).form(&form).send().await.unwrap();
+    assert_eq!(r.status(), 400, "same origin, other path: still not the registered URI");
+}
+
+#[tokio::test]
+async fn a_code_cannot_buy_scopes_that_were_not_granted() {
+    let h = harness().await;
+    let params = sign_in(&h).await;
+    let r = h
+        .http
+        .post(h.login("/oauth2/v2.0/token"))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("client_id", PORTAL_CLIENT_ID),
+            ("code", params["code"].as_str()),
+            ("code_verifier", VERIFIER),
+            ("redirect_uri", &format!("{}/", h.emu.origins.portal)),
+            ("scope", "https://other.test//.default"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert_eq!(r.json::<serde_json::Value>().await.unwrap()["error"], "invalid_scope");
 }
 
 #[tokio::test]

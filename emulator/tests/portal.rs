@@ -34,5 +34,12 @@ async fn assets_are_served_and_missing_ones_are_404() {
     assert_eq!(js.status(), 200);
     assert!(js.headers()["content-type"].to_str().unwrap().contains("javascript"));
     assert_eq!(h.http.get(format!("{}/missing.js", h.emu.origins.portal)).send().await.unwrap().status(), 404);
-    assert_eq!(h.http.get(format!("{}/%2e%2e/Cargo.toml", h.emu.origins.portal)).send().await.unwrap().status(), 404);
+    // A file next to dist/ must stay out of reach, however the dots and slash are encoded.
+    let dist = h.emu.settings.dist.clone();
+    std::fs::write(dist.parent().unwrap().join("sentinel.txt"), "secret").unwrap();
+    assert!(dist.join("../sentinel.txt").exists());
+    for path in ["%2e%2e%2fsentinel.txt", "..%2fsentinel.txt", "%2e%2e%5csentinel.txt"] {
+        let r = h.http.get(format!("{}/{path}", h.emu.origins.portal)).send().await.unwrap();
+        assert_eq!(r.status(), 404, "{path}");
+    }
 }

@@ -7,14 +7,16 @@ use std::pin::Pin;
 use std::rc::Rc;
 
 use gloo_net::http::{Method, RequestBuilder};
+use web_sys::RequestRedirect;
 use serde::de::DeserializeOwned;
 
 use super::error::{parse_retry_after, ArmError};
 use super::pager::{is_on_endpoint, Page, MAX_PAGES};
 use super::retry::RetryPolicy;
 
-/// Gets a current access token for ARM (silently renewed by the session).
-pub type TokenFn = Rc<dyn Fn() -> Pin<Box<dyn Future<Output = Result<String, ArmError>>>>>;
+/// Gets a current access token for ARM (silently renewed by the session). `true` asks for a new
+/// one even if the cached token looks valid (ARM just refused it).
+pub type TokenFn = Rc<dyn Fn(bool) -> Pin<Box<dyn Future<Output = Result<String, ArmError>>>>>;
 
 #[derive(Clone)]
 pub struct ArmClient {
@@ -81,9 +83,17 @@ impl ArmClient {
             return Err(ArmError::unexpected(0, "refused to send the token outside the ARM endpoint", None));
         }
         let mut attempt = 0;
+        let mut renewed = false;
         loop {
-            let token = (self.token)().await?;
-            let error = match once(method.clone(), url, body.as_deref(), &token).await {
+            let token = (self.token)(false).await?;
+            let mut result = once(method.clone(), url, body.as_deref(), &token).await;
+            // A token ARM calls expired or invalid (clock skew, revocation): renew it once.
+            if matches!(&result, Err(e) if e.status == 401 && RetryPolicy::is_stale_token(&e.code)) && !renewed {
+                renewed = true;
+                let fresh = (self.token)(true).await?;
+                result = once(method.clone(), url, body.as_deref(), &fresh).await;
+            }
+            let error = match result {
                 Ok(reply) => return Ok(reply),
                 Err(e) => e,
             };
@@ -101,7 +111,9 @@ async fn once(method: Method, url: &str, body: Option<&str>, token: &str) -> Res
     let builder = RequestBuilder::new(url)
         .method(method)
         .header("Authorization", &format!("Bearer {token}"))
-        .header("Accept", "application/json");
+        .header("Accept", "application/json")
+        // ARM never redirects; a redirect must not carry the token anywhere.
+        .redirect(RequestRedirect::Error);
     let request = match body {
         Some(b) => builder.header("Content-Type", "application/json").body(b),
         None => builder.build(),

@@ -35,6 +35,9 @@ extern "C" {
     #[wasm_bindgen(method, js_name = getAllAccounts)]
     pub fn get_all_accounts(this: &PublicClientApplication) -> Array;
 
+    #[wasm_bindgen(method, js_name = getActiveAccount)]
+    pub fn get_active_account(this: &PublicClientApplication) -> JsValue;
+
     #[wasm_bindgen(method, js_name = setActiveAccount)]
     pub fn set_active_account(this: &PublicClientApplication, account: &JsValue);
 }

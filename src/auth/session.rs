@@ -28,6 +28,8 @@ pub struct Session {
 /// msal's `CacheLookupPolicy.AccessTokenAndRefreshToken`: cached token, else the refresh token,
 /// never a hidden iframe (third-party cookies make those unreliable); failing that, a redirect.
 const ACCESS_TOKEN_AND_REFRESH_TOKEN: u32 = 2;
+/// `CacheLookupPolicy.RefreshToken`: skip the cached access token (ARM just refused it).
+const REFRESH_TOKEN: u32 = 3;
 
 /// msal error codes after which only an interactive sign-in helps.
 const INTERACTION_CODES: [&str; 9] = [
@@ -90,12 +92,12 @@ impl Session {
         let result = JsFuture::from(pca.handle_redirect_promise())
             .await
             .map_err(|e| format!("Sign-in did not complete: {}", describe(&e)))?;
-        let account = if result.is_null() || result.is_undefined() {
-            pca.get_all_accounts().get(0)
-        } else {
-            js_sys::Reflect::get(&result, &JsValue::from_str("account")).unwrap_or(JsValue::UNDEFINED)
-        };
-        let account = (!account.is_undefined() && !account.is_null()).then_some(account);
+        let present = |v: JsValue| (!v.is_undefined() && !v.is_null()).then_some(v);
+        // The account that just signed in, else the active one, else the only one cached.
+        let account = present(result.clone())
+            .and_then(|r| present(js_sys::Reflect::get(&r, &JsValue::from_str("account")).unwrap_or(JsValue::UNDEFINED)))
+            .or_else(|| present(pca.get_active_account()))
+            .or_else(|| present(pca.get_all_accounts().get(0)));
         if let Some(a) = &account {
             pca.set_active_account(a);
         }
@@ -111,30 +113,37 @@ impl Session {
         self.user.is_some()
     }
 
-    /// Sends the browser to sign in; it comes back to the page it is on now.
-    pub fn sign_in(&self) {
+    /// Sends the browser to sign in; it comes back to the page it is on now. Resolves only if
+    /// the redirect could not start (a wrong authority, say), with the reason.
+    pub async fn sign_in(&self) -> Result<(), String> {
         let request = json!({ "scopes": [self.scope], "redirectStartPage": current_url() });
-        let _ = self.pca.login_redirect(&js_object(&request));
+        JsFuture::from(self.pca.login_redirect(&js_object(&request)))
+            .await
+            .map(|_| ())
+            .map_err(|e| format!("Sign-in could not start: {}", describe(&e)))
     }
 
-    pub fn sign_out(&self) {
+    pub async fn sign_out(&self) -> Result<(), String> {
         let request = match self.account.borrow().as_ref() {
             Some(a) => with_field(js_object(&json!({})), "account", a),
             None => js_object(&json!({})),
         };
-        let _ = self.pca.logout_redirect(&request);
+        JsFuture::from(self.pca.logout_redirect(&request))
+            .await
+            .map(|_| ())
+            .map_err(|e| format!("Sign-out failed: {}", describe(&e)))
     }
 
-    /// A current ARM access token, renewed silently if needed. When only an interactive sign-in
-    /// can help, starts it (the page is left) and returns an error meanwhile.
-    pub async fn token(&self) -> Result<String, ArmError> {
+    /// A current ARM access token, renewed silently if needed (`force`: even if the cached one
+    /// looks valid). When only an interactive sign-in can help, starts it (the page is left).
+    pub async fn token(&self, force: bool) -> Result<String, ArmError> {
         let account = self.account.borrow().clone();
         let Some(account) = account else {
-            self.sign_in();
-            return Err(signing_in());
+            return Err(self.sign_in().await.map_or_else(|e| auth_error(&e), |_| signing_in()));
         };
+        let policy = if force { REFRESH_TOKEN } else { ACCESS_TOKEN_AND_REFRESH_TOKEN };
         let request = with_field(
-            js_object(&json!({ "scopes": [self.scope], "cacheLookupPolicy": ACCESS_TOKEN_AND_REFRESH_TOKEN })),
+            js_object(&json!({ "scopes": [self.scope], "cacheLookupPolicy": policy })),
             "account",
             &account,
         );
@@ -144,8 +153,10 @@ impl Session {
                 .ok_or_else(|| auth_error("The sign-in library returned no access token.")),
             Err(e) if needs_interaction(&e) => {
                 let again = js_object(&json!({ "scopes": [self.scope], "redirectStartPage": current_url() }));
-                let _ = self.pca.acquire_token_redirect(&with_field(again, "account", &account));
-                Err(signing_in())
+                match JsFuture::from(self.pca.acquire_token_redirect(&with_field(again, "account", &account))).await {
+                    Ok(_) => Err(signing_in()),
+                    Err(e) => Err(auth_error(&format!("Sign-in could not start: {}", describe(&e)))),
+                }
             }
             Err(e) => Err(auth_error(&describe(&e))),
         }

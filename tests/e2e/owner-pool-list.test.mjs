@@ -9,8 +9,12 @@ let emulator, browser;
 before(async () => { emulator = await startEmulator(['--page-size', '2']); browser = await launch(); });
 after(async () => { await browser?.close(); await emulator?.stop(); });
 
+const MEMORY_GB = { S1: 3, S2: 8, S3: 16, I6: 216 };
+const tokenDestinations = new Set();
+
 test('the owner sees the seeded pools, walking from subscriptions to a pool', async () => {
   const { page, problems } = await freshPage(browser);
+  page.on('request', (r) => { if (r.headers().authorization) tokenDestinations.add(new URL(r.url()).origin); });
   await signIn(page, emulator, 'Olivia Owner');
   await screenshot(page, 'owner-subscriptions');
 
@@ -42,11 +46,14 @@ test('the owner sees the seeded pools, walking from subscriptions to a pool', as
     const cells = await row.locator('th, td').allInnerTexts();
     const { tier, count, provisioningState } = p.properties;
     assert.equal(cells[0], p.name);
-    assert.match(cells[1], new RegExp(`^${tier} · ${VCPU[tier]} vCPU`));
+    assert.equal(cells[1], `${tier} · ${VCPU[tier]} vCPU, ${MEMORY_GB[tier]} GB`);
     assert.equal(cells[2], String(count));
     assert.equal(cells[3], String(count * VCPU[tier]));
     assert.equal(cells[4], provisioningState);
+    const subnet = p.properties.virtualNetworkSubnetResourceId;
+    assert.equal(cells[5], subnet ? subnet.split('/').slice(-3).filter((_, i) => i !== 1).join('/') : '—');
   }
+  assert.ok(pools.some((p) => p.properties.virtualNetworkSubnetResourceId), 'a pool in a subnet is covered');
   const used = pools.filter((p) => VCPU[p.properties.tier] && p.properties.tier !== 'I6')
     .reduce((n, p) => n + p.properties.count * VCPU[p.properties.tier], 0);
   await assert.doesNotReject(page.getByText(`${used} of 16 vCPU`).waitFor());
@@ -63,11 +70,14 @@ test('the owner sees the seeded pools, walking from subscriptions to a pool', as
 });
 
 test('the bearer token only ever goes to ARM, and never in a URL', async () => {
-  const log = await emulator.requests();
-  const withToken = log.filter((e) => e.bearer);
-  assert.ok(withToken.length > 0);
+  // What the browser sent (any host, not only ours) ...
+  assert.deepEqual([...tokenDestinations], [emulator.origins.arm]);
+  // ... and what the emulator saw from the portal's page (the test's own API calls have no Origin).
+  const fromPortal = (await emulator.requests()).filter((e) => e.origin === emulator.origins.portal);
+  const withToken = fromPortal.filter((e) => e.bearer);
+  assert.ok(withToken.length >= 4, 'the journey made authenticated calls');
   assert.deepEqual([...new Set(withToken.map((e) => e.listener))], ['arm']);
-  for (const e of log) assert.doesNotMatch(e.path, /access_token|eyJ[A-Za-z0-9_-]{10,}\./, e.path);
+  for (const e of await emulator.requests()) assert.doesNotMatch(e.path, /access_token|eyJ[A-Za-z0-9_-]{10,}\./, e.path);
 });
 
 test('the pool list fits a 360 px screen', async () => {
@@ -82,9 +92,15 @@ test('the pool list fits a 360 px screen', async () => {
 test('signing out ends the session and leaves no tokens behind', async () => {
   const { page } = await freshPage(browser);
   await signIn(page, emulator, 'Olivia Owner');
+  const storage = () => page.evaluate(() => JSON.stringify({ ...sessionStorage }) + JSON.stringify({ ...localStorage }));
+  assert.match(await storage(), /eyJ[A-Za-z0-9_-]{10,}\./, 'signed in: msal holds tokens in sessionStorage');
+  assert.doesNotMatch(await page.evaluate(() => JSON.stringify({ ...localStorage })), /eyJ/, 'never in localStorage');
+  const mark = await emulator.mark();
   await page.locator('details.account summary').click();
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByRole('button', { name: 'Sign in' }).waitFor();
-  const stored = await page.evaluate(() => JSON.stringify({ ...sessionStorage }) + JSON.stringify({ ...localStorage }));
-  assert.doesNotMatch(stored, /eyJ[A-Za-z0-9_-]{10,}\./, 'no JWT left in storage');
+  assert.doesNotMatch(await storage(), /eyJ[A-Za-z0-9_-]{10,}\./, 'no JWT left in storage');
+  const logout = (await emulator.requests(mark)).find((e) => e.listener === 'login' && e.path.includes('/oauth2/v2.0/logout'));
+  assert.ok(logout, 'the authority was told');
+  assert.match(logout.path, /logout_hint=/, 'with the user, so their refresh tokens are revoked');
 });

@@ -27,3 +27,22 @@ test('a missing config says it could not be loaded', async () => {
   await page.goto(`${emulator.origins.portal}/`);
   await assert.doesNotReject(page.getByText('config.json could not be loaded (HTTP 404).').waitFor());
 });
+
+test('an authority that cannot be reached says sign-in failed instead of waiting forever', async () => {
+  const { page } = await freshPage(browser);
+  const config = await (await fetch(`${emulator.origins.admin}/origins`)).json();
+  await page.route('**/config.json', (route) => route.fulfill({
+    contentType: 'application/json',
+    body: JSON.stringify({
+      clientId: '7f3e2d1c-0b9a-4e8d-a7c6-5b4a3f2e1d0c', cloud: 'Custom',
+      authority: 'https://127.0.0.1:9/nowhere', armEndpoint: `${config.arm}/`,
+      armResource: 'https://management.pool-portal.test/',
+    }),
+  }));
+  await page.goto(`${emulator.origins.portal}/`);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  const alert = page.getByRole('alert');
+  await alert.getByRole('heading', { name: 'Sign-in failed' }).waitFor();
+  await assert.doesNotReject(alert.getByText('Check the authority and client id in config.json.').waitFor());
+  await screenshot(page, 'signin-unreachable-authority');
+});

@@ -24,7 +24,7 @@ pub fn to_json(p: &AgentPool) -> Value {
         properties["virtualNetworkSubnetResourceId"] = json!(subnet);
     }
     let tags: serde_json::Map<String, Value> = p.tags.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
-    json!({
+    let mut pool = json!({
         "id": format!(
             "/subscriptions/{}/resourceGroups/{}/providers/Microsoft.ContainerRegistry/registries/{}/agentPools/{}",
             p.subscription, p.resource_group, p.registry, p.name
@@ -32,14 +32,18 @@ pub fn to_json(p: &AgentPool) -> Value {
         "name": p.name,
         "type": "Microsoft.ContainerRegistry/registries/agentPools",
         "location": p.location,
-        "tags": tags,
         "properties": properties,
-    })
+    });
+    // As in the spec's examples, `tags` is left out when there are none.
+    if !tags.is_empty() {
+        pool["tags"] = Value::Object(tags);
+    }
+    pool
 }
 
 pub fn list(call: &Call, r: &RegistryRef) -> ArmResult {
     call.require_api_version(API_VERSIONS)?;
-    let state = call.emu.store.lock().expect("store");
+    let state = call.emu.state();
     let registry = registries::find(call, &state, r, READ)?;
     let items = state.pools_of(registry).map(to_json).collect();
     Ok(Json(paging::page(call, items)).into_response())
@@ -47,7 +51,7 @@ pub fn list(call: &Call, r: &RegistryRef) -> ArmResult {
 
 pub fn get(call: &Call, r: &RegistryRef, name: &str) -> ArmResult {
     call.require_api_version(API_VERSIONS)?;
-    let state = call.emu.store.lock().expect("store");
+    let state = call.emu.state();
     let registry = registries::find(call, &state, r, READ)?;
     let pool = state
         .pools_of(registry)

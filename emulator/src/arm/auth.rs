@@ -86,5 +86,13 @@ pub fn authenticate(emu: &Emulator, headers: &HeaderMap) -> Result<Caller, ArmEr
             "The access token expiry UTC time is earlier than current UTC time.",
         ));
     }
+    if claims.nbf > now + 300 {
+        return Err(unauthorized(
+            emu,
+            "InvalidAuthenticationToken",
+            "The access token is not yet valid.".into(),
+            "The access token is not yet valid.",
+        ));
+    }
     Ok(Caller { oid: claims.oid, name: claims.name })
 }

@@ -9,11 +9,12 @@ pub const SKIP_TOKEN: &str = "$skipToken";
 
 pub fn page(call: &Call, items: Vec<Value>) -> Value {
     let size = call.emu.settings.page_size;
-    let skip: usize = call.param(SKIP_TOKEN).and_then(|t| t.parse().ok()).unwrap_or(0);
     let total = items.len();
+    // The token is ours but comes back from the client: never trust it to be in range.
+    let skip: usize = call.param(SKIP_TOKEN).and_then(|t| t.parse().ok()).unwrap_or(0).min(total);
     let value: Vec<Value> = items.into_iter().skip(skip).take(size).collect();
     let mut body = json!({ "value": value });
-    if skip + size < total {
+    if skip.saturating_add(size) < total {
         let mut query = url::form_urlencoded::Serializer::new(String::new());
         for (k, v) in call.query.iter().filter(|(k, _)| k != SKIP_TOKEN) {
             query.append_pair(k, v);

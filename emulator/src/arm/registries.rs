@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use super::error::ArmError;
 use super::{paging, ArmResult, Call};
-use crate::store::{Registry, Sku, State};
+use crate::store::{Registry, State};
 
 pub const API_VERSIONS: &[&str] = &[
     "2019-05-01", "2021-09-01", "2022-12-01", "2023-01-01-preview", "2023-07-01",
@@ -30,7 +30,6 @@ pub fn id(r: &Registry) -> String {
 
 pub fn to_json(r: &Registry) -> Value {
     let tags: serde_json::Map<String, Value> = r.tags.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
-    let premium = r.sku == Sku::Premium;
     json!({
         "id": id(r),
         "name": r.name,
@@ -43,7 +42,7 @@ pub fn to_json(r: &Registry) -> Value {
             "creationDate": r.created,
             "provisioningState": "Succeeded",
             "adminUserEnabled": false,
-            "networkRuleSet": if premium { json!({"defaultAction": "Allow", "ipRules": []}) } else { Value::Null },
+            "networkRuleSet": { "defaultAction": "Allow", "ipRules": [] },
             "policies": {
                 "quarantinePolicy": { "status": "disabled" },
                 "trustPolicy": { "type": "Notary", "status": "disabled" },
@@ -91,7 +90,7 @@ pub const READ: &str = "Microsoft.ContainerRegistry/registries/read";
 
 pub fn list(call: &Call, sub: &str, rg: Option<&str>) -> ArmResult {
     call.require_api_version(API_VERSIONS)?;
-    let state = call.emu.store.lock().expect("store");
+    let state = call.emu.state();
     check_scope(call, &state, sub, rg, READ)?;
     let items = state
         .registries
@@ -105,7 +104,7 @@ pub fn list(call: &Call, sub: &str, rg: Option<&str>) -> ArmResult {
 
 pub fn get(call: &Call, r: &RegistryRef) -> ArmResult {
     call.require_api_version(API_VERSIONS)?;
-    let state = call.emu.store.lock().expect("store");
+    let state = call.emu.state();
     let registry = find(call, &state, r, READ)?;
     Ok(Json(to_json(registry)).into_response())
 }

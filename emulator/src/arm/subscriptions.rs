@@ -32,7 +32,7 @@ pub fn to_json(s: &Subscription) -> Value {
 
 pub fn list(call: &Call) -> ArmResult {
     call.require_api_version(API_VERSIONS)?;
-    let state = call.emu.store.lock().expect("store");
+    let state = call.emu.state();
     let items = state
         .subscriptions
         .iter()
@@ -44,7 +44,7 @@ pub fn list(call: &Call) -> ArmResult {
 
 pub fn get(call: &Call, id: &str) -> ArmResult {
     call.require_api_version(API_VERSIONS)?;
-    let state = call.emu.store.lock().expect("store");
+    let state = call.emu.state();
     let sub = state.subscription(id).ok_or_else(|| ArmError::subscription_not_found(id))?;
     if state.role_of(&call.caller.oid, &sub.id).is_none() {
         return Err(ArmError::authorization_failed(

@@ -49,10 +49,18 @@ pub struct Choice {
     oid: String,
 }
 
-/// A redirect URI is ours only if it is on the portal origin (an SPA registration).
+/// The portal's registered redirect URI. Like Entra ID, only an exact match is accepted, so a
+/// wrong `redirectUri` in the portal fails here as it would on Azure.
 fn redirect_allowed(emu: &Emulator, uri: &str) -> bool {
-    let portal = &emu.origins.portal;
-    uri == portal.as_str() || uri.starts_with(&format!("{portal}/"))
+    uri == format!("{}/", emu.origins.portal)
+}
+
+/// The sign-in pages must not be framed (clickjacking of the account picker).
+pub fn no_framing(mut response: Response) -> Response {
+    let h = response.headers_mut();
+    h.insert(header::X_FRAME_OPTIONS, header::HeaderValue::from_static("DENY"));
+    h.insert(header::CONTENT_SECURITY_POLICY, header::HeaderValue::from_static("frame-ancestors 'none'"));
+    response
 }
 
 fn error_page(status: StatusCode, title: &str, detail: &str) -> Response {
@@ -63,7 +71,7 @@ fn error_page(status: StatusCode, title: &str, detail: &str) -> Response {
         html_escape(title),
         html_escape(detail)
     );
-    (status, Html(body)).into_response()
+    no_framing((status, Html(body)).into_response())
 }
 
 /// Sends the browser back to the app with `params` in the fragment or query, as asked.
@@ -171,7 +179,7 @@ button:hover,button:focus-visible{{border-color:#0b5cad;outline:3px solid #0b5ca
 </main></html>"#,
         tenant = TENANT_ID,
     );
-    ([(header::CACHE_CONTROL, "no-store")], Html(body)).into_response()
+    no_framing(([(header::CACHE_CONTROL, "no-store")], Html(body)).into_response())
 }
 
 /// The non-empty parameters, in a stable order, for the hidden form fields.

@@ -31,7 +31,7 @@ impl SigningKeys {
             _ => {
                 let key = RsaPrivateKey::new(&mut rand::thread_rng(), 2048)?;
                 if let Some(p) = &path {
-                    std::fs::write(p, key.to_pkcs8_pem(LineEnding::LF)?.as_bytes())?;
+                    crate::write_private(p, key.to_pkcs8_pem(LineEnding::LF)?.as_bytes())?;
                 }
                 key
             }

@@ -200,6 +200,11 @@ pub async fn token(
             if !f.code_verifier.as_deref().is_some_and(|v| pkce_matches(v, &grant.code_challenge)) {
                 return bad("invalid_grant", 501481, "The Code_Verifier does not match the code_challenge supplied in the authorization request.");
             }
+            // A code buys only what the user consented to at /authorize.
+            let granted: Vec<&str> = grant.scope.split_whitespace().collect();
+            if let Some(extra) = f.scope.split_whitespace().find(|s| !granted.contains(s)) {
+                return bad("invalid_scope", 70011, &format!("The scope '{extra}' was not granted by this authorization code."));
+            }
             let scope = if f.scope.is_empty() { &grant.scope } else { &f.scope };
             user_tokens(&emu, &grant.oid, &grant.client_id, scope, grant.nonce.as_deref())
         }

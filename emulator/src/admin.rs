@@ -1,13 +1,21 @@
 //! Test-only admin endpoint, plain HTTP on its own loopback port: never reachable from the portal's
 //! origins, so nothing the browser does can flip a switch here.
+//!
+//! - `GET /requests?after=N`: the request log
+//! - `GET /origins`: where the listeners are
+//! - `GET|PUT /faults`: the fault switches (PUT replaces them all; omitted fields are off)
+//! - `GET|PUT /clock`: `{speed}` and `{advanceMs}` (jump simulated time forward)
+//! - `POST /reset`: back to the demo data
 
 use std::sync::Arc;
 
 use axum::extract::{Query, State};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
+use serde_json::{json, Value};
 
+use crate::faults::FaultConfig;
 use crate::{log::Entry, Emulator, Origins};
 
 #[derive(Deserialize)]
@@ -24,9 +32,53 @@ async fn origins(State(emulator): State<Arc<Emulator>>) -> Json<Origins> {
     Json(emulator.origins.clone())
 }
 
+async fn get_faults(State(emulator): State<Arc<Emulator>>) -> Json<FaultConfig> {
+    Json(emulator.faults.get())
+}
+
+async fn put_faults(State(emulator): State<Arc<Emulator>>, Json(config): Json<FaultConfig>) -> Json<FaultConfig> {
+    emulator.faults.set(config);
+    Json(emulator.faults.get())
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ClockChange {
+    speed: Option<f64>,
+    advance_ms: Option<u64>,
+}
+
+fn clock_json(emulator: &Emulator) -> Json<Value> {
+    Json(json!({ "speed": emulator.clock.speed(), "nowMs": emulator.clock.now_ms() }))
+}
+
+async fn get_clock(State(emulator): State<Arc<Emulator>>) -> Json<Value> {
+    clock_json(&emulator)
+}
+
+async fn put_clock(State(emulator): State<Arc<Emulator>>, Json(change): Json<ClockChange>) -> Json<Value> {
+    if let Some(speed) = change.speed {
+        emulator.clock.set_speed(speed);
+    }
+    if let Some(ms) = change.advance_ms {
+        emulator.clock.advance_ms(ms);
+    }
+    clock_json(&emulator)
+}
+
+async fn reset(State(emulator): State<Arc<Emulator>>) -> Json<Value> {
+    let mut state = emulator.state();
+    *state = crate::store::demo::state(emulator.clock.now_ms());
+    emulator.persist(&mut state);
+    Json(json!({ "reset": true }))
+}
+
 pub fn router(emulator: Arc<Emulator>) -> Router {
     Router::new()
         .route("/requests", get(requests))
         .route("/origins", get(origins))
+        .route("/faults", get(get_faults).put(put_faults))
+        .route("/clock", get(get_clock).put(put_clock))
+        .route("/reset", post(reset))
         .with_state(emulator)
 }

@@ -3,9 +3,13 @@
 pub mod admin;
 pub mod arm;
 pub mod authority;
+pub mod blob;
+pub mod clock;
+pub mod faults;
 pub mod log;
 pub mod portal;
 pub mod server;
+pub mod sim;
 pub mod store;
 pub mod tls;
 
@@ -20,6 +24,8 @@ pub struct Origins {
     pub portal: String,
     pub arm: String,
     pub login: String,
+    /// Where run logs are served, like a storage account's blob endpoint (SAS links, no bearer).
+    pub blob: String,
     pub admin: String,
 }
 
@@ -35,6 +41,18 @@ pub struct Settings {
     pub dist: PathBuf,
     pub token_lifetime_secs: u64,
     pub page_size: usize,
+    /// Simulated milliseconds a pool create/update/delete takes.
+    pub lro_ms: u64,
+    /// Simulated milliseconds a run takes once started (varied a little per run).
+    pub run_ms: u64,
+    /// Simulated seconds per real second.
+    pub speed: f64,
+}
+
+impl Settings {
+    pub fn new(dist: PathBuf) -> Settings {
+        Settings { dist, token_lifetime_secs: 3600, page_size: 100, lro_ms: 20_000, run_ms: 45_000, speed: 1.0 }
+    }
 }
 
 /// Everything the listeners share.
@@ -44,7 +62,14 @@ pub struct Emulator {
     pub keys: authority::keys::SigningKeys,
     pub grants: authority::grants::Grants,
     pub store: Mutex<store::State>,
+    pub clock: clock::Clock,
+    pub faults: faults::Faults,
+    pub rate: arm::ratelimit::RateLimit,
     pub log: log::RequestLog,
+    /// Where state is saved after every change, if anywhere.
+    pub data_dir: Option<PathBuf>,
+    /// Signs log links (the SAS `sig`), fresh each start.
+    pub sas_key: String,
 }
 
 impl Emulator {
@@ -53,14 +78,42 @@ impl Emulator {
         settings: Settings,
         data_dir: Option<&Path>,
     ) -> Result<Self, Box<dyn std::error::Error>> {
+        let saved = match data_dir {
+            Some(dir) => store::persist::load(dir)?,
+            None => None,
+        };
+        let clock = clock::Clock::new(settings.speed, saved.as_ref().map_or(0, |s| s.saved_at_ms));
+        let state = saved.unwrap_or_else(|| store::demo::state(clock.now_ms()));
         Ok(Emulator {
             keys: authority::keys::SigningKeys::load_or_create(data_dir)?,
             grants: authority::grants::Grants::default(),
-            store: Mutex::new(store::demo::state()),
+            store: Mutex::new(state),
+            clock,
+            faults: faults::Faults::default(),
+            rate: arm::ratelimit::RateLimit::default(),
             log: log::RequestLog::default(),
+            data_dir: data_dir.map(Path::to_path_buf),
+            sas_key: random_token(32),
             origins,
             settings,
         })
+    }
+
+    /// The state brought up to the current simulated time.
+    pub fn current(&self) -> std::sync::MutexGuard<'_, store::State> {
+        let mut state = self.state();
+        sim::advance(&mut state, self.clock.now_ms());
+        state
+    }
+
+    /// Saves the state after a change, when a data dir was given.
+    pub fn persist(&self, state: &mut store::State) {
+        if let Some(dir) = &self.data_dir {
+            state.saved_at_ms = self.clock.now_ms();
+            if let Err(e) = store::persist::save(dir, state) {
+                eprintln!("could not save state: {e}");
+            }
+        }
     }
 
     /// The store. A handler that panicked must not take every later request down with it, so a

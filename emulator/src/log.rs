@@ -28,6 +28,22 @@ pub struct Entry {
     pub origin: Option<String>,
 }
 
+impl Entry {
+    /// A request whose connection was dropped on purpose: logged with status 0.
+    pub fn dropped(request: &Request) -> Entry {
+        Entry {
+            seq: 0,
+            at_ms: now_ms(),
+            listener: "arm",
+            method: request.method().to_string(),
+            path: request.uri().path_and_query().map_or("/".into(), |p| p.to_string()),
+            status: 0,
+            bearer: request.headers().contains_key(AUTHORIZATION),
+            origin: request.headers().get(ORIGIN).and_then(|v| v.to_str().ok()).map(String::from),
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct RequestLog {
     entries: Mutex<Vec<Entry>>,

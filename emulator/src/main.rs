@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use clap::Parser;
 
 use pool_portal_emulator::server::{start, Options};
+use pool_portal_emulator::faults::FaultConfig;
 use pool_portal_emulator::{authority, Emulator, Settings};
 
 #[derive(Parser, Debug)]
@@ -35,12 +36,64 @@ struct Args {
     /// Port of the plain-HTTP admin endpoint for tests (0 = any free port).
     #[arg(long, default_value_t = 8446)]
     admin_port: u16,
+    /// Port of the log origin, where listLogSasUrl links point (0 = any free port).
+    #[arg(long, default_value_t = 8447)]
+    blob_port: u16,
     /// Lifetime of issued access tokens, in seconds.
     #[arg(long, default_value_t = 3600)]
     token_lifetime: u64,
     /// Items per page in ARM list responses (small values exercise nextLink paging).
     #[arg(long, default_value_t = 100)]
     page_size: usize,
+    /// Simulated seconds a pool create, update or delete takes.
+    #[arg(long, default_value_t = 20.0)]
+    lro_seconds: f64,
+    /// Simulated seconds a run takes once it has an agent (varied a little per run).
+    #[arg(long, default_value_t = 45.0)]
+    run_seconds: f64,
+    /// Simulated seconds per real second (tests speed time up).
+    #[arg(long, default_value_t = 1.0)]
+    speed: f64,
+    #[command(flatten)]
+    faults: FaultArgs,
+}
+
+/// Fault switches at start (the admin port can change them later: PUT /faults).
+#[derive(clap::Args, Debug)]
+struct FaultArgs {
+    /// Real milliseconds added to every ARM response.
+    #[arg(long, default_value_t = 0)]
+    latency_ms: u64,
+    /// Answer the next N ARM requests with 429 and Retry-After.
+    #[arg(long, default_value_t = 0)]
+    throttle: u32,
+    /// The Retry-After (seconds) of injected 429s.
+    #[arg(long, default_value_t = 2)]
+    retry_after: u32,
+    /// Answer the next N ARM requests with a server error.
+    #[arg(long, default_value_t = 0)]
+    server_errors: u32,
+    /// Status of injected server errors: 500 or 503.
+    #[arg(long, default_value_t = 503)]
+    server_error_status: u16,
+    /// Drop the connection of the next N ARM requests without answering.
+    #[arg(long, default_value_t = 0)]
+    drop_connections: u32,
+    /// Make the next N pool operations end Failed.
+    #[arg(long, default_value_t = 0)]
+    fail_operations: u32,
+    /// Refuse the next N ARM requests as if the token had expired.
+    #[arg(long, default_value_t = 0)]
+    expire_tokens: u32,
+    /// Do not expose Location, Azure-AsyncOperation and Retry-After to browsers (CORS).
+    #[arg(long)]
+    withhold_lro_headers: bool,
+    /// Serve logs without CORS headers, as a storage account without CORS rules.
+    #[arg(long)]
+    refuse_log_cors: bool,
+    /// Only requests whose "METHOD /path?query" contains this get the counted faults.
+    #[arg(long, default_value = "")]
+    fault_match: String,
 }
 
 #[tokio::main]
@@ -58,11 +111,33 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         portal_port: args.portal_port,
         arm_port: args.arm_port,
         login_port: args.login_port,
+        blob_port: args.blob_port,
         admin_port: args.admin_port,
         data_dir: args.data_dir.clone(),
-        settings: Settings { dist: args.dist, token_lifetime_secs: args.token_lifetime, page_size: args.page_size.max(1) },
+        settings: Settings {
+            dist: args.dist,
+            token_lifetime_secs: args.token_lifetime,
+            page_size: args.page_size.max(1),
+            lro_ms: (args.lro_seconds.max(0.0) * 1000.0) as u64,
+            run_ms: (args.run_seconds.max(0.1) * 1000.0) as u64,
+            speed: args.speed,
+        },
     })
     .await?;
+    let f = &args.faults;
+    emulator.faults.set(FaultConfig {
+        latency_ms: f.latency_ms,
+        throttle: f.throttle,
+        retry_after_secs: f.retry_after,
+        server_errors: f.server_errors,
+        server_error_status: f.server_error_status,
+        drop_connections: f.drop_connections,
+        fail_operations: f.fail_operations,
+        expire_tokens: f.expire_tokens,
+        withhold_lro_headers: f.withhold_lro_headers,
+        refuse_log_cors: f.refuse_log_cors,
+        matching: f.fault_match.clone(),
+    });
     print_banner(&emulator, args.data_dir.as_deref());
     tokio::signal::ctrl_c().await?;
     Ok(())
@@ -74,8 +149,10 @@ fn print_banner(emulator: &Emulator, data_dir: Option<&std::path::Path>) {
     println!("  Portal:   {}/", o.portal);
     println!("  ARM:      {}/", o.arm);
     println!("  Sign-in:  {}/{}", o.login, authority::users::TENANT_ID);
+    println!("  Logs:     {}/  (run logs by SAS link)", o.blob);
     println!("  Admin:    {}/  (request log, for tests)", o.admin);
     if let Some(dir) = data_dir {
+        println!("  State:    {} (kept across restarts)", pool_portal_emulator::store::persist::state_file(dir).display());
         println!("  CA certificate (trust it to skip browser warnings): {}", dir.join("ca.pem").display());
     }
     println!("Demo users (pick one on the sign-in page):");

@@ -4,7 +4,7 @@ use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::{admin, arm, authority, portal, tls, Emulator, Origins, Settings};
+use crate::{admin, arm, authority, blob, portal, tls, Emulator, Origins, Settings};
 
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -12,6 +12,7 @@ pub struct Options {
     pub portal_port: u16,
     pub arm_port: u16,
     pub login_port: u16,
+    pub blob_port: u16,
     pub admin_port: u16,
     pub data_dir: Option<PathBuf>,
     pub settings: Settings,
@@ -25,9 +26,10 @@ impl Options {
             portal_port: 0,
             arm_port: 0,
             login_port: 0,
+            blob_port: 0,
             admin_port: 0,
             data_dir: None,
-            settings: Settings { dist, token_lifetime_secs: 3600, page_size: 100 },
+            settings: Settings::new(dist),
         }
     }
 }
@@ -43,12 +45,14 @@ pub async fn start(options: Options) -> Result<Arc<Emulator>, Box<dyn std::error
     let portal_l = bind(options.host, options.portal_port)?;
     let arm_l = bind(options.host, options.arm_port)?;
     let login_l = bind(options.host, options.login_port)?;
+    let blob_l = bind(options.host, options.blob_port)?;
     let admin_l = bind(options.host, options.admin_port)?;
     let https = |l: &TcpListener| -> std::io::Result<String> { Ok(format!("https://{}", l.local_addr()?)) };
     let origins = Origins {
         portal: https(&portal_l)?,
         arm: https(&arm_l)?,
         login: https(&login_l)?,
+        blob: https(&blob_l)?,
         admin: format!("http://{}", admin_l.local_addr()?),
     };
     let data_dir = options.data_dir.as_deref();
@@ -60,8 +64,8 @@ pub async fn start(options: Options) -> Result<Arc<Emulator>, Box<dyn std::error
 
     for (listener, app) in [
         (portal_l, portal::router(emulator.clone())),
-        (arm_l, arm::router(emulator.clone())),
         (login_l, authority::router(emulator.clone())),
+        (blob_l, blob::router(emulator.clone())),
     ] {
         let server = axum_server::from_tcp_rustls(listener, tls_config.clone())?;
         tokio::spawn(async move {
@@ -70,6 +74,29 @@ pub async fn start(options: Options) -> Result<Arc<Emulator>, Box<dyn std::error
             }
         });
     }
+    // ARM goes through a service that can drop a connection unanswered (a fault switch): hyper
+    // closes the connection when the service fails, which a router never does.
+    let arm_app = arm::router(emulator.clone());
+    let for_faults = emulator.clone();
+    let arm_service = tower::service_fn(move |request: axum::http::Request<hyper::body::Incoming>| {
+        let request = request.map(axum::body::Body::new);
+        let app = arm_app.clone();
+        let emu = for_faults.clone();
+        async move {
+            let peek = format!("{} {}", request.method(), request.uri().path_and_query().map_or("/", |p| p.as_str()));
+            if emu.faults.take_drop(&peek) {
+                emu.log.push(crate::log::Entry::dropped(&request));
+                return Err(std::io::Error::new(std::io::ErrorKind::ConnectionAborted, "fault: connection dropped"));
+            }
+            tower::ServiceExt::oneshot(app, request).await.map_err(|never| match never {})
+        }
+    });
+    let server = axum_server::from_tcp_rustls(arm_l, tls_config.clone())?;
+    tokio::spawn(async move {
+        if let Err(e) = server.serve(tower::make::Shared::new(arm_service)).await {
+            eprintln!("ARM listener stopped: {e}");
+        }
+    });
     let admin_app = admin::router(emulator.clone());
     let admin_listener = tokio::net::TcpListener::from_std(admin_l)?;
     tokio::spawn(async move {

@@ -23,6 +23,25 @@ fn unauthorized(emu: &Emulator, code: &str, message: String, detail: &str) -> Ar
     e
 }
 
+fn expired_at(emu: &Emulator, exp: u64, now: u64) -> ArmError {
+    unauthorized(
+        emu,
+        "ExpiredAuthenticationToken",
+        format!(
+            "The access token expiry UTC time '{}' is earlier than current UTC time '{}'.",
+            super::rfc3339(exp),
+            super::rfc3339(now)
+        ),
+        "The access token expiry UTC time is earlier than current UTC time.",
+    )
+}
+
+/// The 401 of an expired token, for the fault switch that pretends every token just expired.
+pub fn expired(emu: &Emulator) -> ArmError {
+    let now = now_secs();
+    expired_at(emu, now.saturating_sub(1), now)
+}
+
 pub fn authenticate(emu: &Emulator, headers: &HeaderMap) -> Result<Caller, ArmError> {
     let value = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
     let Some(value) = value else {
@@ -75,16 +94,7 @@ pub fn authenticate(emu: &Emulator, headers: &HeaderMap) -> Result<Caller, ArmEr
     }
     let now = now_secs();
     if claims.exp <= now {
-        return Err(unauthorized(
-            emu,
-            "ExpiredAuthenticationToken",
-            format!(
-                "The access token expiry UTC time '{}' is earlier than current UTC time '{}'.",
-                super::rfc3339(claims.exp),
-                super::rfc3339(now)
-            ),
-            "The access token expiry UTC time is earlier than current UTC time.",
-        ));
+        return Err(expired_at(emu, claims.exp, now));
     }
     if claims.nbf > now + 300 {
         return Err(unauthorized(

@@ -10,13 +10,35 @@ pub struct ArmError {
     pub status: StatusCode,
     pub code: String,
     pub message: String,
+    /// The field the error is about (`properties.count`), as ARM's `target`.
+    pub target: Option<String>,
     /// `WWW-Authenticate`, sent with 401s as ARM does.
     pub www_authenticate: Option<String>,
+    /// `Retry-After`, sent with 429s.
+    pub retry_after: Option<u32>,
 }
 
 impl ArmError {
     pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
-        ArmError { status, code: code.into(), message: message.into(), www_authenticate: None }
+        ArmError { status, code: code.into(), message: message.into(), target: None, www_authenticate: None, retry_after: None }
+    }
+
+    /// A 400 about one field of the request.
+    pub fn bad_field(code: &str, target: &str, message: impl Into<String>) -> Self {
+        ArmError { target: Some(target.into()), ..Self::new(StatusCode::BAD_REQUEST, code, message) }
+    }
+
+    pub fn conflict(code: &str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, code, message)
+    }
+
+    /// What ARM says when a nested resource's parent is missing (PUT under a missing registry).
+    pub fn parent_not_found(parent_type: &str, name: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "ParentResourceNotFound",
+            format!("Failed to perform 'write' on resource(s) of type '{parent_type}/*', because the parent resource '{name}' could not be found."),
+        )
     }
 
     pub fn not_found_resource(type_path: &str, resource_group: &str) -> Self {
@@ -54,10 +76,16 @@ impl ArmError {
 
 impl IntoResponse for ArmError {
     fn into_response(self) -> Response {
-        let mut response =
-            (self.status, Json(json!({"error": {"code": self.code, "message": self.message}}))).into_response();
+        let mut error = json!({"code": self.code, "message": self.message});
+        if let Some(target) = &self.target {
+            error["target"] = json!(target);
+        }
+        let mut response = (self.status, Json(json!({ "error": error }))).into_response();
         if let Some(v) = self.www_authenticate.and_then(|v| HeaderValue::from_str(&v).ok()) {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, v);
+        }
+        if let Some(secs) = self.retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         response
     }

@@ -1,12 +1,21 @@
 //! The ARM slice, on its own origin. Paths are matched case-insensitively, as ARM does, and every
 //! response carries ARM's request-id headers and CORS for a browser SPA.
 
+pub mod access;
 pub mod agent_pools;
 pub mod auth;
+pub mod body;
 pub mod error;
+pub mod filter;
+pub mod network;
+pub mod operations;
 pub mod paging;
+pub mod ratelimit;
 pub mod registries;
+pub mod runs;
+pub mod schedule;
 pub mod subscriptions;
+pub mod tasks;
 
 use std::sync::Arc;
 
@@ -16,6 +25,7 @@ use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode,
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 
+use crate::faults::Injected;
 use crate::Emulator;
 use error::ArmError;
 
@@ -30,7 +40,6 @@ pub struct Call<'a> {
     pub path: String,
     pub segments: Vec<String>,
     pub query: Vec<(String, String)>,
-    #[allow(dead_code)]
     pub body: Bytes,
 }
 
@@ -72,31 +81,63 @@ fn method_not_allowed(call: &Call) -> ArmError {
     )
 }
 
-/// Routes by the shape of the resource id.
+/// Routes by the shape of the resource id (segments compared case-insensitively, as ARM does).
 fn route(call: &Call) -> ArmResult {
-    let s: Vec<String> = call.segments.iter().map(|x| x.to_ascii_lowercase()).collect();
-    let s: Vec<&str> = s.iter().map(String::as_str).collect();
-    let get = call.method == Method::GET;
+    let lower: Vec<String> = call.segments.iter().map(|x| x.to_ascii_lowercase()).collect();
+    let s: Vec<&str> = lower.iter().map(String::as_str).collect();
+    let seg = |i: usize| call.segments[i].as_str();
+    let m = &call.method;
+    let (get, put, patch, delete, post) = (m == Method::GET, m == Method::PUT, m == Method::PATCH, m == Method::DELETE, m == Method::POST);
     match s.as_slice() {
         ["subscriptions"] if get => subscriptions::list(call),
-        ["subscriptions", _] if get => subscriptions::get(call, &call.segments[1]),
-        ["subscriptions", _, "providers", "microsoft.containerregistry", "registries"] if get => {
-            registries::list(call, &call.segments[1], None)
+        ["subscriptions", _] if get => subscriptions::get(call, seg(1)),
+        ["subscriptions", _, "providers", "microsoft.containerregistry", "registries"] if get => registries::list(call, seg(1), None),
+        ["subscriptions", _, "providers", "microsoft.containerregistry", "locations", _, "operationstatuses", _] if get => {
+            operations::status(call, seg(1), seg(7))
         }
+        ["subscriptions", _, "providers", "microsoft.containerregistry", "locations", _, "operationresults", _] if get => {
+            operations::result(call, seg(1), seg(7))
+        }
+        ["subscriptions", _, "providers", "microsoft.network", "virtualnetworks"] if get => network::list_vnets(call, seg(1), None),
+        ["subscriptions", _, "resourcegroups", _, "providers", "microsoft.network", rest @ ..] => match rest {
+            ["virtualnetworks"] if get => network::list_vnets(call, seg(1), Some(seg(3))),
+            ["virtualnetworks", _] if get => network::get_vnet(call, seg(1), seg(3), seg(7)),
+            ["virtualnetworks", _, "subnets"] if get => network::list_subnets(call, seg(1), seg(3), seg(7)),
+            ["virtualnetworks", _, "subnets", _] if get => network::get_subnet(call, seg(1), seg(3), seg(7), seg(9)),
+            ["networksecuritygroups", _] if get => network::get_nsg(call, seg(1), seg(3), seg(7)),
+            ["virtualnetworks", ..] | ["networksecuritygroups", _] => Err(method_not_allowed(call)),
+            _ => Err(unknown_path(call)),
+        },
         ["subscriptions", _, "resourcegroups", _, "providers", "microsoft.containerregistry", "registries"] if get => {
-            registries::list(call, &call.segments[1], Some(&call.segments[3]))
+            registries::list(call, seg(1), Some(seg(3)))
         }
         ["subscriptions", _, "resourcegroups", _, "providers", "microsoft.containerregistry", "registries", _, rest @ ..] => {
-            let reg = registries::RegistryRef {
-                sub: &call.segments[1],
-                rg: &call.segments[3],
-                name: &call.segments[7],
-            };
+            let r = access::RegistryRef { sub: seg(1), rg: seg(3), name: seg(7) };
+            let child = |i: usize| call.segments[8 + i].as_str();
             match rest {
-                [] if get => registries::get(call, &reg),
-                ["agentpools"] if get => agent_pools::list(call, &reg),
-                ["agentpools", _] if get => agent_pools::get(call, &reg, &call.segments[9]),
-                [] | ["agentpools"] | ["agentpools", _] => Err(method_not_allowed(call)),
+                [] if get => registries::get(call, &r),
+                ["agentpools"] if get => agent_pools::list(call, &r),
+                ["agentpools", _] if get => agent_pools::get(call, &r, child(1)),
+                ["agentpools", _] if put => agent_pools::put(call, &r, child(1)),
+                ["agentpools", _] if patch => agent_pools::patch(call, &r, child(1)),
+                ["agentpools", _] if delete => agent_pools::delete(call, &r, child(1)),
+                ["agentpools", _, "listqueuestatus"] if post => agent_pools::queue_status(call, &r, child(1)),
+                ["schedulerun"] if post => schedule::schedule(call, &r),
+                ["runs"] if get => runs::list(call, &r),
+                ["runs", _] if get => runs::get(call, &r, child(1)),
+                ["runs", _] if patch => runs::patch(call, &r, child(1)),
+                ["runs", _, "cancel"] if post => runs::cancel(call, &r, child(1)),
+                ["runs", _, "listlogsasurl"] if post => runs::log_link(call, &r, child(1)),
+                ["tasks"] if get => tasks::list(call, &r),
+                ["tasks", _] if get => tasks::get(call, &r, child(1)),
+                ["tasks", _] if put => tasks::put(call, &r, child(1)),
+                ["tasks", _] if patch => tasks::patch(call, &r, child(1)),
+                ["tasks", _] if delete => tasks::delete(call, &r, child(1)),
+                ["tasks", _, "listdetails"] if post => tasks::get(call, &r, child(1)),
+                [] | ["agentpools"] | ["agentpools", _] | ["agentpools", _, "listqueuestatus"] | ["schedulerun"] | ["runs"]
+                | ["runs", _] | ["runs", _, "cancel" | "listlogsasurl"] | ["tasks"] | ["tasks", _] | ["tasks", _, "listdetails"] => {
+                    Err(method_not_allowed(call))
+                }
                 _ => Err(unknown_path(call)),
             }
         }
@@ -119,9 +160,14 @@ async fn dispatch(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let caller = match auth::authenticate(&emu, &headers) {
-        Ok(c) => c,
-        Err(e) => return e.into_response(),
+    let path_and_query = uri.path_and_query().map_or("/".to_string(), |p| p.to_string());
+    let fault = emu.faults.take(method.as_str(), &path_and_query);
+    let caller = match (fault, auth::authenticate(&emu, &headers)) {
+        (_, Err(e)) => return e.into_response(),
+        (Some(Injected::ExpiredToken), Ok(_)) => return auth::expired(&emu).into_response(),
+        (Some(Injected::Throttle { retry_after_secs }), Ok(_)) => return throttled(retry_after_secs).into_response(),
+        (Some(Injected::ServerError { status }), Ok(_)) => return server_error(status).into_response(),
+        (_, Ok(c)) => c,
     };
     let path = uri.path().to_string();
     let segments = path
@@ -133,34 +179,78 @@ async fn dispatch(
         .query()
         .map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect())
         .unwrap_or_default();
+    // Time passes before the request is looked at, so it sees the service as it is now.
+    drop(emu.current());
+    let writes = method != Method::GET;
     let call = Call { emu: &emu, caller, method, path, segments, query, body };
-    route(&call).unwrap_or_else(IntoResponse::into_response)
+    let response = route(&call).unwrap_or_else(IntoResponse::into_response);
+    if writes && response.status().is_success() {
+        emu.persist(&mut emu.state());
+    }
+    response
+}
+
+fn throttled(retry_after_secs: u32) -> ArmError {
+    let mut e = ArmError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "TooManyRequests",
+        format!("The request is being throttled as the limit has been reached for operation type. Retry after {retry_after_secs} seconds."),
+    );
+    e.retry_after = Some(retry_after_secs);
+    e
+}
+
+fn server_error(status: u16) -> ArmError {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+    let (code, message) = match status {
+        StatusCode::SERVICE_UNAVAILABLE => ("ServiceUnavailable", "The service is temporarily unavailable. Please try again later."),
+        _ => ("InternalServerError", "An internal server error occurred. Please try again later."),
+    };
+    let mut e = ArmError::new(status, code, message);
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        e.retry_after = Some(1);
+    }
+    e
 }
 
 const EXPOSED: &str = "Location, Azure-AsyncOperation, Retry-After, x-ms-request-id, x-ms-correlation-request-id, \
     x-ms-ratelimit-remaining-subscription-reads, x-ms-ratelimit-remaining-subscription-writes, \
     x-ms-ratelimit-remaining-subscription-deletes";
+/// What a browser may read when the LRO headers are withheld (fault switch).
+const EXPOSED_WITHOUT_LRO: &str = "x-ms-request-id, x-ms-correlation-request-id";
 
 /// Request ids and CORS on every response; preflights answered before authentication, as a
 /// browser sends them without the token.
-async fn arm_headers(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+async fn arm_headers(State(emu): State<Arc<Emulator>>, request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let latency = emu.faults.get().latency_ms;
+    if latency > 0 && request.method() != Method::OPTIONS {
+        tokio::time::sleep(std::time::Duration::from_millis(latency)).await;
+    }
     let origin = request.headers().get(header::ORIGIN).cloned();
     let correlation = request
         .headers()
         .get("x-ms-correlation-request-id")
         .cloned()
         .unwrap_or_else(|| HeaderValue::from_str(&crate::new_guid()).expect("guid"));
-    let is_read = request.method() == Method::GET;
+    let kind = match *request.method() {
+        Method::GET => "reads",
+        Method::DELETE => "deletes",
+        _ => "writes",
+    };
+    let has_token = request.headers().contains_key(header::AUTHORIZATION);
     let mut response = if request.method() == Method::OPTIONS {
         StatusCode::OK.into_response()
     } else {
         next.run(request).await
     };
+    let throttled = response.status() == StatusCode::TOO_MANY_REQUESTS;
     let h = response.headers_mut();
     h.insert(HeaderName::from_static("x-ms-request-id"), HeaderValue::from_str(&crate::new_guid()).expect("guid"));
     h.insert(HeaderName::from_static("x-ms-correlation-request-id"), correlation);
-    if is_read {
-        h.insert(HeaderName::from_static("x-ms-ratelimit-remaining-subscription-reads"), HeaderValue::from_static("11999"));
+    if has_token {
+        let remaining = emu.rate.remaining(kind);
+        let name = HeaderName::from_bytes(format!("x-ms-ratelimit-remaining-subscription-{kind}").as_bytes()).expect("header name");
+        h.insert(name, HeaderValue::from(if throttled { 0 } else { remaining }));
     }
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     if let Some(origin) = origin {
@@ -171,7 +261,8 @@ async fn arm_headers(request: axum::extract::Request, next: axum::middleware::Ne
             header::ACCESS_CONTROL_ALLOW_HEADERS,
             HeaderValue::from_static("Authorization, Content-Type, Accept, Accept-Language, x-ms-client-request-id, x-ms-correlation-request-id, x-ms-return-client-request-id"),
         );
-        h.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static(EXPOSED));
+        let exposed = if emu.faults.get().withhold_lro_headers { EXPOSED_WITHOUT_LRO } else { EXPOSED };
+        h.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static(exposed));
         h.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("3600"));
     }
     response
@@ -180,7 +271,7 @@ async fn arm_headers(request: axum::extract::Request, next: axum::middleware::Ne
 pub fn router(emulator: Arc<Emulator>) -> Router {
     let router = Router::new()
         .fallback(dispatch)
-        .layer(axum::middleware::from_fn(arm_headers))
+        .layer(axum::middleware::from_fn_with_state(emulator.clone(), arm_headers))
         .with_state(emulator.clone());
     crate::log::layer(router, emulator, "arm")
 }

@@ -5,21 +5,14 @@ use axum::response::IntoResponse;
 use axum::Json;
 use serde_json::{json, Value};
 
-use super::error::ArmError;
+use super::access::{self, check_scope, Access, RegistryRef};
 use super::{paging, ArmResult, Call};
-use crate::store::{Registry, State};
+use crate::store::Registry;
 
 pub const API_VERSIONS: &[&str] = &[
     "2019-05-01", "2021-09-01", "2022-12-01", "2023-01-01-preview", "2023-07-01",
     "2023-11-01-preview", "2024-11-01-preview", "2025-04-01",
 ];
-
-/// A registry named in a path; not yet known to exist.
-pub struct RegistryRef<'a> {
-    pub sub: &'a str,
-    pub rg: &'a str,
-    pub name: &'a str,
-}
 
 pub fn id(r: &Registry) -> String {
     format!(
@@ -61,37 +54,12 @@ pub fn to_json(r: &Registry) -> Value {
     })
 }
 
-/// The checks ARM makes before the registry is looked at: subscription exists, caller has a role
-/// on it, resource group exists.
-pub fn check_scope(call: &Call, state: &State, sub: &str, rg: Option<&str>, action: &str) -> Result<(), ArmError> {
-    let s = state.subscription(sub).ok_or_else(|| ArmError::subscription_not_found(sub))?;
-    if state.role_of(&call.caller.oid, &s.id).is_none() {
-        let scope = match rg {
-            Some(rg) => format!("/subscriptions/{sub}/resourceGroups/{rg}"),
-            None => format!("/subscriptions/{sub}"),
-        };
-        return Err(ArmError::authorization_failed(&call.caller.oid, action, &scope));
-    }
-    if let Some(rg) = rg {
-        state.resource_group(sub, rg).ok_or_else(|| ArmError::resource_group_not_found(rg))?;
-    }
-    Ok(())
-}
-
-/// Finds the registry after the scope checks, or ARM's 404.
-pub fn find<'s>(call: &Call, state: &'s State, r: &RegistryRef, action: &str) -> Result<&'s Registry, ArmError> {
-    check_scope(call, state, r.sub, Some(r.rg), action)?;
-    state.registry(r.sub, r.rg, r.name).ok_or_else(|| {
-        ArmError::not_found_resource(&format!("Microsoft.ContainerRegistry/registries/{}", r.name), r.rg)
-    })
-}
-
 pub const READ: &str = "Microsoft.ContainerRegistry/registries/read";
 
 pub fn list(call: &Call, sub: &str, rg: Option<&str>) -> ArmResult {
     call.require_api_version(API_VERSIONS)?;
     let state = call.emu.state();
-    check_scope(call, &state, sub, rg, READ)?;
+    check_scope(call, &state, sub, rg, READ, Access::Read)?;
     let items = state
         .registries
         .iter()
@@ -105,6 +73,6 @@ pub fn list(call: &Call, sub: &str, rg: Option<&str>) -> ArmResult {
 pub fn get(call: &Call, r: &RegistryRef) -> ArmResult {
     call.require_api_version(API_VERSIONS)?;
     let state = call.emu.state();
-    let registry = find(call, &state, r, READ)?;
+    let registry = access::registry(call, &state, r, READ, Access::Read)?;
     Ok(Json(to_json(registry)).into_response())
 }

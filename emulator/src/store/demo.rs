@@ -1,5 +1,7 @@
 //! The demo tenant (SPEC E8): two subscriptions; Premium registries in agent-pool regions with pools
-//! of every standard tier; a Basic registry; a Premium registry where agent pools are not offered.
+//! of every standard tier; a Basic registry; a Premium registry where agent pools are not offered;
+//! virtual networks with a subnet whose NSG lets pools out, one whose NSG blocks Storage, and one
+//! without an NSG; runs running and queued.
 
 use super::*;
 use crate::authority::users;
@@ -32,14 +34,72 @@ fn pool(reg: &Registry, name: &str, tier: &str, count: i32, subnet: Option<Strin
         subnet,
         provisioning_state: "Succeeded".into(),
         tags: Vec::new(),
+        pending: None,
     }
 }
 
-fn subnet_id(sub: &str, rg: &str, vnet: &str, subnet: &str) -> String {
+pub fn subnet_id(sub: &str, rg: &str, vnet: &str, subnet: &str) -> String {
     format!("/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Network/virtualNetworks/{vnet}/subnets/{subnet}")
 }
 
-pub fn state() -> State {
+/// An outbound rule, as `az network nsg rule create` would make it.
+pub fn outbound(name: &str, priority: u32, access: &str, dest: &str, port: &str) -> SecurityRule {
+    SecurityRule {
+        name: name.into(),
+        description: None,
+        protocol: "Tcp".into(),
+        source_port_range: "*".into(),
+        destination_port_range: Some(port.into()),
+        destination_port_ranges: Vec::new(),
+        source_address_prefix: "VirtualNetwork".into(),
+        destination_address_prefix: Some(dest.into()),
+        destination_address_prefixes: Vec::new(),
+        access: access.into(),
+        priority,
+        direction: "Outbound".into(),
+    }
+}
+
+fn nsg(sub: &str, rg: &str, name: &str, location: &str, rules: Vec<SecurityRule>) -> NetworkSecurityGroup {
+    NetworkSecurityGroup { subscription: sub.into(), resource_group: rg.into(), name: name.into(), location: location.into(), rules }
+}
+
+/// A demo run of `reg`, `age_ms` old at `now_ms`.
+#[allow(clippy::too_many_arguments)]
+fn run(reg: &Registry, n: u64, pool: Option<&str>, status: &str, now_ms: u64, age_ms: u64, duration_ms: u64) -> Run {
+    let create_ms = now_ms.saturating_sub(age_ms);
+    let started = matches!(status, "Running" | "Succeeded" | "Failed");
+    let finished = matches!(status, "Succeeded" | "Failed");
+    Run {
+        subscription: reg.subscription.clone(),
+        resource_group: reg.resource_group.clone(),
+        registry: reg.name.clone(),
+        run_id: format!("ca{n}"),
+        status: status.into(),
+        run_type: "QuickBuild".into(),
+        agent_pool_name: pool.map(String::from),
+        task_name: None,
+        create_ms,
+        start_ms: started.then_some(create_ms + 2_000),
+        finish_ms: finished.then_some(create_ms + 2_000 + duration_ms),
+        last_updated_ms: create_ms,
+        duration_ms,
+        will_fail: status == "Failed",
+        output_images: vec![ImageRef {
+            registry: format!("{}.azurecr.io", reg.name),
+            repository: "web".into(),
+            tag: format!("build-{n}"),
+            digest: format!("sha256:{:064x}", n * 7919),
+        }],
+        platform_os: "Linux".into(),
+        is_archive_enabled: false,
+        source_location: Some("https://github.com/Azure-Samples/acr-build-helloworld-node.git".into()),
+        docker_file: Some("Dockerfile".into()),
+        error_message: (status == "Failed").then(|| "The command 'npm test' returned a non-zero code: 1".into()),
+    }
+}
+
+pub fn state(now_ms: u64) -> State {
     let builds = registry(CONTOSO_SUB, "rg-builds", "contosobuilds", "eastus", Sku::Premium, "2025-03-04T09:12:44.1537861Z");
     let basic = registry(CONTOSO_SUB, "rg-builds", "contosobasic", "eastus", Sku::Basic, "2025-05-20T14:02:10.0000000Z");
     let uk = registry(CONTOSO_SUB, "rg-uk", "contosouk", "uksouth", Sku::Premium, "2025-06-11T08:45:00.0000000Z");
@@ -50,6 +110,69 @@ pub fn state() -> State {
         pool(&builds, "nightly-s1", "S1", 0, None),
         pool(&builds, "vnet-s3", "S3", 1, Some(subnet_id(CONTOSO_SUB, "rg-network", "vnet-builds", "snet-pools"))),
         pool(&research, "train-s1", "S1", 1, None),
+    ];
+
+    let min = 60_000;
+    let runs = vec![
+        run(&builds, 1, Some("build-s2"), "Succeeded", now_ms, 50 * min, 4 * min),
+        run(&builds, 2, Some("build-s2"), "Failed", now_ms, 40 * min, 3 * min),
+        run(&builds, 3, Some("build-s2"), "Running", now_ms, 2 * min, 15 * min),
+        run(&builds, 4, Some("build-s2"), "Running", now_ms, min, 12 * min),
+        run(&builds, 5, Some("build-s2"), "Queued", now_ms, 30_000, 5 * min),
+        run(&builds, 6, Some("nightly-s1"), "Queued", now_ms, 20 * min, 5 * min),
+        run(&builds, 7, Some("nightly-s1"), "Queued", now_ms, 10 * min, 5 * min),
+        run(&builds, 8, None, "Succeeded", now_ms, 90 * min, 2 * min),
+    ];
+
+    let nsgs = vec![
+        // Lets pools out: explicit allows for what agent pools need, before a deny-internet rule.
+        nsg(CONTOSO_SUB, "rg-network", "nsg-pools", "eastus", vec![
+            outbound("AllowAzureKeyVault", 100, "Allow", "AzureKeyVault", "443"),
+            outbound("AllowStorage", 110, "Allow", "Storage", "443"),
+            outbound("AllowEventHub", 120, "Allow", "EventHub", "443"),
+            outbound("AllowAzureActiveDirectory", 130, "Allow", "AzureActiveDirectory", "443"),
+            outbound("AllowAzureMonitor", 140, "Allow", "AzureMonitor", "443"),
+            outbound("AllowAzureMonitorDiagnostics", 150, "Allow", "AzureMonitor", "12000"),
+            outbound("DenyInternet", 4000, "Deny", "Internet", "*"),
+        ]),
+        // Blocks Storage before anything allows it: a pool here ends Failed.
+        nsg(CONTOSO_SUB, "rg-network", "nsg-locked", "eastus", vec![
+            outbound("DenyStorageOutbound", 200, "Deny", "Storage", "443"),
+        ]),
+        nsg(FABRIKAM_SUB, "rg-research", "nsg-research", "westus2", Vec::new()),
+    ];
+    let nsg_ref = |rg: &str, name: &str, sub: &str| {
+        Some(format!("/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Network/networkSecurityGroups/{name}"))
+    };
+    let vnets = vec![
+        VirtualNetwork {
+            subscription: CONTOSO_SUB.into(),
+            resource_group: "rg-network".into(),
+            name: "vnet-builds".into(),
+            location: "eastus".into(),
+            address_prefixes: vec!["10.20.0.0/16".into()],
+            subnets: vec![
+                Subnet { name: "snet-pools".into(), address_prefix: "10.20.1.0/24".into(), nsg: nsg_ref("rg-network", "nsg-pools", CONTOSO_SUB) },
+                Subnet { name: "snet-locked".into(), address_prefix: "10.20.2.0/24".into(), nsg: nsg_ref("rg-network", "nsg-locked", CONTOSO_SUB) },
+                Subnet { name: "snet-open".into(), address_prefix: "10.20.3.0/24".into(), nsg: None },
+            ],
+        },
+        VirtualNetwork {
+            subscription: CONTOSO_SUB.into(),
+            resource_group: "rg-uk".into(),
+            name: "vnet-uk".into(),
+            location: "uksouth".into(),
+            address_prefixes: vec!["10.30.0.0/16".into()],
+            subnets: vec![Subnet { name: "default".into(), address_prefix: "10.30.0.0/24".into(), nsg: None }],
+        },
+        VirtualNetwork {
+            subscription: FABRIKAM_SUB.into(),
+            resource_group: "rg-research".into(),
+            name: "vnet-research".into(),
+            location: "westus2".into(),
+            address_prefixes: vec!["10.40.0.0/16".into()],
+            subnets: vec![Subnet { name: "snet-train".into(), address_prefix: "10.40.1.0/24".into(), nsg: nsg_ref("rg-research", "nsg-research", FABRIKAM_SUB) }],
+        },
     ];
 
     let assign = |principal: &str, subscription: &str, role| RoleAssignment {
@@ -77,5 +200,12 @@ pub fn state() -> State {
             assign(users::SERVICE_PRINCIPAL.oid, CONTOSO_SUB, Role::Contributor),
             assign(users::SERVICE_PRINCIPAL.oid, FABRIKAM_SUB, Role::Contributor),
         ],
+        vnets,
+        nsgs,
+        run_counter: runs.len() as u64,
+        runs,
+        tasks: Vec::new(),
+        operations: Vec::new(),
+        saved_at_ms: 0,
     }
 }

@@ -1,9 +1,13 @@
-//! The emulated tenant's resources and role assignments. Plain data: the ARM modules turn it into
-//! the JSON shapes of Microsoft's spec.
+//! The emulated tenant: resources, role assignments, runs and operations. Plain data (serialisable,
+//! so a data dir can keep it across restarts); the ARM modules turn it into Microsoft's JSON shapes
+//! and `sim` moves it through time.
 
 pub mod demo;
+pub mod persist;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Role {
     Owner,
     Contributor,
@@ -16,21 +20,21 @@ impl Role {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Subscription {
     pub id: String,
     pub display_name: String,
     pub state: String,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ResourceGroup {
     pub subscription: String,
     pub name: String,
     pub location: String,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Sku {
     Basic,
     Standard,
@@ -47,7 +51,9 @@ impl Sku {
     }
 }
 
-#[derive(Clone, Debug)]
+pub type Tags = Vec<(String, String)>;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Registry {
     pub subscription: String,
     pub resource_group: String,
@@ -55,10 +61,36 @@ pub struct Registry {
     pub location: String,
     pub sku: Sku,
     pub created: String,
-    pub tags: Vec<(String, String)>,
+    pub tags: Tags,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OpKind {
+    Create,
+    Update,
+    Delete,
+}
+
+/// An ARM error carried by a failed operation or run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpError {
+    pub code: String,
+    pub message: String,
+}
+
+/// What a pool is in the middle of; applied by `sim` when `done_at_ms` comes.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PendingOp {
+    pub operation: String,
+    pub kind: OpKind,
+    pub done_at_ms: u64,
+    /// The count an update sets once done.
+    pub new_count: Option<i32>,
+    /// Set when the operation will end Failed (NSG blocks egress, injected fault).
+    pub failure: Option<OpError>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct AgentPool {
     pub subscription: String,
     pub resource_group: String,
@@ -70,28 +102,186 @@ pub struct AgentPool {
     pub os: String,
     pub subnet: Option<String>,
     pub provisioning_state: String,
-    pub tags: Vec<(String, String)>,
+    pub tags: Tags,
+    #[serde(default)]
+    pub pending: Option<PendingOp>,
 }
 
-#[derive(Clone, Debug)]
+/// An async operation's status resource (`Azure-AsyncOperation`), kept after it ends.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Operation {
+    pub id: String,
+    pub subscription: String,
+    pub location: String,
+    pub resource_id: String,
+    pub kind: OpKind,
+    /// InProgress | Succeeded | Failed | Canceled
+    pub status: String,
+    pub start_ms: u64,
+    pub end_ms: Option<u64>,
+    pub error: Option<OpError>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct VirtualNetwork {
+    pub subscription: String,
+    pub resource_group: String,
+    pub name: String,
+    pub location: String,
+    pub address_prefixes: Vec<String>,
+    pub subnets: Vec<Subnet>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Subnet {
+    pub name: String,
+    pub address_prefix: String,
+    /// Resource id of the network security group attached, if any.
+    pub nsg: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct NetworkSecurityGroup {
+    pub subscription: String,
+    pub resource_group: String,
+    pub name: String,
+    pub location: String,
+    /// Custom rules; the default rules are the same for every NSG (`sim::nsg::default_rules`).
+    pub rules: Vec<SecurityRule>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecurityRule {
+    pub name: String,
+    pub description: Option<String>,
+    /// Tcp | Udp | Icmp | Esp | Ah | *
+    pub protocol: String,
+    pub source_port_range: String,
+    /// One of `destination_port_range` / `destination_port_ranges` is used, as in ARM.
+    pub destination_port_range: Option<String>,
+    pub destination_port_ranges: Vec<String>,
+    pub source_address_prefix: String,
+    pub destination_address_prefix: Option<String>,
+    pub destination_address_prefixes: Vec<String>,
+    /// Allow | Deny
+    pub access: String,
+    pub priority: u32,
+    /// Inbound | Outbound
+    pub direction: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ImageRef {
+    pub registry: String,
+    pub repository: String,
+    pub tag: String,
+    pub digest: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Run {
+    pub subscription: String,
+    pub resource_group: String,
+    pub registry: String,
+    pub run_id: String,
+    /// Queued | Started | Running | Succeeded | Failed | Canceled | Error | Timeout
+    pub status: String,
+    /// QuickBuild | QuickRun | AutoBuild | AutoRun
+    pub run_type: String,
+    pub agent_pool_name: Option<String>,
+    pub task_name: Option<String>,
+    pub create_ms: u64,
+    pub start_ms: Option<u64>,
+    pub finish_ms: Option<u64>,
+    pub last_updated_ms: u64,
+    /// How long it runs once started (simulated).
+    pub duration_ms: u64,
+    /// Whether it will end Failed rather than Succeeded.
+    pub will_fail: bool,
+    pub output_images: Vec<ImageRef>,
+    pub platform_os: String,
+    pub is_archive_enabled: bool,
+    pub source_location: Option<String>,
+    pub docker_file: Option<String>,
+    pub error_message: Option<String>,
+}
+
+impl Run {
+    pub fn is_finished(&self) -> bool {
+        matches!(self.status.as_str(), "Succeeded" | "Failed" | "Canceled" | "Error" | "Timeout")
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Task {
+    pub subscription: String,
+    pub resource_group: String,
+    pub registry: String,
+    pub name: String,
+    pub location: String,
+    pub tags: Tags,
+    pub created_ms: u64,
+    /// `properties` as the client sent them (without read-only fields), so what was written
+    /// reads back unchanged.
+    pub properties: serde_json::Value,
+    pub identity: Option<serde_json::Value>,
+}
+
+impl Task {
+    pub fn agent_pool_name(&self) -> Option<&str> {
+        self.properties.get("agentPoolName").and_then(|v| v.as_str())
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct RoleAssignment {
     pub principal: String,
     pub subscription: String,
     pub role: Role,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct State {
     pub subscriptions: Vec<Subscription>,
     pub resource_groups: Vec<ResourceGroup>,
     pub registries: Vec<Registry>,
     pub pools: Vec<AgentPool>,
     pub assignments: Vec<RoleAssignment>,
+    #[serde(default)]
+    pub vnets: Vec<VirtualNetwork>,
+    #[serde(default)]
+    pub nsgs: Vec<NetworkSecurityGroup>,
+    #[serde(default)]
+    pub runs: Vec<Run>,
+    #[serde(default)]
+    pub tasks: Vec<Task>,
+    #[serde(default)]
+    pub operations: Vec<Operation>,
+    /// Number of the last run made (run ids are `ca1`, `ca2`, …).
+    #[serde(default)]
+    pub run_counter: u64,
+    /// Simulated time of the last save, so time never runs backwards after a restart.
+    #[serde(default)]
+    pub saved_at_ms: u64,
 }
 
 /// ARM names are case-insensitive.
 pub fn same(a: &str, b: &str) -> bool {
     a.eq_ignore_ascii_case(b)
+}
+
+/// A registry named by its path segments.
+#[derive(Clone, Copy, Debug)]
+pub struct RegistryKey<'a> {
+    pub sub: &'a str,
+    pub rg: &'a str,
+    pub name: &'a str,
+}
+
+impl RegistryKey<'_> {
+    pub fn matches(&self, sub: &str, rg: &str, registry: &str) -> bool {
+        same(self.sub, sub) && same(self.rg, rg) && same(self.name, registry)
+    }
 }
 
 impl State {
@@ -118,12 +308,65 @@ impl State {
     }
 
     pub fn pools_of<'a>(&'a self, reg: &'a Registry) -> impl Iterator<Item = &'a AgentPool> + 'a {
-        self.pools.iter().filter(move |p| {
-            same(&p.subscription, &reg.subscription)
-                && same(&p.resource_group, &reg.resource_group)
-                && same(&p.registry, &reg.name)
-        })
+        let key = RegistryKey { sub: &reg.subscription, rg: &reg.resource_group, name: &reg.name };
+        self.pools.iter().filter(move |p| key.matches(&p.subscription, &p.resource_group, &p.registry))
     }
+
+    pub fn pool_index(&self, key: RegistryKey, name: &str) -> Option<usize> {
+        self.pools
+            .iter()
+            .position(|p| key.matches(&p.subscription, &p.resource_group, &p.registry) && same(&p.name, name))
+    }
+
+    pub fn runs_of<'a>(&'a self, key: RegistryKey<'a>) -> impl Iterator<Item = &'a Run> + 'a {
+        self.runs.iter().filter(move |r| key.matches(&r.subscription, &r.resource_group, &r.registry))
+    }
+
+    pub fn tasks_of<'a>(&'a self, key: RegistryKey<'a>) -> impl Iterator<Item = &'a Task> + 'a {
+        self.tasks.iter().filter(move |t| key.matches(&t.subscription, &t.resource_group, &t.registry))
+    }
+
+    pub fn nsg_by_id(&self, id: &str) -> Option<&NetworkSecurityGroup> {
+        self.nsgs.iter().find(|n| same(&nsg_id(n), id))
+    }
+
+    /// The subnet a resource id names, with its virtual network.
+    pub fn subnet_by_id(&self, id: &str) -> Option<(&VirtualNetwork, &Subnet)> {
+        let parts: Vec<&str> = id.trim_end_matches('/').split('/').collect();
+        let [_, s, sub, g, rg, p, ns, v, vnet, sn, subnet] = parts.as_slice() else { return None };
+        if !(same(s, "subscriptions") && same(g, "resourceGroups") && same(p, "providers")
+            && same(ns, "Microsoft.Network") && same(v, "virtualNetworks") && same(sn, "subnets"))
+        {
+            return None;
+        }
+        let vn = self.vnets.iter().find(|n| same(&n.subscription, sub) && same(&n.resource_group, rg) && same(&n.name, vnet))?;
+        let sn = vn.subnets.iter().find(|x| same(&x.name, subnet))?;
+        Some((vn, sn))
+    }
+
+    /// Queued runs waiting for this pool: what `listQueueStatus` counts.
+    pub fn queued_on(&self, pool: &AgentPool) -> usize {
+        let key = RegistryKey { sub: &pool.subscription, rg: &pool.resource_group, name: &pool.registry };
+        self.runs_of(key)
+            .filter(|r| r.status == "Queued" && r.agent_pool_name.as_deref().is_some_and(|n| same(n, &pool.name)))
+            .count()
+    }
+}
+
+pub fn registry_id(sub: &str, rg: &str, name: &str) -> String {
+    format!("/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ContainerRegistry/registries/{name}")
+}
+
+pub fn pool_id(p: &AgentPool) -> String {
+    format!("{}/agentPools/{}", registry_id(&p.subscription, &p.resource_group, &p.registry), p.name)
+}
+
+pub fn nsg_id(n: &NetworkSecurityGroup) -> String {
+    format!("/subscriptions/{}/resourceGroups/{}/providers/Microsoft.Network/networkSecurityGroups/{}", n.subscription, n.resource_group, n.name)
+}
+
+pub fn vnet_id(v: &VirtualNetwork) -> String {
+    format!("/subscriptions/{}/resourceGroups/{}/providers/Microsoft.Network/virtualNetworks/{}", v.subscription, v.resource_group, v.name)
 }
 
 #[cfg(test)]
@@ -133,7 +376,7 @@ mod tests {
 
     #[test]
     fn roles_come_from_assignments_and_owner_wins() {
-        let state = demo::state();
+        let state = demo::state(0);
         let sub = &state.subscriptions[0].id;
         assert_eq!(state.role_of(users::OWNER.oid, sub), Some(Role::Owner));
         assert_eq!(state.role_of(users::READER.oid, sub), Some(Role::Reader));
@@ -143,9 +386,19 @@ mod tests {
 
     #[test]
     fn lookups_ignore_case_like_arm() {
-        let state = demo::state();
+        let state = demo::state(0);
         let r = &state.registries[0];
         let found = state.registry(&r.subscription.to_uppercase(), &r.resource_group.to_uppercase(), &r.name.to_uppercase());
         assert_eq!(found.map(|f| &f.name), Some(&r.name));
+    }
+
+    #[test]
+    fn subnets_are_found_by_id_in_any_case() {
+        let state = demo::state(0);
+        let vnet = &state.vnets[0];
+        let id = format!("{}/subnets/{}", vnet_id(vnet), vnet.subnets[0].name).to_uppercase();
+        let (v, s) = state.subnet_by_id(&id).expect("found");
+        assert_eq!((v.name.as_str(), s.name.as_str()), (vnet.name.as_str(), vnet.subnets[0].name.as_str()));
+        assert!(state.subnet_by_id("/subscriptions/x/resourceGroups/y").is_none());
     }
 }

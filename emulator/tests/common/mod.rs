@@ -24,6 +24,8 @@ pub async fn harness_with(configure: impl FnOnce(&mut Options)) -> Harness {
     std::fs::write(dist.join("index.html"), "<!doctype html><script type=module>boot()</script>").unwrap();
     std::fs::write(dist.join("app.js"), "console.log(1)").unwrap();
     let mut options = Options::ephemeral(dist);
+    // Frozen simulated time: tests move it on with `later`, so nothing depends on the machine's speed.
+    options.settings.speed = 0.0;
     configure(&mut options);
     let emu = start(options).await.expect("emulator starts");
     let http = reqwest::Client::builder()
@@ -38,7 +40,75 @@ pub async fn harness() -> Harness {
     harness_with(|_| {}).await
 }
 
+/// A response: status, headers, JSON body (`Null` if none).
+pub struct Reply {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: serde_json::Value,
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers.get(name).map(|v| v.to_str().unwrap().to_string())
+    }
+
+    pub fn code(&self) -> String {
+        self.body["error"]["code"].as_str().unwrap_or("").to_string()
+    }
+
+    pub fn target(&self) -> String {
+        self.body["error"]["target"].as_str().unwrap_or("").to_string()
+    }
+}
+
+pub const REGISTRY: &str = "/subscriptions/1f0e2d3c-4b5a-4697-8877-665544332211/resourceGroups/rg-builds/providers/Microsoft.ContainerRegistry/registries/contosobuilds";
+pub const POOLS_API: &str = "api-version=2019-06-01-preview";
+
+pub fn pool_url(name: &str) -> String {
+    format!("{REGISTRY}/agentPools/{name}?{POOLS_API}")
+}
+
 impl Harness {
+    /// Any ARM request with a JSON body (or none).
+    pub async fn send(&self, method: reqwest::Method, path: &str, token: &str, body: Option<serde_json::Value>) -> Reply {
+        let url = if path.starts_with("https://") { path.to_string() } else { self.arm(path) };
+        let mut request = self.http.request(method, url).bearer_auth(token);
+        if let Some(b) = body {
+            request = request.json(&b);
+        }
+        let r = request.send().await.unwrap();
+        let status = r.status().as_u16();
+        let headers = r.headers().clone();
+        let text = r.text().await.unwrap();
+        Reply { status, headers, body: serde_json::from_str(&text).unwrap_or(serde_json::Value::Null) }
+    }
+
+    pub async fn put(&self, path: &str, token: &str, body: serde_json::Value) -> Reply {
+        self.send(reqwest::Method::PUT, path, token, Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, token: &str, body: serde_json::Value) -> Reply {
+        self.send(reqwest::Method::PATCH, path, token, Some(body)).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: Option<serde_json::Value>) -> Reply {
+        self.send(reqwest::Method::POST, path, token, body).await
+    }
+
+    pub async fn delete(&self, path: &str, token: &str) -> Reply {
+        self.send(reqwest::Method::DELETE, path, token, None).await
+    }
+
+    /// Moves simulated time on by `ms` (and lets the service catch up on the next request).
+    pub fn later(&self, ms: u64) {
+        self.emu.clock.advance_ms(ms);
+    }
+
+    /// The Owner's token: most behaviour tests act as the Owner.
+    pub fn owner(&self) -> String {
+        self.user_token(&users::OWNER)
+    }
+
     pub fn arm(&self, path: &str) -> String {
         format!("{}{path}", self.emu.origins.arm)
     }

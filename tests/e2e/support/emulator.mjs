@@ -18,7 +18,7 @@ export async function startEmulator(extraArgs = []) {
   const proc = spawn(
     path.join(repoRoot, 'target/debug/emulator'),
     ['--dist', path.join(repoRoot, 'dist'), '--portal-port', '0', '--arm-port', '0',
-     '--login-port', '0', '--admin-port', '0', ...extraArgs],
+     '--login-port', '0', '--admin-port', '0', '--blob-port', '0', ...extraArgs],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const origins = await new Promise((resolve, reject) => {

@@ -1,0 +1,147 @@
+//! Microsoft.Network (2024-05-01): virtual networks (list by subscription or group, get), subnets
+//! (list, get) and network security groups (get, custom and default rules). Shapes follow
+//! VirtualNetworkListAll.json, SubnetGet.json and NetworkSecurityGroupGet.json.
+
+use axum::response::IntoResponse;
+use axum::Json;
+use serde_json::{json, Value};
+
+use super::access::{check_scope, Access};
+use super::error::ArmError;
+use super::{paging, ArmResult, Call};
+use crate::sim::nsg::default_rules;
+use crate::store::{nsg_id, same, vnet_id, NetworkSecurityGroup, SecurityRule, Subnet, VirtualNetwork};
+
+pub const API_VERSIONS: &[&str] = &["2023-04-01", "2023-09-01", "2023-11-01", "2024-01-01", "2024-03-01", "2024-05-01", "2024-07-01"];
+const VNET_READ: &str = "Microsoft.Network/virtualNetworks/read";
+const NSG_READ: &str = "Microsoft.Network/networkSecurityGroups/read";
+
+fn subnet_json(vnet: &VirtualNetwork, s: &Subnet) -> Value {
+    let mut properties = json!({ "addressPrefix": s.address_prefix, "provisioningState": "Succeeded" });
+    if let Some(nsg) = &s.nsg {
+        properties["networkSecurityGroup"] = json!({ "id": nsg });
+    }
+    json!({ "id": format!("{}/subnets/{}", vnet_id(vnet), s.name), "name": s.name, "properties": properties })
+}
+
+fn vnet_json(v: &VirtualNetwork) -> Value {
+    json!({
+        "id": vnet_id(v),
+        "name": v.name,
+        "type": "Microsoft.Network/virtualNetworks",
+        "location": v.location,
+        "properties": {
+            "addressSpace": { "addressPrefixes": v.address_prefixes },
+            "dhcpOptions": { "dnsServers": [] },
+            "subnets": v.subnets.iter().map(|s| subnet_json(v, s)).collect::<Vec<_>>(),
+            "virtualNetworkPeerings": [],
+            "provisioningState": "Succeeded"
+        }
+    })
+}
+
+fn rule_json(nsg: &NetworkSecurityGroup, kind: &str, r: &SecurityRule) -> Value {
+    let mut p = json!({
+        "provisioningState": "Succeeded",
+        "protocol": r.protocol,
+        "sourcePortRange": r.source_port_range,
+        "sourceAddressPrefix": r.source_address_prefix,
+        "access": r.access,
+        "priority": r.priority,
+        "direction": r.direction,
+    });
+    if let Some(d) = &r.description {
+        p["description"] = json!(d);
+    }
+    // ARM sends the singular or the plural form, whichever the rule uses.
+    match &r.destination_port_range {
+        Some(range) => p["destinationPortRange"] = json!(range),
+        None => p["destinationPortRanges"] = json!(r.destination_port_ranges),
+    }
+    match &r.destination_address_prefix {
+        Some(prefix) => p["destinationAddressPrefix"] = json!(prefix),
+        None => p["destinationAddressPrefixes"] = json!(r.destination_address_prefixes),
+    }
+    json!({ "name": r.name, "id": format!("{}/{kind}/{}", nsg_id(nsg), r.name), "properties": p })
+}
+
+fn nsg_json(state: &crate::store::State, n: &NetworkSecurityGroup) -> Value {
+    let id = nsg_id(n);
+    let subnets: Vec<Value> = state
+        .vnets
+        .iter()
+        .flat_map(|v| v.subnets.iter().filter(|s| s.nsg.as_deref().is_some_and(|x| same(x, &id))).map(move |s| json!({ "id": format!("{}/subnets/{}", vnet_id(v), s.name) })))
+        .collect();
+    json!({
+        "name": n.name,
+        "id": id,
+        "type": "Microsoft.Network/networkSecurityGroups",
+        "location": n.location,
+        "properties": {
+            "provisioningState": "Succeeded",
+            "securityRules": n.rules.iter().map(|r| rule_json(n, "securityRules", r)).collect::<Vec<_>>(),
+            "defaultSecurityRules": default_rules().iter().map(|r| rule_json(n, "defaultSecurityRules", r)).collect::<Vec<_>>(),
+            "subnets": subnets,
+        }
+    })
+}
+
+pub fn list_vnets(call: &Call, sub: &str, rg: Option<&str>) -> ArmResult {
+    call.require_api_version(API_VERSIONS)?;
+    let state = call.emu.state();
+    check_scope(call, &state, sub, rg, VNET_READ, Access::Read)?;
+    let items = state
+        .vnets
+        .iter()
+        .filter(|v| same(&v.subscription, sub) && rg.is_none_or(|g| same(&v.resource_group, g)))
+        .map(vnet_json)
+        .collect();
+    Ok(Json(paging::page(call, items)).into_response())
+}
+
+fn find_vnet<'s>(call: &Call, state: &'s crate::store::State, sub: &str, rg: &str, name: &str) -> Result<&'s VirtualNetwork, ArmError> {
+    check_scope(call, state, sub, Some(rg), VNET_READ, Access::Read)?;
+    state
+        .vnets
+        .iter()
+        .find(|v| same(&v.subscription, sub) && same(&v.resource_group, rg) && same(&v.name, name))
+        .ok_or_else(|| ArmError::not_found_resource(&format!("Microsoft.Network/virtualNetworks/{name}"), rg))
+}
+
+pub fn get_vnet(call: &Call, sub: &str, rg: &str, name: &str) -> ArmResult {
+    call.require_api_version(API_VERSIONS)?;
+    let state = call.emu.state();
+    Ok(Json(vnet_json(find_vnet(call, &state, sub, rg, name)?)).into_response())
+}
+
+pub fn list_subnets(call: &Call, sub: &str, rg: &str, vnet: &str) -> ArmResult {
+    call.require_api_version(API_VERSIONS)?;
+    let state = call.emu.state();
+    let v = find_vnet(call, &state, sub, rg, vnet)?;
+    let items = v.subnets.iter().map(|s| subnet_json(v, s)).collect();
+    Ok(Json(paging::page(call, items)).into_response())
+}
+
+pub fn get_subnet(call: &Call, sub: &str, rg: &str, vnet: &str, name: &str) -> ArmResult {
+    call.require_api_version(API_VERSIONS)?;
+    let state = call.emu.state();
+    let v = find_vnet(call, &state, sub, rg, vnet)?;
+    let s = v
+        .subnets
+        .iter()
+        .find(|s| same(&s.name, name))
+        .ok_or_else(|| ArmError::not_found_resource(&format!("Microsoft.Network/virtualNetworks/{vnet}/subnets/{name}"), rg))?;
+    Ok(Json(subnet_json(v, s)).into_response())
+}
+
+pub fn get_nsg(call: &Call, sub: &str, rg: &str, name: &str) -> ArmResult {
+    call.require_api_version(API_VERSIONS)?;
+    let state = call.emu.state();
+    check_scope(call, &state, sub, Some(rg), NSG_READ, Access::Read)?;
+    let n = state
+        .nsgs
+        .iter()
+        .find(|n| same(&n.subscription, sub) && same(&n.resource_group, rg) && same(&n.name, name))
+        .ok_or_else(|| ArmError::not_found_resource(&format!("Microsoft.Network/networkSecurityGroups/{name}"), rg))?;
+    Ok(Json(nsg_json(&state, n)).into_response())
+}

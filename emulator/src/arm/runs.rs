@@ -1,0 +1,124 @@
+//! Runs (Microsoft.ContainerRegistry 2019-06-01-preview): list with `$filter`/`$top` and nextLink,
+//! get, cancel, listLogSasUrl. Shapes follow RunsGet.json / RunsList.json.
+
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::Json;
+use serde_json::{json, Value};
+
+use super::access::{self, Access, RegistryRef};
+use super::error::ArmError;
+use super::{filter, paging, ArmResult, Call};
+use crate::clock::rfc3339_ms;
+use crate::store::{registry_id, Run, State};
+
+pub const API_VERSIONS: &[&str] = &["2018-09-01", "2019-04-01", "2019-06-01-preview", "2025-03-01-preview"];
+pub const READ: &str = "Microsoft.ContainerRegistry/registries/runs/read";
+pub const WRITE: &str = "Microsoft.ContainerRegistry/registries/runs/write";
+pub const CANCEL: &str = "Microsoft.ContainerRegistry/registries/runs/cancel/action";
+pub const LOGS: &str = "Microsoft.ContainerRegistry/registries/runs/listLogSasUrl/action";
+
+pub fn to_json(run: &Run) -> Value {
+    let mut p = json!({
+        "provisioningState": "Succeeded",
+        "runId": run.run_id,
+        "status": run.status,
+        "lastUpdatedTime": rfc3339_ms(run.last_updated_ms),
+        "runType": run.run_type,
+        "createTime": rfc3339_ms(run.create_ms),
+        "outputImages": run.output_images.iter().map(|i| json!({
+            "registry": i.registry, "repository": i.repository, "tag": i.tag, "digest": i.digest
+        })).collect::<Vec<_>>(),
+        "isArchiveEnabled": run.is_archive_enabled,
+        "platform": { "os": run.platform_os, "architecture": "amd64" },
+    });
+    let set = |p: &mut Value, k: &str, v: Option<Value>| {
+        if let Some(v) = v {
+            p[k] = v;
+        }
+    };
+    set(&mut p, "startTime", run.start_ms.map(|t| json!(rfc3339_ms(t))));
+    set(&mut p, "finishTime", run.finish_ms.map(|t| json!(rfc3339_ms(t))));
+    set(&mut p, "task", run.task_name.clone().map(Value::from));
+    set(&mut p, "agentPoolName", run.agent_pool_name.clone().map(Value::from));
+    set(&mut p, "runErrorMessage", run.error_message.clone().map(Value::from));
+    json!({
+        "id": format!("{}/runs/{}", registry_id(&run.subscription, &run.resource_group, &run.registry), run.run_id),
+        "name": run.run_id,
+        "type": "Microsoft.ContainerRegistry/registries/runs",
+        "properties": p,
+    })
+}
+
+fn not_found(r: &RegistryRef, run_id: &str) -> ArmError {
+    ArmError::not_found_resource(&format!("Microsoft.ContainerRegistry/registries/{}/runs/{run_id}", r.name), r.rg)
+}
+
+fn find_index(state: &State, r: &RegistryRef, run_id: &str) -> Option<usize> {
+    state.runs.iter().position(|x| r.key().matches(&x.subscription, &x.resource_group, &x.registry) && x.run_id.eq_ignore_ascii_case(run_id))
+}
+
+/// Newest first, filtered, at most `$top`, then paged.
+pub fn list(call: &Call, r: &RegistryRef) -> ArmResult {
+    call.require_api_version(API_VERSIONS)?;
+    let filter = filter::parse(call.param("$filter").unwrap_or(""))
+        .map_err(|e| ArmError::bad_field("InvalidFilter", "$filter", format!("The $filter is invalid: {e}.")))?;
+    let top = match call.param("$top") {
+        None | Some("") => None,
+        Some(t) => Some(t.parse::<usize>().map_err(|_| ArmError::bad_field("InvalidParameter", "$top", format!("$top must be a positive number, not '{t}'.")))?),
+    };
+    let state = call.emu.state();
+    access::registry(call, &state, r, READ, Access::Read)?;
+    let mut runs: Vec<&Run> = state.runs_of(r.key()).filter(|run| filter.as_ref().is_none_or(|f| filter::matches(f, run))).collect();
+    runs.sort_by(|a, b| b.create_ms.cmp(&a.create_ms).then(b.run_id.len().cmp(&a.run_id.len())).then(b.run_id.cmp(&a.run_id)));
+    let items = runs.into_iter().take(top.unwrap_or(usize::MAX)).map(to_json).collect();
+    Ok(Json(paging::page(call, items)).into_response())
+}
+
+pub fn get(call: &Call, r: &RegistryRef, run_id: &str) -> ArmResult {
+    call.require_api_version(API_VERSIONS)?;
+    let state = call.emu.state();
+    access::registry(call, &state, r, READ, Access::Read)?;
+    let i = find_index(&state, r, run_id).ok_or_else(|| not_found(r, run_id))?;
+    Ok(Json(to_json(&state.runs[i])).into_response())
+}
+
+/// `PATCH`: only `isArchiveEnabled` can change (RunUpdateParameters).
+pub fn patch(call: &Call, r: &RegistryRef, run_id: &str) -> ArmResult {
+    call.require_api_version(API_VERSIONS)?;
+    let mut state = call.emu.state();
+    access::registry(call, &state, r, WRITE, Access::Write)?;
+    let i = find_index(&state, r, run_id).ok_or_else(|| not_found(r, run_id))?;
+    let body = super::body::Body::parse(&call.body)?;
+    if let Some(archive) = body.bool("isArchiveEnabled")? {
+        state.runs[i].is_archive_enabled = archive;
+    }
+    Ok(Json(to_json(&state.runs[i])).into_response())
+}
+
+/// `POST …/cancel`: a queued or running run ends Canceled; a finished one cannot be.
+pub fn cancel(call: &Call, r: &RegistryRef, run_id: &str) -> ArmResult {
+    call.require_api_version(API_VERSIONS)?;
+    let now = call.emu.clock.now_ms();
+    let mut state = call.emu.state();
+    access::registry(call, &state, r, CANCEL, Access::Write)?;
+    let i = find_index(&state, r, run_id).ok_or_else(|| not_found(r, run_id))?;
+    let run = &mut state.runs[i];
+    if run.is_finished() {
+        return Err(ArmError::conflict("RunNotCancelable", format!("The run '{}' has already finished with status '{}'.", run.run_id, run.status)));
+    }
+    run.status = "Canceled".into();
+    run.finish_ms = Some(now);
+    run.last_updated_ms = now;
+    crate::sim::advance(&mut state, now);
+    Ok(StatusCode::OK.into_response())
+}
+
+/// `POST …/listLogSasUrl`: a link to the log on the blob origin, authorised by SAS.
+pub fn log_link(call: &Call, r: &RegistryRef, run_id: &str) -> ArmResult {
+    call.require_api_version(API_VERSIONS)?;
+    let state = call.emu.state();
+    access::registry(call, &state, r, LOGS, Access::Read)?;
+    let i = find_index(&state, r, run_id).ok_or_else(|| not_found(r, run_id))?;
+    Ok(Json(json!({ "logLink": crate::blob::sas_link(call.emu, &state.runs[i]) })).into_response())
+}

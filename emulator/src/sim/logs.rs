@@ -1,0 +1,82 @@
+//! The log a run writes: lines appear while it runs, in step with simulated time.
+
+use crate::clock::rfc3339_ms;
+use crate::store::Run;
+
+/// The lines of a build, each with the fraction of the run's duration at which it appears.
+fn script(run: &Run) -> Vec<(f64, String)> {
+    let source = run.source_location.clone().unwrap_or_else(|| "(uploaded source)".into());
+    let file = run.docker_file.clone().unwrap_or_else(|| "Dockerfile".into());
+    let image = run.output_images.first().map(|i| format!("{}/{}:{}", i.registry, i.repository, i.tag));
+    let mut lines = vec![
+        (0.00, format!("Queued a build with ID: {}", run.run_id)),
+        (0.00, format!("Waiting for an agent on {}...", run.agent_pool_name.as_deref().unwrap_or("the shared pool"))),
+        (0.02, format!("Downloading source code from {source}...")),
+        (0.10, "Finished downloading source code".into()),
+        (0.15, format!("Step 1/5 : FROM node:20-alpine ({file})")),
+        (0.30, "Step 2/5 : COPY . /src".into()),
+        (0.45, "Step 3/5 : RUN npm ci".into()),
+        (0.70, "Step 4/5 : RUN npm test".into()),
+        (0.85, "Step 5/5 : CMD [\"node\", \"/src/server.js\"]".into()),
+    ];
+    if let Some(image) = image {
+        lines.push((0.95, format!("Pushing {image}")));
+    }
+    lines
+}
+
+/// The log as far as the run has got at `now_ms`.
+pub fn text(run: &Run, now_ms: u64) -> String {
+    let mut out = String::new();
+    let elapsed = match run.start_ms {
+        Some(start) => (now_ms.min(run.finish_ms.unwrap_or(u64::MAX)).saturating_sub(start)) as f64 / run.duration_ms.max(1) as f64,
+        None => -1.0,
+    };
+    for (at, line) in script(run) {
+        // The first lines are written at queueing; the rest as the run gets that far.
+        if at == 0.0 || elapsed >= at {
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    if let Some(start) = run.start_ms {
+        out.insert_str(0, &format!("{} Run {} started on {}\n", rfc3339_ms(start), run.run_id, run.agent_pool_name.as_deref().unwrap_or("shared pool")));
+    }
+    if let (Some(finish), true) = (run.finish_ms, run.is_finished()) {
+        if let Some(e) = &run.error_message {
+            out.push_str(&format!("ERROR: {e}\n"));
+        }
+        out.push_str(&format!("Run ID: {} was {} after {}s\n", run.run_id, run.status.to_lowercase(), (finish - run.start_ms.unwrap_or(finish)) / 1000));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::demo;
+
+    #[test]
+    fn the_log_grows_while_running_and_ends_with_the_outcome() {
+        let mut run = demo::state(10_000_000).runs[3].clone();
+        run.status = "Running".into();
+        run.start_ms = Some(1_000_000);
+        run.finish_ms = None;
+        run.duration_ms = 100_000;
+        let early = text(&run, 1_020_000);
+        let later = text(&run, 1_090_000);
+        assert!(later.len() > early.len() && later.starts_with(&early[..early.len() / 2]));
+        assert!(!later.contains("was succeeded"));
+        run.status = "Succeeded".into();
+        run.finish_ms = Some(1_100_000);
+        let done = text(&run, 5_000_000);
+        assert!(done.ends_with("was succeeded after 100s\n"), "{done}");
+    }
+
+    #[test]
+    fn a_queued_run_only_says_it_waits() {
+        let run = demo::state(10_000_000).runs.iter().find(|r| r.status == "Queued").unwrap().clone();
+        let t = text(&run, 10_000_000);
+        assert!(t.contains("Waiting for an agent") && !t.contains("Step 1/5"));
+    }
+}

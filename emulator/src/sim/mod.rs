@@ -1,0 +1,198 @@
+//! Time passing in the emulated service: long-running operations finish, and runs are scheduled
+//! onto pool instances (at most `count` running per pool, first come first served), run, and end.
+//!
+//! `advance` replays every event up to `now` in time order, so the outcome does not depend on how
+//! often it is called, nor on how fast the clock runs.
+
+pub mod logs;
+pub mod nsg;
+pub mod rules;
+
+use crate::store::{same, AgentPool, OpError, OpKind, State};
+
+fn pool_accepts_runs(p: &AgentPool) -> bool {
+    // Instances exist once created; an update keeps the old ones working meanwhile.
+    matches!(p.provisioning_state.as_str(), "Succeeded" | "Updating")
+}
+
+/// Starts queued runs where instances are free, at time `at`.
+fn schedule(state: &mut State, at: u64) {
+    let mut order: Vec<usize> = (0..state.runs.len()).filter(|&i| state.runs[i].status == "Queued").collect();
+    order.sort_by_key(|&i| (state.runs[i].create_ms, i));
+    for i in order {
+        let run = &state.runs[i];
+        if run.create_ms > at {
+            continue;
+        }
+        let capacity = match &run.agent_pool_name {
+            // Without a pool, the shared Azure-managed pool always has room.
+            None => usize::MAX,
+            Some(name) => state
+                .pools
+                .iter()
+                .find(|p| same(&p.subscription, &run.subscription) && same(&p.resource_group, &run.resource_group) && same(&p.registry, &run.registry) && same(&p.name, name))
+                .filter(|p| pool_accepts_runs(p))
+                .map_or(0, |p| p.count.max(0) as usize),
+        };
+        let busy = match &run.agent_pool_name {
+            None => 0,
+            Some(name) => state
+                .runs
+                .iter()
+                .filter(|r| r.status == "Running" && same(&r.registry, &run.registry) && same(&r.resource_group, &run.resource_group) && same(&r.subscription, &run.subscription) && r.agent_pool_name.as_deref().is_some_and(|n| same(n, name)))
+                .count(),
+        };
+        if busy < capacity {
+            let run = &mut state.runs[i];
+            run.status = "Running".into();
+            run.start_ms = Some(at);
+            run.last_updated_ms = at;
+        }
+    }
+}
+
+/// The earliest event due at or before `now`: a pool operation or a run finishing.
+fn next_event(state: &State, now: u64) -> Option<u64> {
+    let ops = state.pools.iter().filter_map(|p| p.pending.as_ref().map(|o| o.done_at_ms));
+    let runs = state.runs.iter().filter(|r| r.status == "Running").filter_map(|r| r.start_ms.map(|s| s + r.duration_ms));
+    ops.chain(runs).filter(|&t| t <= now).min()
+}
+
+fn finish_operation(state: &mut State, id: &str, at: u64, error: Option<OpError>) {
+    if let Some(op) = state.operations.iter_mut().find(|o| o.id == id) {
+        op.status = if error.is_some() { "Failed".into() } else { "Succeeded".into() };
+        op.end_ms = Some(at);
+        op.error = error;
+    }
+}
+
+fn fail_queued_runs_of(state: &mut State, gone: &AgentPool, at: u64) {
+    let waiting = state.runs.iter_mut().filter(|r| {
+        r.status == "Queued"
+            && same(&r.subscription, &gone.subscription)
+            && same(&r.resource_group, &gone.resource_group)
+            && same(&r.registry, &gone.registry)
+            && r.agent_pool_name.as_deref().is_some_and(|n| same(n, &gone.name))
+    });
+    for run in waiting {
+        run.status = "Failed".into();
+        run.finish_ms = Some(at);
+        run.last_updated_ms = at;
+        run.error_message = Some(format!("The agent pool '{}' was deleted before the run started.", gone.name));
+    }
+}
+
+fn apply(state: &mut State, at: u64) {
+    // Pool operations due now.
+    let mut i = 0;
+    while i < state.pools.len() {
+        let due = state.pools[i].pending.as_ref().is_some_and(|o| o.done_at_ms <= at);
+        if !due {
+            i += 1;
+            continue;
+        }
+        let op = state.pools[i].pending.take().expect("due");
+        finish_operation(state, &op.operation, at, op.failure.clone());
+        if op.kind == OpKind::Delete && op.failure.is_none() {
+            let gone = state.pools.remove(i);
+            fail_queued_runs_of(state, &gone, at);
+            continue;
+        }
+        let pool = &mut state.pools[i];
+        pool.provisioning_state = if op.failure.is_some() { "Failed".into() } else { "Succeeded".into() };
+        if let (OpKind::Update, None, Some(count)) = (op.kind, &op.failure, op.new_count) {
+            pool.count = count;
+        }
+        i += 1;
+    }
+    // Runs that finish now.
+    for run in state.runs.iter_mut().filter(|r| r.status == "Running" && r.start_ms.is_some_and(|s| s + r.duration_ms <= at)) {
+        run.status = if run.will_fail { "Failed".into() } else { "Succeeded".into() };
+        if run.will_fail && run.error_message.is_none() {
+            run.error_message = Some("The command '/bin/sh -c npm test' returned a non-zero code: 1".into());
+        }
+        run.finish_ms = Some(run.start_ms.unwrap_or(at) + run.duration_ms);
+        run.last_updated_ms = at;
+    }
+}
+
+/// Brings the state up to `now`.
+pub fn advance(state: &mut State, now: u64) {
+    while let Some(at) = next_event(state, now) {
+        apply(state, at);
+        schedule(state, at);
+    }
+    schedule(state, now);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{demo, PendingOp, RegistryKey};
+
+    const MIN: u64 = 60_000;
+
+    fn contoso(state: &State) -> RegistryKey<'_> {
+        let r = &state.registries[0];
+        RegistryKey { sub: &r.subscription, rg: &r.resource_group, name: &r.name }
+    }
+
+    fn status_of(state: &State, id: &str) -> String {
+        state.runs.iter().find(|r| r.run_id == id).unwrap().status.clone()
+    }
+
+    #[test]
+    fn a_pool_runs_at_most_count_runs_and_drains_its_queue_in_order() {
+        let now = 100 * MIN;
+        let mut s = demo::state(now);
+        advance(&mut s, now);
+        // build-s2 has 2 instances: ca3, ca4 run, ca5 waits.
+        assert_eq!((status_of(&s, "ca3"), status_of(&s, "ca4"), status_of(&s, "ca5")), ("Running".into(), "Running".into(), "Queued".into()));
+        let pool = s.pools.iter().find(|p| p.name == "build-s2").unwrap().clone();
+        assert_eq!(s.queued_on(&pool), 1);
+        // ca4 (12 min, started a minute ago) ends first; ca5 takes its place.
+        advance(&mut s, now + 12 * MIN);
+        assert_eq!((status_of(&s, "ca4"), status_of(&s, "ca5")), ("Succeeded".into(), "Running".into()));
+        let ca5 = s.runs.iter().find(|r| r.run_id == "ca5").unwrap();
+        assert_eq!(ca5.start_ms, Some(now - MIN + 2_000 + 12 * MIN), "started the moment ca4 ended, not when we looked");
+    }
+
+    #[test]
+    fn count_zero_leaves_runs_queued_and_scaling_up_drains_them() {
+        let now = 100 * MIN;
+        let mut s = demo::state(now);
+        advance(&mut s, now + 60 * MIN);
+        assert_eq!((status_of(&s, "ca6"), status_of(&s, "ca7")), ("Queued".into(), "Queued".into()));
+        let i = s.pool_index(contoso(&s), "nightly-s1").unwrap();
+        s.pools[i].provisioning_state = "Updating".into();
+        s.pools[i].pending = Some(PendingOp { operation: "op".into(), kind: OpKind::Update, done_at_ms: now + 61 * MIN, new_count: Some(1), failure: None });
+        advance(&mut s, now + 61 * MIN);
+        assert_eq!(s.pools[i].count, 1);
+        assert_eq!((status_of(&s, "ca6"), status_of(&s, "ca7")), ("Running".into(), "Queued".into()), "one instance, oldest first");
+        advance(&mut s, now + 61 * MIN + 5 * MIN);
+        assert_eq!((status_of(&s, "ca6"), status_of(&s, "ca7")), ("Succeeded".into(), "Running".into()));
+    }
+
+    #[test]
+    fn a_failed_create_leaves_the_pool_failed_with_its_error() {
+        let mut s = demo::state(0);
+        let i = s.pool_index(contoso(&s), "vnet-s3").unwrap();
+        s.pools[i].provisioning_state = "Creating".into();
+        let error = OpError { code: "X".into(), message: "blocked".into() };
+        s.pools[i].pending = Some(PendingOp { operation: "op1".into(), kind: OpKind::Create, done_at_ms: 10, new_count: None, failure: Some(error.clone()) });
+        s.operations.push(crate::store::Operation { id: "op1".into(), subscription: "s".into(), location: "eastus".into(), resource_id: "x".into(), kind: OpKind::Create, status: "InProgress".into(), start_ms: 0, end_ms: None, error: None });
+        advance(&mut s, 10);
+        assert_eq!(s.pools[i].provisioning_state, "Failed");
+        assert_eq!((s.operations[0].status.as_str(), s.operations[0].error.as_ref()), ("Failed", Some(&error)));
+    }
+
+    #[test]
+    fn deleting_a_pool_fails_its_queued_runs() {
+        let mut s = demo::state(100 * MIN);
+        let i = s.pool_index(contoso(&s), "nightly-s1").unwrap();
+        s.pools[i].pending = Some(PendingOp { operation: "d".into(), kind: OpKind::Delete, done_at_ms: 100 * MIN, new_count: None, failure: None });
+        advance(&mut s, 100 * MIN);
+        assert!(s.pool_index(contoso(&s), "nightly-s1").is_none());
+        assert_eq!(status_of(&s, "ca6"), "Failed");
+    }
+}

@@ -1,0 +1,58 @@
+//! The service's rules for agent pools (seed + Learn, NOTES §1.7): where they exist, their tiers,
+//! and the default vCPU quota per registry.
+
+/// Regions with agent pools (Learn's list; the seed's eight are among them).
+pub const REGIONS: [&str; 13] = [
+    "westus2", "southcentralus", "eastus2", "eastus", "centralus", "westeurope", "northeurope",
+    "canadacentral", "eastasia", "switzerlandnorth", "usgovarizona", "usgovtexas", "usgovvirginia",
+];
+
+pub fn normalize_location(location: &str) -> String {
+    location.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase()
+}
+
+pub fn region_supported(location: &str) -> bool {
+    REGIONS.contains(&normalize_location(location).as_str())
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TierInfo {
+    pub name: &'static str,
+    pub vcpu: u32,
+    pub isolated: bool,
+}
+
+pub const TIERS: [TierInfo; 4] = [
+    TierInfo { name: "S1", vcpu: 2, isolated: false },
+    TierInfo { name: "S2", vcpu: 4, isolated: false },
+    TierInfo { name: "S3", vcpu: 8, isolated: false },
+    TierInfo { name: "I6", vcpu: 64, isolated: true },
+];
+
+pub fn tier(name: &str) -> Option<TierInfo> {
+    TIERS.iter().copied().find(|t| t.name.eq_ignore_ascii_case(name))
+}
+
+pub const STANDARD_QUOTA: u32 = 16;
+pub const ISOLATED_QUOTA: u32 = 0;
+
+/// (standard, isolated) vCPU held by pools given as (tier, count).
+pub fn usage<'a>(pools: impl IntoIterator<Item = (&'a str, i32)>) -> (u32, u32) {
+    pools.into_iter().fold((0, 0), |(s, i), (t, count)| match tier(t) {
+        Some(info) if info.isolated => (s, i + info.vcpu * count.max(0) as u32),
+        Some(info) => (s + info.vcpu * count.max(0) as u32, i),
+        None => (s, i),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regions_and_tiers() {
+        assert!(region_supported("East US 2") && !region_supported("uksouth"));
+        assert_eq!(tier("s3").map(|t| t.vcpu), Some(8));
+        assert_eq!(usage([("S2", 2), ("I6", 1), ("X", 9)]), (8, 64));
+    }
+}

@@ -8,6 +8,8 @@ pub mod logs;
 pub mod nsg;
 pub mod rules;
 
+use std::collections::HashMap;
+
 use crate::store::{same, AgentPool, OpError, OpKind, State};
 
 fn pool_accepts_runs(p: &AgentPool) -> bool {
@@ -15,35 +17,43 @@ fn pool_accepts_runs(p: &AgentPool) -> bool {
     matches!(p.provisioning_state.as_str(), "Succeeded" | "Updating")
 }
 
-/// Starts queued runs where instances are free, at time `at`.
+/// A pool as runs name it: subscription, group, registry, pool (lower-cased: ARM ignores case).
+type PoolKey = (String, String, String, String);
+
+fn key(sub: &str, rg: &str, registry: &str, pool: &str) -> PoolKey {
+    (sub.to_ascii_lowercase(), rg.to_ascii_lowercase(), registry.to_ascii_lowercase(), pool.to_ascii_lowercase())
+}
+
+/// Starts queued runs where instances are free, at time `at`, oldest first. One pass over the
+/// runs: this runs before every request, with thousands of runs in the stress test.
 fn schedule(state: &mut State, at: u64) {
-    let mut order: Vec<usize> = (0..state.runs.len()).filter(|&i| state.runs[i].status == "Queued").collect();
+    let mut free: HashMap<PoolKey, usize> = state
+        .pools
+        .iter()
+        .filter(|p| pool_accepts_runs(p))
+        .map(|p| (key(&p.subscription, &p.resource_group, &p.registry, &p.name), p.count.max(0) as usize))
+        .collect();
+    for r in state.runs.iter().filter(|r| r.status == "Running") {
+        if let Some(n) = r.agent_pool_name.as_deref().and_then(|n| free.get_mut(&key(&r.subscription, &r.resource_group, &r.registry, n))) {
+            *n = n.saturating_sub(1);
+        }
+    }
+    let mut order: Vec<usize> = (0..state.runs.len()).filter(|&i| state.runs[i].status == "Queued" && state.runs[i].create_ms <= at).collect();
     order.sort_by_key(|&i| (state.runs[i].create_ms, i));
     for i in order {
-        let run = &state.runs[i];
-        if run.create_ms > at {
-            continue;
-        }
-        let capacity = match &run.agent_pool_name {
+        let run = &mut state.runs[i];
+        let slot = match &run.agent_pool_name {
             // Without a pool, the shared Azure-managed pool always has room.
-            None => usize::MAX,
-            Some(name) => state
-                .pools
-                .iter()
-                .find(|p| same(&p.subscription, &run.subscription) && same(&p.resource_group, &run.resource_group) && same(&p.registry, &run.registry) && same(&p.name, name))
-                .filter(|p| pool_accepts_runs(p))
-                .map_or(0, |p| p.count.max(0) as usize),
+            None => true,
+            Some(name) => match free.get_mut(&key(&run.subscription, &run.resource_group, &run.registry, name)) {
+                Some(n) if *n > 0 => {
+                    *n -= 1;
+                    true
+                }
+                _ => false,
+            },
         };
-        let busy = match &run.agent_pool_name {
-            None => 0,
-            Some(name) => state
-                .runs
-                .iter()
-                .filter(|r| r.status == "Running" && same(&r.registry, &run.registry) && same(&r.resource_group, &run.resource_group) && same(&r.subscription, &run.subscription) && r.agent_pool_name.as_deref().is_some_and(|n| same(n, name)))
-                .count(),
-        };
-        if busy < capacity {
-            let run = &mut state.runs[i];
+        if slot {
             run.status = "Running".into();
             run.start_ms = Some(at);
             run.last_updated_ms = at;

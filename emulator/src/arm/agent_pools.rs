@@ -123,8 +123,9 @@ fn check_registry_can_host(registry: &Registry) -> Result<(), ArmError> {
     Ok(())
 }
 
-fn check_region(location: &str) -> Result<(), ArmError> {
-    if rules::region_supported(location) {
+fn check_region(state: &State, location: &str) -> Result<(), ArmError> {
+    let extra = state.extra_pool_regions.iter().any(|r| rules::normalize_location(r) == rules::normalize_location(location));
+    if rules::region_supported(location) || extra {
         return Ok(());
     }
     Err(ArmError::bad_field(
@@ -225,7 +226,7 @@ pub fn put(call: &Call, r: &RegistryRef, name: &str) -> ArmResult {
     check_name(name)?;
     let body = Body::parse(&call.body)?;
     let spec = read_spec(&body)?;
-    check_region(&spec.location)?;
+    check_region(&state, &spec.location)?;
     check_registry_can_host(&registry)?;
     if rules::normalize_location(&spec.location) != rules::normalize_location(&registry.location) {
         return Err(ArmError::bad_field(

@@ -133,7 +133,7 @@ fn route(call: &Call) -> ArmResult {
                 ["tasks", _] if put => tasks::put(call, &r, child(1)),
                 ["tasks", _] if patch => tasks::patch(call, &r, child(1)),
                 ["tasks", _] if delete => tasks::delete(call, &r, child(1)),
-                ["tasks", _, "listdetails"] if post => tasks::get(call, &r, child(1)),
+                ["tasks", _, "listdetails"] if post => tasks::details(call, &r, child(1)),
                 [] | ["agentpools"] | ["agentpools", _] | ["agentpools", _, "listqueuestatus"] | ["schedulerun"] | ["runs"]
                 | ["runs", _] | ["runs", _, "cancel" | "listlogsasurl"] | ["tasks"] | ["tasks", _] | ["tasks", _, "listdetails"] => {
                     Err(method_not_allowed(call))

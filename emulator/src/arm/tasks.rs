@@ -20,9 +20,83 @@ pub const DELETE: &str = "Microsoft.ContainerRegistry/registries/tasks/delete";
 
 const STEP_TYPES: [&str; 3] = ["Docker", "FileTask", "EncodedTask"];
 
+/// Secrets are write-only: a GET leaves out secret arguments and values, source-control tokens,
+/// and custom registry credentials (`listDetails` returns them, as the service does).
+fn redact(properties: &mut Value) {
+    if let Some(step) = properties.get_mut("step") {
+        for list in ["arguments", "values"] {
+            if let Some(Value::Array(items)) = step.get_mut(list) {
+                items.retain(|i| i.get("isSecret") != Some(&Value::Bool(true)));
+            }
+        }
+    }
+    if let Some(Value::Array(triggers)) = properties.get_mut("trigger").and_then(|t| t.get_mut("sourceTriggers")) {
+        for t in triggers {
+            if let Some(Value::Object(repo)) = t.get_mut("sourceRepository") {
+                repo.remove("sourceControlAuthProperties");
+            }
+        }
+    }
+    if let Some(Value::Object(registries)) = properties.get_mut("credentials").and_then(|c| c.get_mut("customRegistries")) {
+        for v in registries.values_mut() {
+            *v = Value::Null;
+        }
+    }
+}
+
+/// What the service fills in that a client need not send.
+fn with_defaults(properties: &mut Map<String, Value>) {
+    properties.entry("isSystemTask").or_insert(json!(false));
+    if let Some(Value::Object(trigger)) = properties.get_mut("trigger") {
+        for list in ["timerTriggers", "sourceTriggers"] {
+            if let Some(Value::Array(items)) = trigger.get_mut(list) {
+                for item in items.iter_mut().filter_map(Value::as_object_mut) {
+                    item.entry("status").or_insert(json!("Enabled"));
+                }
+            }
+        }
+        if let Some(Value::Object(base)) = trigger.get_mut("baseImageTrigger") {
+            base.entry("status").or_insert(json!("Enabled"));
+        }
+    }
+}
+
+/// A managed identity as the service returns it: with the principal it made.
+fn identity_json(identity: &Value, task_name: &str) -> Value {
+    let mut identity = identity.clone();
+    if let Some(obj) = identity.as_object_mut() {
+        let kind = obj.get("type").and_then(Value::as_str).unwrap_or("").to_string();
+        if kind.contains("SystemAssigned") {
+            obj.entry("principalId").or_insert(json!(stable_guid(&format!("principal:{task_name}"))));
+            obj.entry("tenantId").or_insert(json!(crate::authority::users::TENANT_ID));
+        }
+        if let Some(Value::Object(users)) = obj.get_mut("userAssignedIdentities") {
+            for (id, v) in users.iter_mut() {
+                *v = json!({ "principalId": stable_guid(&format!("principal:{id}")), "clientId": stable_guid(&format!("client:{id}")) });
+            }
+        }
+    }
+    identity
+}
+
+/// A GUID derived from a name, so the same identity reads back the same.
+fn stable_guid(seed: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let h: String = Sha256::digest(seed.as_bytes()).iter().take(16).map(|b| format!("{b:02x}")).collect();
+    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+}
+
 pub fn to_json(t: &Task) -> Value {
+    task_json(t, false)
+}
+
+pub fn task_json(t: &Task, with_secrets: bool) -> Value {
     let mut properties = t.properties.clone();
+    if !with_secrets {
+        redact(&mut properties);
+    }
     if let Value::Object(p) = &mut properties {
+        with_defaults(p);
         p.insert("provisioningState".into(), json!("Succeeded"));
         p.insert("creationDate".into(), json!(rfc3339_ms(t.created_ms)));
     }
@@ -37,7 +111,7 @@ pub fn to_json(t: &Task) -> Value {
         task["tags"] = Value::Object(t.tags.iter().map(|(k, v)| (k.clone(), json!(v))).collect());
     }
     if let Some(identity) = &t.identity {
-        task["identity"] = identity.clone();
+        task["identity"] = identity_json(identity, &t.name);
     }
     task
 }
@@ -58,8 +132,12 @@ fn find(state: &State, r: &RegistryRef, name: &str) -> Option<usize> {
     state.tasks.iter().position(|t| r.key().matches(&t.subscription, &t.resource_group, &t.registry) && same(&t.name, name))
 }
 
-/// Checks what a task's properties must hold, after a PUT or a PATCH merge.
+/// Checks what a task's properties must hold, after a PUT or a PATCH merge. A system task (the
+/// registry's quick task) has no platform or step.
 fn check_properties(state: &State, r: &RegistryRef, p: &Map<String, Value>) -> Result<(), ArmError> {
+    if p.get("isSystemTask") == Some(&Value::Bool(true)) {
+        return Ok(());
+    }
     let os = p.get("platform").and_then(|v| v.get("os")).and_then(Value::as_str);
     if os.is_none() {
         return Err(ArmError::bad_field("InvalidRequestContent", "properties.platform.os", "The request content was invalid: the required property 'properties.platform.os' is missing."));
@@ -84,10 +162,31 @@ fn check_properties(state: &State, r: &RegistryRef, p: &Map<String, Value>) -> R
     Ok(())
 }
 
+/// Fields each step type has (TaskStepProperties and its subtypes); the service ignores others,
+/// such as the `contentPath` typo in some of Microsoft's own examples.
+fn step_fields(step_type: &str) -> &'static [&'static str] {
+    const COMMON: [&str; 3] = ["type", "contextPath", "contextAccessToken"];
+    match step_type {
+        "Docker" => &["type", "contextPath", "contextAccessToken", "imageNames", "isPushEnabled", "noCache", "dockerFilePath", "target", "arguments"],
+        "FileTask" => &["type", "contextPath", "contextAccessToken", "taskFilePath", "valuesFilePath", "values"],
+        "EncodedTask" => &["type", "contextPath", "contextAccessToken", "encodedTaskContent", "encodedValuesContent", "values"],
+        _ => &COMMON,
+    }
+}
+
 /// Read-only fields a client may echo back are dropped, not stored.
 fn writable(mut p: Map<String, Value>) -> Map<String, Value> {
     p.remove("provisioningState");
     p.remove("creationDate");
+    p
+}
+
+/// Unknown step fields are dropped once the step's type is known (after a PATCH is merged).
+fn known_step_fields(mut p: Map<String, Value>) -> Map<String, Value> {
+    if let Some(Value::Object(step)) = p.get_mut("step") {
+        let kind = step.get("type").and_then(Value::as_str).unwrap_or("").to_string();
+        step.retain(|k, _| step_fields(&kind).contains(&k.as_str()));
+    }
     p
 }
 
@@ -100,11 +199,21 @@ pub fn list(call: &Call, r: &RegistryRef) -> ArmResult {
 }
 
 pub fn get(call: &Call, r: &RegistryRef, name: &str) -> ArmResult {
+    read(call, r, name, false)
+}
+
+/// `POST …/listDetails`: the task with its secrets.
+pub fn details(call: &Call, r: &RegistryRef, name: &str) -> ArmResult {
+    read(call, r, name, true)
+}
+
+fn read(call: &Call, r: &RegistryRef, name: &str, with_secrets: bool) -> ArmResult {
     call.require_api_version(runs::API_VERSIONS)?;
     let state = call.emu.state();
-    access::registry(call, &state, r, READ, Access::Read)?;
+    let action = if with_secrets { "Microsoft.ContainerRegistry/registries/tasks/listDetails/action" } else { READ };
+    access::registry(call, &state, r, action, if with_secrets { Access::Write } else { Access::Read })?;
     let i = find(&state, r, name).ok_or_else(|| not_found(r, name))?;
-    Ok(Json(to_json(&state.tasks[i])).into_response())
+    Ok(Json(task_json(&state.tasks[i], with_secrets)).into_response())
 }
 
 pub fn put(call: &Call, r: &RegistryRef, name: &str) -> ArmResult {
@@ -116,9 +225,9 @@ pub fn put(call: &Call, r: &RegistryRef, name: &str) -> ArmResult {
     let location = body.string("location")?.filter(|l| !l.is_empty()).ok_or_else(|| {
         ArmError::bad_field("LocationRequired", "location", "The location property is required for this definition.")
     })?;
-    let properties = writable(body.object("properties")?.cloned().ok_or_else(|| {
+    let properties = known_step_fields(writable(body.object("properties")?.cloned().ok_or_else(|| {
         ArmError::bad_field("InvalidRequestContent", "properties", "The request content was invalid: the required property 'properties' is missing.")
-    })?);
+    })?));
     check_properties(&state, r, &properties)?;
     let task = Task {
         subscription: registry.subscription.clone(),
@@ -129,7 +238,7 @@ pub fn put(call: &Call, r: &RegistryRef, name: &str) -> ArmResult {
         tags: body.tags()?.unwrap_or_default(),
         created_ms: call.emu.clock.now_ms(),
         properties: Value::Object(properties),
-        identity: body.object("identity")?.cloned().map(Value::Object),
+        identity: body.get("identity").cloned(),
     };
     let (status, body) = match find(&state, r, name) {
         Some(i) => {
@@ -146,6 +255,32 @@ pub fn put(call: &Call, r: &RegistryRef, name: &str) -> ArmResult {
     Ok((status, Json(body)).into_response())
 }
 
+/// Merges an update into what is stored, as TaskUpdateParameters work: objects field by field,
+/// lists of named items (triggers) item by item by `name`, anything else replaced.
+fn merge(into: &mut Value, update: Value) {
+    match (into, update) {
+        (Value::Object(old), Value::Object(new)) => {
+            for (k, v) in new {
+                match old.get_mut(&k) {
+                    Some(existing) if !v.is_null() => merge(existing, v),
+                    _ => {
+                        old.insert(k, v);
+                    }
+                }
+            }
+        }
+        (Value::Array(old), Value::Array(new)) if new.iter().all(|v| v.get("name").is_some()) => {
+            for item in new {
+                match old.iter_mut().find(|o| o.get("name") == item.get("name")) {
+                    Some(existing) => merge(existing, item),
+                    None => old.push(item),
+                }
+            }
+        }
+        (slot, v) => *slot = v,
+    }
+}
+
 /// Top-level properties (and the step's fields) are merged, as TaskUpdateParameters are.
 pub fn patch(call: &Call, r: &RegistryRef, name: &str) -> ArmResult {
     call.require_api_version(runs::API_VERSIONS)?;
@@ -153,15 +288,9 @@ pub fn patch(call: &Call, r: &RegistryRef, name: &str) -> ArmResult {
     access::registry(call, &state, r, WRITE, Access::Write)?;
     let i = find(&state, r, name).ok_or_else(|| not_found(r, name))?;
     let body = Body::parse(&call.body)?;
-    let mut merged = state.tasks[i].properties.as_object().cloned().unwrap_or_default();
-    for (k, v) in writable(body.object("properties")?.cloned().unwrap_or_default()) {
-        match (merged.get_mut(&k), v) {
-            (Some(Value::Object(old)), Value::Object(new)) if k == "step" || k == "platform" || k == "agentConfiguration" => old.extend(new),
-            (_, v) => {
-                merged.insert(k, v);
-            }
-        }
-    }
+    let mut merged = state.tasks[i].properties.clone();
+    merge(&mut merged, Value::Object(writable(body.object("properties")?.cloned().unwrap_or_default())));
+    let merged = known_step_fields(merged.as_object().cloned().unwrap_or_default());
     check_properties(&state, r, &merged)?;
     let tags = body.tags()?;
     let task = &mut state.tasks[i];

@@ -207,5 +207,6 @@ pub fn state(now_ms: u64) -> State {
         tasks: Vec::new(),
         operations: Vec::new(),
         saved_at_ms: 0,
+        extra_pool_regions: Vec::new(),
     }
 }

@@ -263,6 +263,10 @@ pub struct State {
     /// Simulated time of the last save, so time never runs backwards after a restart.
     #[serde(default)]
     pub saved_at_ms: u64,
+    /// Regions where this emulator also offers agent pools (tests replaying Microsoft's examples,
+    /// which use `WESTUS`); empty in the demo.
+    #[serde(default)]
+    pub extra_pool_regions: Vec<String>,
 }
 
 /// ARM names are case-insensitive.

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod schema;
+
 use std::sync::Arc;
 
 use pool_portal_emulator::authority::token::AccessClaims;

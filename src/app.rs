@@ -14,6 +14,7 @@ use crate::auth::Session;
 use crate::components::account_menu::AccountMenu;
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::config::Config;
+use crate::ops::tracker::Tracker;
 use crate::pages;
 use crate::route::Route;
 
@@ -82,6 +83,9 @@ fn App() -> impl IntoView {
                 Boot::Setup(problems) => view! { <pages::setup::SetupPage problems/> }.into_any(),
                 Boot::AuthFailed(message) => view! { <pages::splash::AuthFailed message/> }.into_any(),
                 Boot::Ready(ctx) => {
+                    let tracker = Tracker::load();
+                    tracker.resume(&ctx.client);
+                    provide_context(tracker);
                     provide_context(StoredValue::new_local(ctx));
                     view! { <Router><Shell/></Router> }.into_any()
                 }
@@ -137,5 +141,6 @@ fn page_for(route: Route) -> AnyView {
         Route::Resource(ResourceId::Registry(id)) => view! { <pages::registry::RegistryPage id/> }.into_any(),
         Route::Resource(ResourceId::AgentPool(id)) => view! { <pages::pool::PoolPage id/> }.into_any(),
         Route::Resource(ResourceId::Run(id)) => view! { <pages::run::RunPage id/> }.into_any(),
+        Route::CreatePool(registry) => view! { <pages::create_pool::CreatePoolPage registry/> }.into_any(),
     }
 }

@@ -6,6 +6,7 @@
 pub mod arm;
 pub mod config;
 pub mod domain;
+pub mod ops;
 pub mod route;
 
 #[cfg(target_arch = "wasm32")]

@@ -1,19 +1,37 @@
 //! Which page a URL path shows. Every page's URL is the ARM id of what it shows (SPEC F13).
 
-use crate::arm::id::{IdError, ResourceId};
+use crate::arm::id::{IdError, RegistryId, ResourceId};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Route {
     Home,
     Resource(ResourceId),
+    /// The create form of a registry's pools: `{registry id}/createAgentPool`, an action on the
+    /// registry as ARM names actions (`…/listQueueStatus`), so it cannot be mistaken for a pool.
+    CreatePool(RegistryId),
     /// A path that is not a resource id we know, with the reason.
     Invalid(String),
+}
+
+pub const CREATE_POOL: &str = "createAgentPool";
+
+pub fn create_pool_path(registry: &RegistryId) -> String {
+    format!("{}/{CREATE_POOL}", registry.path())
 }
 
 impl Route {
     pub fn from_path(path: &str) -> Route {
         if path.is_empty() || path == "/" || path == "/index.html" {
             return Route::Home;
+        }
+        let trimmed = path.trim_end_matches('/');
+        let action = format!("/{CREATE_POOL}");
+        if trimmed.len() > action.len() && trimmed[trimmed.len() - action.len()..].eq_ignore_ascii_case(&action) {
+            return match ResourceId::parse(&trimmed[..trimmed.len() - action.len()]) {
+                Ok(ResourceId::Registry(r)) => Route::CreatePool(r),
+                Ok(_) => Route::Invalid("Agent pools are created in a registry.".into()),
+                Err(e) => Route::Invalid(e.to_string()),
+            };
         }
         match ResourceId::parse(path) {
             Ok(id) => Route::Resource(id),
@@ -30,6 +48,15 @@ mod tests {
     fn root_is_home_and_ids_are_resources() {
         assert_eq!(Route::from_path("/"), Route::Home);
         assert!(matches!(Route::from_path("/subscriptions/abc"), Route::Resource(ResourceId::Subscription(_))));
+    }
+
+    #[test]
+    fn the_create_form_hangs_off_its_registry() {
+        let reg = "/subscriptions/s/resourceGroups/g/providers/Microsoft.ContainerRegistry/registries/abcde";
+        let Route::CreatePool(r) = Route::from_path(&format!("{reg}/createagentpool/")) else { panic!() };
+        assert_eq!(create_pool_path(&r), format!("{reg}/createAgentPool"));
+        assert!(matches!(Route::from_path(&format!("{reg}/agentPools/p1p/createAgentPool")), Route::Invalid(_)));
+        assert!(matches!(Route::from_path("/createAgentPool"), Route::Invalid(_)));
     }
 
     #[test]

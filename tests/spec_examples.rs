@@ -116,3 +116,24 @@ fn subscription_examples_round_trip() {
         assert_eq!(page.value[1].display_name, "Example Subscription2");
     }
 }
+
+#[test]
+fn network_examples_round_trip_and_feed_the_readiness_check() {
+    use pool_portal::arm::network::{NetworkSecurityGroup, Subnet, VirtualNetwork};
+    let dir = "network/2024-05-01/examples";
+    for (_, body) in bodies(&example(&format!("{dir}/VirtualNetworkListAll.json"))) {
+        let page: Page<VirtualNetwork> = round_trip(&body, "VirtualNetworkListAll");
+        assert_eq!(page.value[0].properties.subnets[0].name, "test-1");
+    }
+    for (_, body) in bodies(&example(&format!("{dir}/SubnetGet.json"))) {
+        let s: Subnet = round_trip(&body, "SubnetGet");
+        assert_eq!(s.properties.address_prefix.as_deref(), Some("10.0.0.0/16"));
+    }
+    for (_, body) in bodies(&example(&format!("{dir}/NetworkSecurityGroupGet.json"))) {
+        let nsg: NetworkSecurityGroup = round_trip(&body, "NetworkSecurityGroupGet");
+        let rules = nsg.rules();
+        assert!(rules.iter().any(|r| r.is_default && r.name == "DenyAllOutBound"));
+        // The example's only custom rule is inbound: an agent pool gets out through the defaults.
+        assert!(pool_portal::domain::nsg::evaluate(&rules).iter().all(|v| v.allowed));
+    }
+}

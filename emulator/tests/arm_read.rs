@@ -179,3 +179,15 @@ async fn the_request_log_records_bearer_use_but_not_tokens() {
     assert_eq!((arm[1]["bearer"].as_bool(), arm[1]["status"].as_u64()), (Some(false), Some(401)));
     assert!(!log.to_string().contains(&t), "tokens never reach the log");
 }
+
+#[tokio::test]
+async fn callers_can_read_their_own_permissions_by_role() {
+    let h = harness().await;
+    let path = format!("/subscriptions/{CONTOSO}/resourceGroups/rg-builds/providers/Microsoft.ContainerRegistry/registries/contosobuilds/providers/Microsoft.Authorization/permissions?api-version=2022-04-01");
+    let (s, owner) = h.get(&path, &h.user_token(&OWNER)).await;
+    assert_eq!((s, owner["value"][0]["actions"][0].as_str()), (200, Some("*")));
+    let (_, reader) = h.get(&path, &h.user_token(&READER)).await;
+    assert_eq!(reader["value"][0]["actions"][0], "*/read");
+    let (s, none) = h.get(&path, &h.user_token(&NO_ACCESS)).await;
+    assert_eq!((s, none["value"].as_array().map(Vec::len)), (200, Some(0)));
+}

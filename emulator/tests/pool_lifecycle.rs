@@ -17,10 +17,6 @@ const LRO_MS: u64 = 20_000;
 async fn create_is_an_operation_that_ends_succeeded() {
     let h = harness().await;
     let t = h.owner();
-    // Free the quota the demo pools hold (16 of 16 standard vCPU).
-    assert_eq!(h.patch(&pool_url("build-s2"), &t, json!({"properties": {"count": 0}})).await.status, 200);
-    h.later(LRO_MS);
-
     let r = h.put(&pool_url("fresh-s2"), &t, pool_body("S2", 2)).await;
     assert_eq!(r.status, 201, "{}", r.body);
     assert_eq!(r.body["properties"]["provisioningState"], "Creating");
@@ -122,15 +118,15 @@ async fn only_premium_registries_in_agent_pool_regions_get_pools() {
 async fn quota_is_16_standard_and_0_isolated_vcpu_per_registry() {
     let h = harness().await;
     let t = h.owner();
-    // The demo pools hold 16 of 16 standard vCPU: one more S1 instance is over.
-    let r = h.put(&pool_url("one-more"), &t, pool_body("S1", 1)).await;
+    // The demo pools hold 8 of 16 standard vCPU: two S3 instances (16) are over.
+    let r = h.put(&pool_url("one-more"), &t, pool_body("S3", 2)).await;
     assert_eq!((r.status, r.code().as_str(), r.target().as_str()), (400, "QuotaExceeded", "properties.count"));
-    assert!(r.body["error"]["message"].as_str().unwrap().contains("Current usage: 16, additional required: 2, limit: 16"));
+    assert!(r.body["error"]["message"].as_str().unwrap().contains("Current usage: 8, additional required: 16, limit: 16"), "{}", r.body);
     // A pool of 0 instances holds nothing, so it fits.
     assert_eq!(h.put(&pool_url("zero-s1"), &t, pool_body("S1", 0)).await.status, 201);
     // Scaling over is refused too; scaling within is fine.
-    let r = h.patch(&pool_url("build-s2"), &t, json!({"properties": {"count": 3}})).await;
-    assert_eq!(r.code(), "QuotaExceeded");
+    let r = h.patch(&pool_url("build-s2"), &t, json!({"properties": {"count": 5}})).await;
+    assert_eq!(r.code(), "QuotaExceeded", "5 × 4 = 20 > 16");
     assert_eq!(h.patch(&pool_url("build-s2"), &t, json!({"properties": {"count": 1}})).await.status, 200);
     let r = h.put(&pool_url("big-i6"), &t, pool_body("I6", 1)).await;
     assert_eq!(r.code(), "QuotaExceeded");

@@ -51,7 +51,7 @@ async fn runs_wait_on_a_pool_of_zero_and_drain_when_it_scales_up() {
     h.later(10 * 60_000);
     assert_eq!(queue_count(&h, "nightly-s1").await, before + 3, "count 0: nothing runs, however long we wait");
 
-    // Free quota (build-s2 holds 8 of 16 standard vCPU... vnet-s3 the other 8), then scale up.
+    // Make room in the quota anyway (the demo holds 8 of 16 standard vCPU), then scale up.
     assert_eq!(h.patch(&pool_url("build-s2"), &t, json!({"properties": {"count": 0}})).await.status, 200);
     h.later(LRO_MS);
     assert_eq!(h.patch(&pool_url("nightly-s1"), &t, json!({"properties": {"count": 4}})).await.status, 200);

@@ -100,3 +100,67 @@ pub async fn list(client: &super::client::ArmClient, registry: &super::id::Regis
 pub async fn get(client: &super::client::ArmClient, id: &super::id::AgentPoolId) -> Result<AgentPool, super::ArmError> {
     client.get(&format!("{}?api-version={API_VERSION}", id.path())).await
 }
+
+/// `{"count": n}`: the runs waiting for a pool.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+pub struct QueueStatus {
+    #[serde(default)]
+    pub count: i32,
+}
+
+/// The body of a create: location, tier, count, Linux, optional subnet and tags.
+pub fn new_pool(location: &str, tier: &str, count: i32, subnet: Option<String>, tags: BTreeMap<String, String>) -> AgentPool {
+    AgentPool {
+        id: None,
+        name: None,
+        kind: None,
+        location: location.to_string(),
+        tags: (!tags.is_empty()).then_some(tags),
+        properties: AgentPoolProperties {
+            count: Some(count),
+            tier: Some(tier.to_string()),
+            os: Some("Linux".into()),
+            virtual_network_subnet_resource_id: subnet,
+            provisioning_state: None,
+            extra: Default::default(),
+        },
+        extra: Default::default(),
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+mod writes {
+    use gloo_net::http::Method;
+
+    use super::*;
+    use crate::arm::client::{ArmClient, Reply};
+    use crate::arm::id::AgentPoolId;
+    use crate::arm::ArmError;
+
+    fn url(id: &AgentPoolId) -> String {
+        format!("{}?api-version={API_VERSION}", id.path())
+    }
+
+    /// PUT: idempotent, so a 503 or lost answer is retried.
+    pub async fn create(client: &ArmClient, id: &AgentPoolId, pool: &AgentPool) -> Result<Reply, ArmError> {
+        client.write(Method::PUT, &url(id), pool, true).await
+    }
+
+    /// PATCH of an absolute count and/or the whole tag set: repeating it changes nothing more.
+    pub async fn update(client: &ArmClient, id: &AgentPoolId, update: &AgentPoolUpdateParameters) -> Result<Reply, ArmError> {
+        client.write(Method::PATCH, &url(id), update, true).await
+    }
+
+    /// DELETE: 202 while deleting, 204 (or 404 later) when there is nothing to delete.
+    pub async fn delete(client: &ArmClient, id: &AgentPoolId) -> Result<Reply, ArmError> {
+        client.call(Method::DELETE, &url(id), true).await
+    }
+
+    pub async fn queue_status(client: &ArmClient, id: &AgentPoolId) -> Result<QueueStatus, ArmError> {
+        // A read in POST's clothing: safe to retry.
+        client.call(Method::POST, &format!("{}/listQueueStatus?api-version={API_VERSION}", id.path()), true).await?.json()
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+pub use writes::{create, delete, queue_status, update};

@@ -30,6 +30,9 @@ pub struct Reply {
     pub status: u16,
     pub body: String,
     pub request_id: Option<String>,
+    /// `Azure-AsyncOperation`, when ARM sent it and CORS lets us read it.
+    pub async_operation: Option<String>,
+    pub retry_after: Option<u32>,
 }
 
 impl Reply {
@@ -52,6 +55,23 @@ impl ArmClient {
 
     pub async fn get<T: DeserializeOwned>(&self, path_and_query: &str) -> Result<T, ArmError> {
         self.send(Method::GET, &self.url(path_and_query), None, true).await?.json()
+    }
+
+    /// A write with a JSON body. PUT, and PATCH of absolute values (a count, tags), are safe to
+    /// repeat after an unknown outcome; say so with `idempotent`.
+    pub async fn write<B: serde::Serialize>(&self, method: Method, path_and_query: &str, body: &B, idempotent: bool) -> Result<Reply, ArmError> {
+        let json = serde_json::to_string(body).map_err(|e| ArmError::unexpected(0, &e.to_string(), None))?;
+        self.send(method, &self.url(path_and_query), Some(json), idempotent).await
+    }
+
+    /// A request without a body (DELETE, POST actions).
+    pub async fn call(&self, method: Method, path_and_query: &str, idempotent: bool) -> Result<Reply, ArmError> {
+        self.send(method, &self.url(path_and_query), None, idempotent).await
+    }
+
+    /// GET of an absolute URL ARM gave us (an operation status), refused off the ARM origin.
+    pub async fn get_url<T: DeserializeOwned>(&self, url: &str) -> Result<T, ArmError> {
+        self.send(Method::GET, url, None, true).await?.json()
     }
 
     /// Every item of a pageable list, following `nextLink` on the ARM origin only.
@@ -124,9 +144,10 @@ async fn once(method: Method, url: &str, body: Option<&str>, token: &str) -> Res
     let headers = response.headers();
     let request_id = headers.get("x-ms-request-id");
     let retry_after = parse_retry_after(headers.get("retry-after").as_deref());
+    let async_operation = headers.get("azure-asyncoperation");
     let text = response.text().await.unwrap_or_default();
     if status < 400 {
-        Ok(Reply { status, body: text, request_id })
+        Ok(Reply { status, body: text, request_id, async_operation, retry_after })
     } else {
         Err(ArmError::from_response(status, &text, request_id, retry_after))
     }

@@ -141,6 +141,82 @@ impl RunId {
     }
 }
 
+/// A subnet, as pasted by a user or read from a pool: strictly
+/// `/subscriptions/{s}/resourceGroups/{g}/providers/Microsoft.Network/virtualNetworks/{v}/subnets/{n}`
+/// (the CLI's help says `Microsoft.ClassicNetwork`: that is wrong, NOTES §1.7).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct SubnetId {
+    pub subscription: String,
+    pub resource_group: String,
+    pub vnet: String,
+    pub name: String,
+}
+
+/// Virtual network and subnet names: 1–80 of letters, digits, `_ - .`, starting with a letter or
+/// digit, not ending in `.` or `-`.
+fn is_network_name(n: &str) -> bool {
+    (1..=80).contains(&n.len())
+        && n.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && !n.ends_with('.')
+        && !n.ends_with('-')
+        && n.chars().all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
+}
+
+impl SubnetId {
+    pub fn parse(id: &str) -> Result<SubnetId, IdError> {
+        let id = id.trim();
+        let s: Vec<&str> = id.trim_end_matches('/').split('/').collect();
+        let kw = |i: usize, w: &str| s.get(i).is_some_and(|x| x.eq_ignore_ascii_case(w));
+        if s.len() != 11 || !s[0].is_empty() || !kw(1, "subscriptions") || !kw(3, "resourceGroups") || !kw(5, "providers")
+            || !kw(6, "Microsoft.Network") || !kw(7, "virtualNetworks") || !kw(9, "subnets")
+        {
+            return Err(IdError::Shape);
+        }
+        Ok(SubnetId {
+            subscription: check(names::is_subscription_id(s[2]), "subscription id", s[2])?,
+            resource_group: check(names::is_resource_group_name(s[4]), "resource group", s[4])?,
+            vnet: check(is_network_name(s[8]), "virtual network", s[8])?,
+            name: check(is_network_name(s[10]), "subnet", s[10])?,
+        })
+    }
+
+    pub fn path(&self) -> String {
+        format!(
+            "/subscriptions/{}/resourceGroups/{}/providers/Microsoft.Network/virtualNetworks/{}/subnets/{}",
+            self.subscription, self.resource_group, self.vnet, self.name
+        )
+    }
+}
+
+/// A network security group id, as a subnet refers to it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct NsgId {
+    pub subscription: String,
+    pub resource_group: String,
+    pub name: String,
+}
+
+impl NsgId {
+    pub fn parse(id: &str) -> Result<NsgId, IdError> {
+        let s: Vec<&str> = id.trim().trim_end_matches('/').split('/').collect();
+        let kw = |i: usize, w: &str| s.get(i).is_some_and(|x| x.eq_ignore_ascii_case(w));
+        if s.len() != 9 || !s[0].is_empty() || !kw(1, "subscriptions") || !kw(3, "resourceGroups") || !kw(5, "providers")
+            || !kw(6, "Microsoft.Network") || !kw(7, "networkSecurityGroups")
+        {
+            return Err(IdError::Shape);
+        }
+        Ok(NsgId {
+            subscription: check(names::is_subscription_id(s[2]), "subscription id", s[2])?,
+            resource_group: check(names::is_resource_group_name(s[4]), "resource group", s[4])?,
+            name: check(is_network_name(s[8]), "network security group", s[8])?,
+        })
+    }
+
+    pub fn path(&self) -> String {
+        format!("/subscriptions/{}/resourceGroups/{}/providers/Microsoft.Network/networkSecurityGroups/{}", self.subscription, self.resource_group, self.name)
+    }
+}
+
 /// A subnet id, shown as `vnet/subnet`.
 pub fn subnet_short_name(subnet_id: &str) -> String {
     let parts: Vec<&str> = subnet_id.trim_end_matches('/').split('/').collect();
@@ -203,6 +279,20 @@ mod tests {
         assert!(matches!(ResourceId::parse(smuggled), Err(IdError::Name { kind: "subscription id", .. })));
         let encoded = POOL.replace("rg-builds", "rg%2F..%2F");
         assert!(ResourceId::parse(&encoded).is_err());
+    }
+
+    #[test]
+    fn subnet_ids_parse_strictly() {
+        let id = "/subscriptions/1f0e/resourceGroups/rg-network/providers/Microsoft.Network/virtualNetworks/vnet-builds/subnets/snet-pools";
+        let s = SubnetId::parse(&format!("  {}  ", id.to_lowercase().replace("vnet-builds", "vnet-builds"))).unwrap();
+        assert_eq!((s.vnet.as_str(), s.name.as_str()), ("vnet-builds", "snet-pools"));
+        assert_eq!(SubnetId::parse(id).unwrap().path(), id);
+        assert_eq!(SubnetId::parse(&id.replace("Microsoft.Network", "Microsoft.ClassicNetwork")), Err(IdError::Shape));
+        assert!(SubnetId::parse(&id.replace("snet-pools", "snet pools")).is_err());
+        assert!(SubnetId::parse("snet-pools").is_err());
+        let nsg = "/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/networkSecurityGroups/nsg-1";
+        assert_eq!(NsgId::parse(nsg).unwrap().path(), nsg);
+        assert!(NsgId::parse(id).is_err());
     }
 
     #[test]

@@ -5,7 +5,10 @@
 pub mod agent_pools;
 pub mod error;
 pub mod id;
+pub mod network;
 pub mod pager;
+pub mod permissions;
+pub mod poller;
 pub mod registries;
 pub mod retry;
 pub mod subscriptions;

@@ -7,6 +7,11 @@ use crate::route::Route;
 #[component]
 pub fn Breadcrumbs(route: Route) -> impl IntoView {
     let mut crumbs: Vec<(String, String)> = vec![("Subscriptions".into(), "/".into())];
+    if let Route::CreatePool(r) = &route {
+        crumbs.push((format!("Subscription {}", short(&r.subscription)), subscription_path(&r.subscription)));
+        crumbs.push((r.name.clone(), r.path()));
+        crumbs.push(("Create agent pool".into(), crate::route::create_pool_path(r)));
+    }
     if let Route::Resource(id) = &route {
         let (sub, registry) = match id {
             ResourceId::Subscription(s) => (s.clone(), None),

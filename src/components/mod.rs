@@ -2,7 +2,14 @@
 
 pub mod account_menu;
 pub mod breadcrumbs;
+pub mod cli_echo;
 pub mod copy_link;
+pub mod delete_pool;
 pub mod error_view;
 pub mod loading;
+pub mod op_progress;
+pub mod pause;
+pub mod preflight_view;
 pub mod quota_meter;
+pub mod readiness;
+pub mod scale;

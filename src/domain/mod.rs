@@ -1,8 +1,13 @@
 //! Pure rules of ACR Task agent pools: tiers, regions, quota, names, and which registries can host
 //! pools. No HTTP, no DOM: every rule here is tested natively.
 
+pub mod cli;
 pub mod eligibility;
 pub mod names;
+pub mod nsg;
+pub mod pause;
+pub mod permissions;
+pub mod preflight;
 pub mod quota;
 pub mod region;
 pub mod tier;

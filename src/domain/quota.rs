@@ -30,9 +30,48 @@ pub fn usage<'a>(pools: impl IntoIterator<Item = (&'a str, i32)>) -> Usage {
     })
 }
 
+/// The default quota for a tier's kind.
+pub fn limit_for(tier: &Tier) -> u32 {
+    match tier.kind {
+        TierKind::Standard => DEFAULT_STANDARD_VCPU,
+        TierKind::Isolated => DEFAULT_ISOLATED_VCPU,
+    }
+}
+
+fn used_for(tier: &Tier, others: Usage) -> u32 {
+    match tier.kind {
+        TierKind::Standard => others.standard,
+        TierKind::Isolated => others.isolated,
+    }
+}
+
+/// The most instances of `tier` that fit the default quota next to what `others` hold.
+pub fn max_count(tier: &Tier, others: Usage) -> u32 {
+    limit_for(tier).saturating_sub(used_for(tier, others)) / tier.vcpu
+}
+
+/// vCPU of the default quota left after `count` instances of `tier` join `others` (negative: over).
+pub fn left_after(tier: &Tier, count: u32, others: Usage) -> i64 {
+    limit_for(tier) as i64 - used_for(tier, others) as i64 - (tier.vcpu * count) as i64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn max_count_and_what_is_left() {
+        let s2 = Tier::lookup("S2").unwrap();
+        let others = Usage { standard: 8, isolated: 0 };
+        assert_eq!(max_count(&s2, others), 2);
+        assert_eq!(left_after(&s2, 2, others), 0);
+        assert_eq!(left_after(&s2, 3, others), -4);
+        let s3 = Tier::lookup("S3").unwrap();
+        assert_eq!(max_count(&s3, Usage { standard: 9, isolated: 0 }), 0, "7 vCPU left is not one S3");
+        let i6 = Tier::lookup("I6").unwrap();
+        assert_eq!(max_count(&i6, Usage::default()), 0, "isolated quota is 0 by default");
+        assert_eq!(max_count(&s2, Usage { standard: 40, isolated: 0 }), 0, "already over: nothing, not a panic");
+    }
 
     #[test]
     fn usage_adds_instances_times_vcpu_by_kind() {

@@ -1,5 +1,6 @@
 //! One file a page. Pages compose `arm` calls and `components`; they never build a URL themselves.
 
+pub mod create_pool;
 pub mod home;
 pub mod not_found;
 pub mod pool;

@@ -1,43 +1,101 @@
 use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
 
 use crate::app::ctx;
 use crate::arm::agent_pools::{self, AgentPool};
 use crate::arm::id::{subnet_short_name, AgentPoolId};
-use crate::components::{copy_link::CopyLink, error_view::ArmErrorView, loading::Loading};
+use crate::arm::permissions;
+use crate::components::delete_pool::DeletePanel;
+use crate::components::pause::PausePanel;
+use crate::components::readiness::SubnetReadiness;
+use crate::components::scale::ScalePanel;
+use crate::components::{copy_link::CopyLink, error_view::ArmErrorView, loading::Loading, op_progress::OpProgress};
+use crate::domain::permissions as perms;
+use crate::domain::quota;
 use crate::domain::tier::Tier;
+use crate::ops::tracker::Tracker;
+use crate::ops::{Kind, OpState};
 
-/// One agent pool: what it is, how big, in which subnet, and a link to share (F13).
+/// One agent pool: what it is, a link to share (F13), and what can be done to it: scale, pause or
+/// resume, delete (F6–F8), with its subnet's readiness (F10). Operations in flight show here.
 #[component]
 pub fn PoolPage(id: AgentPoolId) -> impl IntoView {
     let client = ctx().client;
-    let pid = id.clone();
+    let tracker = expect_context::<Tracker>();
+    let (c1, c2, c3) = (client.clone(), client.clone(), client);
+    let (p1, r2, r3) = (id.clone(), id.registry.clone(), id.registry.clone());
     let pool = LocalResource::new(move || {
-        let (c, pid) = (client.clone(), pid.clone());
-        async move { agent_pools::get(&c, &pid).await }
+        let (c, p) = (c1.clone(), p1.clone());
+        async move { agent_pools::get(&c, &p).await }
     });
+    let siblings = LocalResource::new(move || {
+        let (c, r) = (c2.clone(), r2.clone());
+        async move { agent_pools::list(&c, &r).await }
+    });
+    let allowed = LocalResource::new(move || {
+        let (c, r) = (c3.clone(), r3.clone());
+        async move {
+            match permissions::on_registry(&c, &r).await {
+                Ok(p) => (perms::allows(&p, perms::POOL_WRITE), perms::allows(&p, perms::POOL_DELETE)),
+                // Unknown: let the service decide (its 403 names the permission).
+                Err(_) => (true, true),
+            }
+        }
+    });
+    let path = id.path();
+    let op = Memo::new(move |_| tracker.for_pool(&path));
+    let busy = Signal::derive(move || op.get().is_some_and(|o| o.is_running()));
+    // When an operation ends, show the pool as it is now; after a delete, go back to the list.
+    let registry_path = id.registry.path();
+    let navigate = use_navigate();
+    Effect::watch(
+        move || op.get().map(|o| (o.id, o.state.clone(), o.kind)),
+        move |now, before, _| {
+            // Only when an operation starts or ends, not on every poll.
+            if before == Some(now) || now.is_none() {
+                return;
+            }
+            pool.refetch();
+            siblings.refetch();
+            if let Some((_, OpState::Succeeded, Kind::Delete)) = now {
+                navigate(&registry_path, Default::default());
+            }
+        },
+        false,
+    );
+    let can_write = Signal::derive(move || allowed.get().is_none_or(|(w, _)| w));
+    let can_delete = Signal::derive(move || allowed.get().is_none_or(|(_, d)| d));
+    let pid = id.clone();
     view! {
         <div class="title-row">
             <h1>{id.name.clone()}</h1>
             <CopyLink/>
         </div>
         <p class="muted">{format!("Agent pool in {}", id.registry.name)}</p>
-        <Suspense fallback=|| view! { <Loading what="agent pool"/> }>
-            {move || pool.get().map(|r| match r {
-                Err(error) => view! { <ArmErrorView error/> }.into_any(),
-                Ok(p) => view! { <PoolFacts pool=p/> }.into_any(),
-            })}
-        </Suspense>
+        {move || op.get().map(|op| view! { <OpProgress op/> })}
+        {move || match (pool.get(), siblings.get()) {
+            (Some(Err(error)), _) => view! { <ArmErrorView error/> }.into_any(),
+            (Some(Ok(p)), Some(list)) => {
+                let others = quota::usage(list.unwrap_or_default().iter().filter(|x| !x.display_name().eq_ignore_ascii_case(&pid.name)).map(|x| (x.tier(), x.count())));
+                view! { <PoolBody id=pid.clone() pool=p others can_write can_delete busy/> }.into_any()
+            }
+            _ => view! { <Loading what="agent pool"/> }.into_any(),
+        }}
     }
 }
 
 #[component]
-fn PoolFacts(pool: AgentPool) -> impl IntoView {
+fn PoolBody(id: AgentPoolId, pool: AgentPool, others: quota::Usage, can_write: Signal<bool>, can_delete: Signal<bool>, busy: Signal<bool>) -> impl IntoView {
     let tier = Tier::lookup(pool.tier());
     let size = tier.map_or_else(|| "unknown size".to_string(), |t| format!("{} vCPU, {} GB memory per instance", t.vcpu, t.memory_gb));
     let subnet = pool.properties.virtual_network_subnet_resource_id.clone();
     let state = pool.state().to_string();
     let tags = pool.tags.clone().unwrap_or_default();
-    let tag_rows = tags.into_iter().map(|(k, v)| view! { <tr><th scope="row">{k}</th><td>{v}</td></tr> }).collect_view();
+    let paused = crate::domain::pause::paused(&tags).is_some();
+    let tag_rows = tags.clone().into_iter().map(|(k, v)| view! { <tr><th scope="row">{k}</th><td>{v}</td></tr> }).collect_view();
+    let has_tags = !tags.is_empty();
+    let settled = state == "Succeeded";
+    let busy_or_unsettled = Signal::derive(move || busy.get() || !settled);
     view! {
         <dl class="facts pool-facts">
             <dt>"State"</dt><dd><span class=format!("state state-{}", state.to_ascii_lowercase())>{state.clone()}</span></dd>
@@ -46,16 +104,24 @@ fn PoolFacts(pool: AgentPool) -> impl IntoView {
             <dt>"vCPU in use"</dt><dd>{pool.vcpu()}</dd>
             <dt>"OS"</dt><dd>{pool.properties.os.clone().unwrap_or_else(|| "Linux".into())}</dd>
             <dt>"Location"</dt><dd>{pool.location.clone()}</dd>
-            <dt>"Subnet"</dt><dd>{match subnet {
+            <dt>"Subnet"</dt><dd>{match subnet.clone() {
                 Some(s) => view! { <span title=s.clone()>{subnet_short_name(&s)}</span> }.into_any(),
                 None => view! { <span>"None (Azure-managed network)"</span> }.into_any(),
             }}</dd>
         </dl>
+        <div class="panels">
+            {(!paused).then(|| view! {
+                <ScalePanel id=id.clone() tier=pool.tier().to_string() current=pool.count() others can_write busy=busy_or_unsettled/>
+            })}
+            <PausePanel id=id.clone() count=pool.count() tags=tags.clone() can_write busy=busy_or_unsettled/>
+            <DeletePanel id=id.clone() can_delete busy/>
+        </div>
+        {subnet.map(|s| view! { <SubnetReadiness subnet=s/> })}
         <h2 class="section">"Tags"</h2>
-        {if pool.tags.as_ref().is_none_or(|t| t.is_empty()) {
-            view! { <p class="empty">"No tags."</p> }.into_any()
-        } else {
+        {if has_tags {
             view! { <table class="list tags" aria-label="Tags"><tbody>{tag_rows}</tbody></table> }.into_any()
+        } else {
+            view! { <p class="empty">"No tags."</p> }.into_any()
         }}
     }
 }

@@ -3,7 +3,10 @@ use leptos::prelude::*;
 use crate::app::ctx;
 use crate::arm::agent_pools::{self, AgentPool};
 use crate::arm::id::{subnet_short_name, RegistryId};
-use crate::arm::registries;
+use crate::arm::{permissions, registries};
+use crate::domain::permissions as perms;
+use crate::ops::tracker::Tracker;
+use crate::route::create_pool_path;
 use crate::components::{error_view::ArmErrorView, loading::Loading, quota_meter::QuotaMeter};
 use crate::domain::{quota, tier};
 
@@ -21,6 +24,11 @@ pub fn RegistryPage(id: RegistryId) -> impl IntoView {
         let (c, rid) = (c.clone(), rid.clone());
         async move { agent_pools::list(&c, &rid).await }
     });
+    // Pools being created, scaled or deleted: refresh the list when one of those ends.
+    let tracker = expect_context::<Tracker>();
+    let prefix = format!("{}/", id.path());
+    let running = Memo::new(move |_| tracker.running_under(&prefix).len());
+    Effect::watch(move || running.get(), move |now, before, _| if before.is_some_and(|b| now < b) { pools.refetch() }, false);
     let name = id.name.clone();
     view! {
         <h1>{name}</h1>
@@ -48,6 +56,13 @@ fn RegistryBody(registry: registries::Registry, pools: Result<Vec<AgentPool>, cr
         }
         .into_any();
     }
+    let client = ctx().client;
+    let perm_id = id.clone();
+    let can_write = LocalResource::new(move || {
+        let (c, r) = (client.clone(), perm_id.clone());
+        async move { permissions::on_registry(&c, &r).await.map(|p| perms::allows(&p, perms::POOL_WRITE)).unwrap_or(true) }
+    });
+    let create_href = create_pool_path(&id);
     let (is_default, set_is_default) = signal(crate::prefs::default_registry().as_ref() == Some(&id));
     let make_default = {
         let id = id.clone();
@@ -66,9 +81,19 @@ fn RegistryBody(registry: registries::Registry, pools: Result<Vec<AgentPool>, cr
     view! {
         <div class="title-row">
             <p class="muted">{facts}</p>
-            <button type="button" on:click=make_default disabled=is_default>
-                {move || if is_default.get() { "Default registry" } else { "Make default registry" }}
-            </button>
+            <div class="actions">
+                <button type="button" on:click=make_default disabled=is_default>
+                    {move || if is_default.get() { "Default registry" } else { "Make default registry" }}
+                </button>
+                {move || if can_write.get().unwrap_or(true) {
+                    view! { <a class="button primary" href=create_href.clone()>"Create agent pool"</a> }.into_any()
+                } else {
+                    view! {
+                        <span class="button primary disabled" aria-disabled="true" aria-describedby="create-why">"Create agent pool"</span>
+                        <span id="create-why" class="muted small">{perms::needs(perms::POOL_WRITE)}</span>
+                    }.into_any()
+                }}
+            </div>
         </div>
         {list}
     }

@@ -10,6 +10,7 @@ pub mod filter;
 pub mod network;
 pub mod operations;
 pub mod paging;
+pub mod permissions;
 pub mod ratelimit;
 pub mod registries;
 pub mod runs;
@@ -134,6 +135,7 @@ fn route(call: &Call) -> ArmResult {
                 ["tasks", _] if patch => tasks::patch(call, &r, child(1)),
                 ["tasks", _] if delete => tasks::delete(call, &r, child(1)),
                 ["tasks", _, "listdetails"] if post => tasks::details(call, &r, child(1)),
+                ["providers", "microsoft.authorization", "permissions"] if get => permissions::on_registry(call, &r),
                 [] | ["agentpools"] | ["agentpools", _] | ["agentpools", _, "listqueuestatus"] | ["schedulerun"] | ["runs"]
                 | ["runs", _] | ["runs", _, "cancel" | "listlogsasurl"] | ["tasks"] | ["tasks", _] | ["tasks", _, "listdetails"] => {
                     Err(method_not_allowed(call))

@@ -108,7 +108,8 @@ pub fn state(now_ms: u64) -> State {
     let pools = vec![
         pool(&builds, "build-s2", "S2", 2, None),
         pool(&builds, "nightly-s1", "S1", 0, None),
-        pool(&builds, "vnet-s3", "S3", 1, Some(subnet_id(CONTOSO_SUB, "rg-network", "vnet-builds", "snet-pools"))),
+        // At 0 instances: the demo leaves half the default quota free, so a pool can be created.
+        pool(&builds, "vnet-s3", "S3", 0, Some(subnet_id(CONTOSO_SUB, "rg-network", "vnet-builds", "snet-pools"))),
         pool(&research, "train-s1", "S1", 1, None),
     ];
 

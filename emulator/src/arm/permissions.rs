@@ -1,0 +1,32 @@
+//! `GET {scope}/providers/Microsoft.Authorization/permissions` (2022-04-01): the caller's own
+//! actions and notActions at a scope, from their role, as the built-in role definitions say.
+
+use axum::response::IntoResponse;
+use axum::Json;
+use serde_json::{json, Value};
+
+use super::access::RegistryRef;
+use super::{paging, ArmResult, Call};
+use crate::store::Role;
+
+pub const API_VERSIONS: &[&str] = &["2015-07-01", "2018-01-01-preview", "2022-04-01"];
+
+fn role_permissions(role: Role) -> Value {
+    let (actions, not_actions): (&[&str], &[&str]) = match role {
+        Role::Owner => (&["*"], &[]),
+        Role::Contributor => (
+            &["*"],
+            &["Microsoft.Authorization/*/Delete", "Microsoft.Authorization/*/Write", "Microsoft.Authorization/elevateAccess/Action"],
+        ),
+        Role::Reader => (&["*/read"], &[]),
+    };
+    json!({ "actions": actions, "notActions": not_actions, "dataActions": [], "notDataActions": [] })
+}
+
+/// Anyone may read their own permissions; no role means an empty list.
+pub fn on_registry(call: &Call, r: &RegistryRef) -> ArmResult {
+    call.require_api_version(API_VERSIONS)?;
+    let state = call.emu.state();
+    let items = state.role_of(&call.caller.oid, r.sub).map(role_permissions).into_iter().collect();
+    Ok(Json(paging::page(call, items)).into_response())
+}

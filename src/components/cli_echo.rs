@@ -1,0 +1,13 @@
+use leptos::prelude::*;
+
+/// The equivalent `az` command (SPEC F14), updated as the form changes.
+#[component]
+pub fn CliEcho(#[prop(into)] command: Signal<String>, #[prop(optional, into)] note: Option<String>) -> impl IntoView {
+    view! {
+        <section class="cli" aria-label="Azure CLI equivalent">
+            <h3>"Azure CLI"</h3>
+            <pre><code>{move || command.get()}</code></pre>
+            {note.map(|n| view! { <p class="muted small">{n}</p> })}
+        </section>
+    }
+}

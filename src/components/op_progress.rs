@@ -1,0 +1,30 @@
+use leptos::prelude::*;
+
+use crate::ops::{OpState, Operation};
+
+/// An operation's progress, or how it ended.
+#[component]
+pub fn OpProgress(op: Operation) -> impl IntoView {
+    let state = op.last_seen.clone().unwrap_or_else(|| "Accepted".into());
+    match op.state {
+        OpState::Running => view! {
+            <div class="op op-running" role="status">
+                <span class="spinner" aria-hidden="true"></span>
+                <span>{format!("{}: {state}…", op.summary)}</span>
+            </div>
+        }
+        .into_any(),
+        OpState::Succeeded => view! {
+            <div class="op op-succeeded" role="status">{format!("{}: Succeeded.", op.summary)}</div>
+        }
+        .into_any(),
+        OpState::Failed { message, code } => view! {
+            <div class="op op-failed" role="alert">
+                <strong>{format!("{}: Failed.", op.summary)}</strong>
+                " " {message}
+                {code.map(|c| view! { " " <code>{c}</code> })}
+            </div>
+        }
+        .into_any(),
+    }
+}

@@ -1,0 +1,73 @@
+//! What the signed-in user may do, from ARM's permissions API
+//! (`…/providers/Microsoft.Authorization/permissions`): `actions` and `notActions` with `*`
+//! wildcards, case-insensitive. Used to disable write controls with a reason; the service's 403
+//! stays authoritative.
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Permission {
+    pub actions: Vec<String>,
+    pub not_actions: Vec<String>,
+}
+
+/// Glob match where `*` matches any run of characters.
+fn glob(pattern: &str, text: &str) -> bool {
+    let (p, t): (Vec<char>, Vec<char>) = (pattern.to_ascii_lowercase().chars().collect(), text.to_ascii_lowercase().chars().collect());
+    let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
+    while ti < t.len() {
+        if pi < p.len() && p[pi] == t[ti] {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|c| *c == '*')
+}
+
+pub fn allows(permissions: &[Permission], action: &str) -> bool {
+    permissions.iter().any(|p| p.actions.iter().any(|a| glob(a, action)) && !p.not_actions.iter().any(|n| glob(n, action)))
+}
+
+pub const POOL_WRITE: &str = "Microsoft.ContainerRegistry/registries/agentpools/write";
+pub const POOL_DELETE: &str = "Microsoft.ContainerRegistry/registries/agentpools/delete";
+pub const SCHEDULE_RUN: &str = "Microsoft.ContainerRegistry/registries/scheduleRun/action";
+
+/// The tooltip for a control the user may not use.
+pub fn needs(action: &str) -> String {
+    format!("Needs the Contributor or Owner role on this registry ({action}).")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(actions: &[&str], not: &[&str]) -> Permission {
+        Permission { actions: actions.iter().map(|s| s.to_string()).collect(), not_actions: not.iter().map(|s| s.to_string()).collect() }
+    }
+
+    #[test]
+    fn owner_reader_and_contributor_like_roles() {
+        assert!(allows(&[p(&["*"], &[])], POOL_WRITE));
+        assert!(!allows(&[p(&["*/read"], &[])], POOL_WRITE));
+        assert!(allows(&[p(&["*/read"], &[])], "Microsoft.ContainerRegistry/registries/agentpools/read"));
+        let contributor = p(&["*"], &["Microsoft.Authorization/*/Write", "Microsoft.Authorization/*/Delete"]);
+        assert!(allows(&[contributor.clone()], POOL_DELETE));
+        assert!(!allows(&[contributor], "Microsoft.Authorization/roleAssignments/write"));
+    }
+
+    #[test]
+    fn globs_are_case_insensitive_and_anchored() {
+        assert!(glob("Microsoft.ContainerRegistry/*", "microsoft.containerregistry/registries/agentpools/write"));
+        assert!(!glob("Microsoft.ContainerRegistry/*/read", "Microsoft.ContainerRegistry/registries/write"));
+        assert!(glob("*/read", "a/b/read") && !glob("read", "a/read"));
+        assert!(!allows(&[], POOL_WRITE));
+    }
+}

@@ -1,0 +1,193 @@
+//! Pre-flight before creating a pool (SPEC F5): what would make the service refuse it now, or make
+//! it fail twenty minutes later. Each check passes, warns or fails with a line that says why.
+
+use super::eligibility::{self, Ineligible};
+use super::nsg::Verdict;
+use super::quota::{self, Usage};
+use super::tier::Tier;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    Pass,
+    Warn,
+    Fail,
+    /// Still being looked up.
+    Pending,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Check {
+    pub title: &'static str,
+    pub level: Level,
+    pub detail: String,
+}
+
+/// What is known of the chosen subnet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SubnetState {
+    /// No subnet: the pool uses Azure's own network.
+    None,
+    Loading,
+    /// Not found, or not a subnet id, with why.
+    Missing(String),
+    Found {
+        /// The virtual network's region, which must be the registry's (`None`: not readable, as
+        /// for a pasted subnet in another subscription).
+        location: Option<String>,
+        nsg: NsgState,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NsgState {
+    /// No NSG on the subnet: nothing blocks (route tables are not checked).
+    None,
+    Loading,
+    Unreadable(String),
+    Evaluated { name: String, verdicts: Vec<Verdict> },
+}
+
+pub struct Inputs<'a> {
+    pub sku: &'a str,
+    pub location: &'a str,
+    pub tier: Option<Tier>,
+    pub count: u32,
+    /// vCPU held by the registry's other pools.
+    pub others: Usage,
+    pub subnet: &'a SubnetState,
+}
+
+fn check(title: &'static str, level: Level, detail: impl Into<String>) -> Check {
+    Check { title, level, detail: detail.into() }
+}
+
+pub fn checks(i: &Inputs) -> Vec<Check> {
+    let mut out = Vec::new();
+    match eligibility::check(i.sku, i.location) {
+        Err(Ineligible::NotPremium { sku }) => out.push(check("Premium registry", Level::Fail, format!("The registry is {sku}; agent pools need Premium."))),
+        _ => out.push(check("Premium registry", Level::Pass, "The registry is Premium.")),
+    }
+    match eligibility::check("Premium", i.location) {
+        Err(_) => out.push(check("Region", Level::Fail, format!("{} does not offer agent pools.", i.location))),
+        Ok(()) => out.push(check("Region", Level::Pass, format!("{} offers agent pools.", i.location))),
+    }
+    match &i.tier {
+        None => out.push(check("vCPU quota", Level::Pending, "Choose a tier.")),
+        Some(tier) => {
+            let left = quota::left_after(tier, i.count, i.others);
+            let limit = quota::limit_for(tier);
+            let kind = if tier.kind == super::tier::TierKind::Isolated { "isolated" } else { "standard" };
+            if left >= 0 {
+                out.push(check("vCPU quota", Level::Pass, format!("{left} of {limit} {kind} vCPU left after this pool (default quota).")))
+            } else {
+                out.push(check(
+                    "vCPU quota",
+                    Level::Fail,
+                    format!(
+                        "This pool needs {} {kind} vCPU; {} of the default {limit} are free. Lower the count, or ask for more quota with a support ticket.",
+                        tier.vcpu * i.count,
+                        (left + (tier.vcpu * i.count) as i64).max(0)
+                    ),
+                ))
+            }
+        }
+    }
+    match i.subnet {
+        SubnetState::None => out.push(check("Subnet", Level::Pass, "No subnet: the pool runs in an Azure-managed network.")),
+        SubnetState::Loading => out.push(check("Subnet", Level::Pending, "Looking up the subnet…")),
+        SubnetState::Missing(why) => out.push(check("Subnet", Level::Fail, why.clone())),
+        SubnetState::Found { location, nsg } => {
+            match location {
+                Some(l) if super::region::normalize(l) != super::region::normalize(i.location) => {
+                    out.push(check("Subnet", Level::Fail, format!("The virtual network is in {l}, the registry in {}: they must match.", i.location)))
+                }
+                Some(_) => out.push(check("Subnet", Level::Pass, "The subnet exists in the registry's region.")),
+                None => out.push(check("Subnet", Level::Warn, format!("The subnet exists; its region could not be read (it must be {}).", i.location))),
+            }
+            out.push(match nsg {
+                NsgState::None => check("Network security group", Level::Pass, "No NSG on the subnet: outbound traffic is not filtered."),
+                NsgState::Loading => check("Network security group", Level::Pending, "Reading the NSG's rules…"),
+                NsgState::Unreadable(why) => check("Network security group", Level::Warn, format!("The NSG could not be read ({why}): its rules are not checked.")),
+                NsgState::Evaluated { name, verdicts } => {
+                    let blocked: Vec<String> = verdicts
+                        .iter()
+                        .filter(|v| !v.allowed)
+                        .map(|v| format!("{} TCP {} (rule {})", v.tag, v.port, v.rule.as_ref().map_or("none", |r| r.name.as_str())))
+                        .collect();
+                    if blocked.is_empty() {
+                        check("Network security group", Level::Pass, format!("{name} lets the pool reach every required Azure service."))
+                    } else {
+                        check("Network security group", Level::Fail, format!("{name} blocks {}: the pool would end Failed.", blocked.join(", ")))
+                    }
+                }
+            });
+        }
+    }
+    out
+}
+
+/// Whether the checks let the form be submitted without an explicit override.
+pub fn can_submit(checks: &[Check]) -> bool {
+    checks.iter().all(|c| matches!(c.level, Level::Pass | Level::Warn))
+}
+
+pub fn any_pending(checks: &[Check]) -> bool {
+    checks.iter().any(|c| c.level == Level::Pending)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::nsg::{evaluate, Rule};
+
+    fn inputs<'a>(tier: &str, count: u32, subnet: &'a SubnetState) -> Inputs<'a> {
+        Inputs { sku: "Premium", location: "eastus", tier: Tier::lookup(tier), count, others: Usage { standard: 8, isolated: 0 }, subnet }
+    }
+
+    #[test]
+    fn a_fitting_pool_without_subnet_passes() {
+        let c = checks(&inputs("S2", 2, &SubnetState::None));
+        assert!(can_submit(&c), "{c:?}");
+        assert!(c.iter().any(|x| x.detail == "0 of 16 standard vCPU left after this pool (default quota)."));
+    }
+
+    #[test]
+    fn over_quota_fails_with_the_numbers() {
+        let c = checks(&inputs("S2", 3, &SubnetState::None));
+        assert!(!can_submit(&c));
+        let q = c.iter().find(|x| x.title == "vCPU quota").unwrap();
+        assert_eq!(q.detail, "This pool needs 12 standard vCPU; 8 of the default 16 are free. Lower the count, or ask for more quota with a support ticket.");
+    }
+
+    #[test]
+    fn a_blocking_nsg_names_what_and_which_rule() {
+        let deny = Rule {
+            name: "DenyStorageOutbound".into(), priority: 200, direction: "Outbound".into(), access: "Deny".into(), protocol: "Tcp".into(),
+            source_prefixes: vec!["VirtualNetwork".into()], destination_prefixes: vec!["Storage".into()], destination_ports: vec!["443".into()], is_default: false,
+        };
+        let subnet = SubnetState::Found { location: Some("East US".into()), nsg: NsgState::Evaluated { name: "nsg-locked".into(), verdicts: evaluate(&[deny]) } };
+        let c = checks(&inputs("S1", 1, &subnet));
+        let nsg = c.iter().find(|x| x.title == "Network security group").unwrap();
+        assert_eq!(nsg.level, Level::Fail);
+        assert!(nsg.detail.starts_with("nsg-locked blocks Storage TCP 443 (rule DenyStorageOutbound)"), "{}", nsg.detail);
+    }
+
+    #[test]
+    fn a_full_quota_says_none_is_free() {
+        let mut full = inputs("S2", 2, &SubnetState::None);
+        full.others = Usage { standard: 16, isolated: 0 };
+        let c = checks(&full);
+        assert!(c.iter().any(|x| x.detail.starts_with("This pool needs 8 standard vCPU; 0 of the default 16 are free.")), "{c:?}");
+    }
+
+    #[test]
+    fn lookups_in_flight_hold_the_form_and_regions_must_match() {
+        assert!(any_pending(&checks(&inputs("S1", 1, &SubnetState::Loading))));
+        let far = SubnetState::Found { location: Some("westus2".into()), nsg: NsgState::None };
+        let c = checks(&inputs("S1", 1, &far));
+        assert_eq!(c.iter().find(|x| x.title == "Subnet").unwrap().level, Level::Fail);
+        let mut basic = inputs("S1", 1, &SubnetState::None);
+        basic.sku = "Basic";
+        assert!(!can_submit(&checks(&basic)));
+    }
+}

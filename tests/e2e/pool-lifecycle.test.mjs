@@ -1,0 +1,189 @@
+// Journeys of issue 4: create by tier and subnet with pre-flight, scale with slider and keyboard,
+// pause/resume, delete, readers kept from writing, and a scale that survives 429 and 503.
+import { test, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { startEmulator, CONTOSO_BUILDS } from './support/emulator.mjs';
+import { launch, freshPage, signIn, screenshot, fitsWidth } from './support/browser.mjs';
+
+const API = 'api-version=2019-06-01-preview';
+let emulator, browser;
+// Time runs 20× faster: a 20 s pool operation takes a second.
+before(async () => { emulator = await startEmulator(['--speed', '20']); browser = await launch(); });
+after(async () => { await browser?.close(); await emulator?.stop(); });
+beforeEach(async () => { await fetch(`${emulator.origins.admin}/reset`, { method: 'POST' }); await setFaults({}); });
+
+const setFaults = (f) => fetch(`${emulator.origins.admin}/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(f) });
+const pool = (name) => emulator.arm(`${CONTOSO_BUILDS}/agentPools/${name}?${API}`);
+
+async function ownerOn(path, user = 'Olivia Owner', size) {
+  const { page, problems } = await freshPage(browser, size);
+  await signIn(page, emulator, user);
+  await page.goto(`${emulator.origins.portal}${path}`);
+  return { page, problems };
+}
+
+async function openCreate(user) {
+  const r = await ownerOn(`${CONTOSO_BUILDS}/createAgentPool`, user);
+  await r.page.getByRole('heading', { name: 'Create agent pool', level: 1 }).waitFor();
+  await r.page.locator('#pool-subnet[aria-describedby]').waitFor();
+  return r;
+}
+
+const check = (page, title) => page.locator('ul.preflight li', { hasText: title });
+
+test('create S2 × 2 in a good subnet: pre-flight passes, the operation ends Succeeded, the pool is listed', async () => {
+  const { page, problems } = await openCreate();
+  await page.locator('#pool-name').fill('burst-s2');
+  await page.getByRole('radio', { name: /^S2/ }).check();
+  await page.locator('#pool-count').fill('2');
+  await page.locator('#pool-subnet').fill('vnet-builds/snet-pools');
+  await check(page, 'Network security group').filter({ hasText: 'lets the pool reach every required Azure service' }).waitFor();
+  assert.equal(await page.locator('ul.preflight li.check-fail').count(), 0);
+  await assert.doesNotReject(page.locator('.cli code', { hasText: 'az acr agentpool create -r contosobuilds -n burst-s2 --tier S2 --count 2 --subnet-id /subscriptions/' }).waitFor());
+  await screenshot(page, 'create-good-subnet');
+  await page.getByRole('button', { name: 'Create agent pool' }).click();
+  await page.getByText('Create burst-s2 (S2 × 2): Succeeded.').waitFor({ timeout: 20000 });
+  const created = await pool('burst-s2');
+  assert.equal(created.properties.provisioningState, 'Succeeded');
+  assert.equal(created.properties.count, 2);
+  assert.match(created.properties.virtualNetworkSubnetResourceId, /\/snet-pools$/);
+  await page.getByRole('link', { name: 'contosobuilds' }).first().click();
+  const row = page.locator('table[aria-label="Agent pools"] tbody tr', { hasText: 'burst-s2' });
+  await row.waitFor();
+  assert.match(await row.innerText(), /S2 · 4 vCPU, 8 GB\s+2\s+8\s+Succeeded\s+vnet-builds\/snet-pools/);
+  assert.deepEqual(problems, []);
+});
+
+test('a subnet whose NSG blocks Storage: pre-flight names the rule, shows the fix, and blocks submit', async () => {
+  const { page } = await openCreate();
+  await page.locator('#pool-name').fill('locked-s1');
+  await page.locator('#pool-subnet').fill('vnet-builds/snet-locked');
+  const nsg = check(page, 'Network security group');
+  await nsg.filter({ hasText: 'nsg-locked blocks Storage TCP 443 (rule DenyStorageOutbound)' }).waitFor();
+  assert.match(await nsg.getAttribute('class'), /check-fail/);
+  const fix = page.locator('pre.fixes code');
+  await fix.waitFor();
+  assert.match(await fix.innerText(), /^az network nsg rule create -g rg-network --nsg-name nsg-locked -n AllowStorageOutbound --priority 199 .*--destination-address-prefixes Storage --destination-port-ranges 443$/);
+  assert.ok(await page.getByRole('button', { name: 'Create agent pool' }).isDisabled());
+  await screenshot(page, 'create-blocked-nsg');
+  await page.setViewportSize({ width: 360, height: 800 });
+  assert.ok(await fitsWidth(page), 'the form fits 360 px');
+  await screenshot(page, 'create-blocked-nsg-360');
+});
+
+test('over quota: blocked before submit; forced, ARM’s error shows and the form keeps every field', async () => {
+  const { page } = await openCreate();
+  await page.locator('#pool-name').fill('big-s3');
+  await page.getByRole('radio', { name: /^S3/ }).check();
+  await page.locator('#pool-count').fill('2');
+  await page.getByRole('button', { name: 'Add tag' }).click();
+  await page.getByLabel('Tag 1 name').fill('team');
+  await page.getByLabel('Tag 1 value').fill('web');
+  const quota = check(page, 'vCPU quota');
+  await quota.filter({ hasText: 'This pool needs 16 standard vCPU; 8 of the default 16 are free.' }).waitFor();
+  const create = page.getByRole('button', { name: 'Create agent pool' });
+  assert.ok(await create.isDisabled(), 'blocked by the failing check');
+  await page.getByLabel(/Create anyway/).check();
+  await create.click();
+  const alert = page.locator('.form-actions').getByRole('alert');
+  await alert.getByText('QuotaExceeded', { exact: true }).waitFor();
+  await assert.doesNotReject(alert.getByText('Request id', { exact: true }).waitFor());
+  assert.match(await alert.innerText(), /Current usage: 8, additional required: 16, limit: 16/);
+  assert.equal(await page.locator('#pool-name').inputValue(), 'big-s3');
+  assert.ok(await page.getByRole('radio', { name: /^S3/ }).isChecked());
+  assert.equal(await page.locator('#pool-count').inputValue(), '2');
+  assert.equal(await page.getByLabel('Tag 1 value').inputValue(), 'web');
+  await screenshot(page, 'create-over-quota-forced');
+});
+
+test('scale 2 → 0 → 3 with the slider and the keyboard', async () => {
+  const { page } = await ownerOn(`${CONTOSO_BUILDS}/agentPools/build-s2`);
+  const slider = page.locator('#scale-slider');
+  await slider.waitFor();
+  await slider.focus();
+  await page.keyboard.press('Home');
+  await page.getByText('Instances 2 → 0 · vCPU 8 → 0').waitFor();
+  await assert.doesNotReject(page.getByText('At 0 instances no run starts').waitFor());
+  await screenshot(page, 'scale-to-zero');
+  await page.getByRole('button', { name: 'Scale to 0' }).click();
+  await page.getByText('Scale 2 → 0: Succeeded.').waitFor({ timeout: 20000 });
+  assert.equal((await pool('build-s2')).properties.count, 0);
+
+  await slider.focus();
+  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+  await page.getByText('Instances 0 → 3 · vCPU 0 → 12').waitFor();
+  await page.keyboard.press('Tab'); // to the number box: same value
+  assert.equal(await page.locator('#scale-count').inputValue(), '3');
+  await page.getByRole('button', { name: 'Scale to 3' }).press('Enter');
+  await page.getByText('Scale 0 → 3: Succeeded.').waitFor({ timeout: 20000 });
+  assert.equal((await pool('build-s2')).properties.count, 3);
+  await page.locator('dl.pool-facts').getByText('3', { exact: true }).first().waitFor();
+});
+
+test('pause with a reason, then resume to the count it had', async () => {
+  const { page } = await ownerOn(`${CONTOSO_BUILDS}/agentPools/build-s2`);
+  await page.getByRole('button', { name: 'Pause…' }).click();
+  await page.getByRole('button', { name: 'Pause pool' }).click();
+  await assert.doesNotReject(page.getByText('Say why, so colleagues know').waitFor(), 'a reason is required');
+  await page.locator('#pause-reason').fill('Holiday freeze until Monday');
+  await page.getByRole('button', { name: 'Pause pool' }).click();
+  await page.getByText('Pause (2 → 0): Succeeded.').waitFor({ timeout: 20000 });
+  await page.getByText('Paused by Olivia Owner').waitFor();
+  await assert.doesNotReject(page.getByText(': Holiday freeze until Monday').waitFor());
+  const paused = await pool('build-s2');
+  assert.equal(paused.properties.count, 0);
+  assert.equal(paused.tags['poolportal-paused-count'], '2');
+  assert.equal(paused.tags['poolportal-paused-by'], 'Olivia Owner');
+  await screenshot(page, 'paused');
+  await page.getByRole('button', { name: 'Resume (2 instances)' }).click();
+  await page.getByText('Resume to 2: Succeeded.').waitFor({ timeout: 20000 });
+  const resumed = await pool('build-s2');
+  assert.equal(resumed.properties.count, 2);
+  assert.ok(!resumed.tags || !('poolportal-paused-count' in resumed.tags), 'the pause record is gone');
+});
+
+test('delete after typing the name; the pool leaves the list', async () => {
+  const { page } = await ownerOn(`${CONTOSO_BUILDS}/agentPools/nightly-s1`);
+  await page.getByRole('button', { name: 'Delete pool…' }).click();
+  const del = page.getByRole('button', { name: 'Delete', exact: true });
+  await page.locator('#delete-confirm').fill('nightly');
+  assert.ok(await del.isDisabled(), 'not until the whole name is typed');
+  await page.locator('#delete-confirm').fill('nightly-s1');
+  await screenshot(page, 'delete-confirm');
+  await del.click();
+  await page.waitForURL(`${emulator.origins.portal}${CONTOSO_BUILDS}`, { timeout: 20000 });
+  const table = page.locator('table[aria-label="Agent pools"]');
+  await table.waitFor();
+  assert.equal(await table.getByRole('link', { name: 'nightly-s1' }).count(), 0);
+  const r = await emulator.api.get(`${emulator.origins.arm}${CONTOSO_BUILDS}/agentPools/nightly-s1?${API}`);
+  assert.equal(r.status(), 401, 'sanity: unauthenticated');
+  await assert.rejects(pool('nightly-s1'), /404/);
+});
+
+test('a reader sees every page but cannot write, and is told which role is needed', async () => {
+  const { page } = await ownerOn(`${CONTOSO_BUILDS}/agentPools/build-s2`, 'Rhea Reader');
+  const scale = page.getByRole('button', { name: /^Scale to/ });
+  await scale.waitFor();
+  await page.locator('#scale-why', { hasText: 'Needs the Contributor or Owner role' }).waitFor();
+  assert.ok(await scale.isDisabled());
+  assert.ok(await page.getByRole('button', { name: 'Pause…' }).isDisabled());
+  assert.ok(await page.getByRole('button', { name: 'Delete pool…' }).isDisabled());
+  assert.ok(await page.locator('#scale-slider').isDisabled());
+  await screenshot(page, 'reader-pool');
+  await page.goto(`${emulator.origins.portal}${CONTOSO_BUILDS}`);
+  await page.locator('#create-why', { hasText: 'Needs the Contributor or Owner role' }).waitFor();
+  assert.equal(await page.getByRole('link', { name: 'Create agent pool' }).count(), 0);
+});
+
+test('a 429 and a 503 during a scale are survived: retried, one operation, no duplicate', async () => {
+  const { page } = await ownerOn(`${CONTOSO_BUILDS}/agentPools/build-s2`);
+  await page.locator('#scale-slider').waitFor();
+  await setFaults({ throttle: 1, retryAfterSecs: 1, serverErrors: 1, serverErrorStatus: 503, matching: 'PATCH' });
+  const mark = await emulator.mark();
+  await page.locator('#scale-count').fill('1');
+  await page.getByRole('button', { name: 'Scale to 1' }).click();
+  await page.getByText('Scale 2 → 1: Succeeded.').waitFor({ timeout: 30000 });
+  const patches = (await emulator.requests(mark)).filter((e) => e.method === 'PATCH');
+  assert.deepEqual(patches.map((e) => e.status), [429, 503, 200], 'retried after each, then accepted once');
+  assert.equal((await pool('build-s2')).properties.count, 1);
+});

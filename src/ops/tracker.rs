@@ -9,7 +9,7 @@ use super::{decode, encode, latest_for, prune, Kind, OpState, Operation, STORAGE
 use crate::arm::client::{ArmClient, Reply};
 use crate::arm::id::{AgentPoolId, ResourceId};
 use crate::arm::poller::{self, Seen, Step};
-use crate::arm::{agent_pools, ArmError};
+use crate::arm::agent_pools;
 
 #[derive(Clone, Copy)]
 pub struct Tracker {
@@ -62,6 +62,8 @@ impl Tracker {
     /// Records an accepted write and follows it.
     pub fn start(&self, client: &ArmClient, pool: &AgentPoolId, kind: Kind, summary: String, reply: &Reply) -> u64 {
         let id = self.ops.get_untracked().iter().map(|o| o.id).max().unwrap_or(0) + 1;
+        // The state the write put the pool in, as its answer says (a delete answers without a body).
+        let state = reply.json::<agent_pools::AgentPool>().ok().map(|p| p.state().to_string()).unwrap_or_else(|| initial_state(kind).into());
         self.ops.update(|ops| {
             ops.push(Operation {
                 id,
@@ -71,7 +73,7 @@ impl Tracker {
                 started_ms: now_ms(),
                 state: OpState::Running,
                 status_url: reply.async_operation.clone(),
-                last_seen: None,
+                last_seen: Some(state),
                 polls: 0,
             });
             prune(ops, now_ms());
@@ -170,5 +172,10 @@ impl Tracker {
     }
 }
 
-/// What a write that ARM refused outright looks like to the tracker's callers.
-pub type WriteResult = Result<u64, ArmError>;
+fn initial_state(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Create => "Creating",
+        Kind::Update => "Updating",
+        Kind::Delete => "Deleting",
+    }
+}

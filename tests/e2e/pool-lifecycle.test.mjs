@@ -187,3 +187,64 @@ test('a 429 and a 503 during a scale are survived: retried, one operation, no du
   assert.deepEqual(patches.map((e) => e.status), [429, 503, 200], 'retried after each, then accepted once');
   assert.equal((await pool('build-s2')).properties.count, 1);
 });
+
+test('progress survives a reload and navigation; an operation that ends Failed says why', async () => {
+  await fetch(`${emulator.origins.admin}/clock`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"speed": 0}' });
+  try {
+    const { page } = await openCreate();
+    await page.locator('#pool-name').fill('locked-s1');
+    await page.locator('#pool-count').fill('1');
+    await page.locator('#pool-subnet').fill('vnet-builds/snet-locked');
+    await check(page, 'Network security group').filter({ hasText: 'DenyStorageOutbound' }).waitFor();
+    await page.getByLabel(/Create anyway/).check();
+    await page.getByRole('button', { name: 'Create agent pool' }).click();
+    await page.getByText('Create locked-s1 (S1 × 1): Creating…').waitFor({ timeout: 20000 });
+    // Time stands still: the operation cannot end while we reload and wander.
+    const poolPage = `${emulator.origins.portal}${CONTOSO_BUILDS}/agentPools/locked-s1`;
+    await page.goto(poolPage);
+    await page.reload();
+    await page.getByText('Create locked-s1 (S1 × 1): Creating…').waitFor();
+    await page.goto(`${emulator.origins.portal}${CONTOSO_BUILDS}`);
+    await page.locator('table[aria-label="Agent pools"] tbody tr', { hasText: 'locked-s1' }).getByText('Creating').waitFor();
+    await page.goto(poolPage);
+    await fetch(`${emulator.origins.admin}/clock`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"speed": 20}' });
+    const failed = page.locator('.op-failed');
+    await failed.waitFor({ timeout: 20000 });
+    const text = await failed.innerText();
+    assert.match(text, /Create locked-s1 \(S1 × 1\): Failed\./);
+    assert.match(text, /'nsg-locked' blocks outbound traffic the agents need: Storage TCP 443 \(denied by rule 'DenyStorageOutbound'/);
+    assert.match(text, /AgentPoolNetworkConfigurationInvalid/);
+    await page.locator('dl.pool-facts').getByText('Failed').waitFor();
+    await screenshot(page, 'create-failed-async');
+  } finally {
+    await fetch(`${emulator.origins.admin}/clock`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"speed": 20}' });
+  }
+});
+
+test('when the server still refuses (403), the error names the missing permission', async () => {
+  const { page } = await freshPage(browser);
+  // Pretend the permissions API said "all": the portal enables writing, the service refuses.
+  await page.route('**/providers/Microsoft.Authorization/permissions*', (route) => route.fulfill({
+    contentType: 'application/json',
+    headers: { 'access-control-allow-origin': emulator.origins.portal },
+    body: JSON.stringify({ value: [{ actions: ['*'], notActions: [] }] }),
+  }));
+  await signIn(page, emulator, 'Rhea Reader');
+  await page.goto(`${emulator.origins.portal}${CONTOSO_BUILDS}/agentPools/build-s2`);
+  await page.locator('#scale-count').fill('1');
+  await page.getByRole('button', { name: 'Scale to 1' }).click();
+  const alert = page.locator('.scale').getByRole('alert');
+  await alert.getByRole('heading', { name: 'You do not have access' }).waitFor();
+  await assert.doesNotReject(alert.getByText('Microsoft.ContainerRegistry/registries/agentpools/write', { exact: true }).waitFor());
+});
+
+test('a pool in a subnet shows its VNet readiness, and the pool page fits 360 px', async () => {
+  const { page } = await ownerOn(`${CONTOSO_BUILDS}/agentPools/vnet-s3`, 'Olivia Owner', { width: 360, height: 800 });
+  const table = page.getByRole('table', { name: 'Required outbound traffic' });
+  await table.waitFor();
+  assert.equal(await table.locator('tbody tr').count(), 6);
+  assert.equal(await table.locator('tr.blocked').count(), 0);
+  assert.match(await table.innerText(), /AllowStorage \(110\)/);
+  assert.ok(await fitsWidth(page));
+  await screenshot(page, 'pool-vnet-360');
+});

@@ -137,3 +137,32 @@ fn network_examples_round_trip_and_feed_the_readiness_check() {
         assert!(pool_portal::domain::nsg::evaluate(&rules).iter().all(|v| v.allowed));
     }
 }
+
+#[test]
+fn run_and_task_examples_round_trip() {
+    use pool_portal::arm::runs::Run;
+    use pool_portal::arm::tasks::Task;
+    let dir = "containerregistry/2019-06-01-preview/examples";
+    for name in ["RunsGet", "RunsUpdate"] {
+        for (status, body) in bodies(&example(&format!("{dir}/{name}.json"))) {
+            let run: Run = round_trip(&body, &format!("{name} {status}"));
+            let v = run.view();
+            assert_eq!((v.run_id.as_str(), v.status.as_str()), ("0accec26-d6de-4757-8e74-d080f38eaaab", "Succeeded"));
+            assert!(v.finish_ms.unwrap() > v.start_ms.unwrap() && v.start_ms.unwrap() > v.create_ms);
+            assert_eq!(run.properties.output_images.as_ref().unwrap()[0].reference(), "myregistry.azurecr.io/myimage:latest");
+        }
+    }
+    for (_, body) in bodies(&example(&format!("{dir}/RunsList.json"))) {
+        let page: Page<Run> = round_trip(&body, "RunsList");
+        assert_eq!(page.value[0].status(), "Succeeded");
+    }
+    for name in ["TasksGet", "TasksCreate", "TasksUpdate", "TasksCreate_QuickTask"] {
+        for (status, body) in bodies(&example(&format!("{dir}/{name}.json"))) {
+            let _: Task = round_trip(&body, &format!("{name} {status}"));
+        }
+    }
+    for (_, body) in bodies(&example(&format!("{dir}/TasksList.json"))) {
+        let page: Page<Task> = round_trip(&body, "TasksList");
+        assert!(page.value[0].describe_step().starts_with("docker build"));
+    }
+}

@@ -66,11 +66,17 @@ async fn put_clock(State(emulator): State<Arc<Emulator>>, Json(change): Json<Clo
     clock_json(&emulator)
 }
 
-async fn reset(State(emulator): State<Arc<Emulator>>) -> Json<Value> {
+/// Needs `Content-Type: application/json`, which a web page cannot send cross-origin without a
+/// preflight this port never grants: no page a tester visits can wipe the state.
+async fn reset(State(emulator): State<Arc<Emulator>>, headers: axum::http::HeaderMap) -> Result<Json<Value>, axum::http::StatusCode> {
+    let json = headers.get(axum::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("application/json"));
+    if !json {
+        return Err(axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    }
     let mut state = emulator.state();
     *state = crate::store::demo::state(emulator.clock.now_ms());
     emulator.persist(&mut state);
-    Json(json!({ "reset": true }))
+    Ok(Json(json!({ "reset": true })))
 }
 
 pub fn router(emulator: Arc<Emulator>) -> Router {

@@ -109,3 +109,12 @@ async fn the_clock_can_be_sped_up_and_moved_on_from_the_admin_port() {
     assert_eq!(after["speed"], 50.0);
     assert!(after["nowMs"].as_u64().unwrap() >= before["nowMs"].as_u64().unwrap() + 60_000);
 }
+
+#[tokio::test]
+async fn reset_needs_a_json_content_type_so_web_pages_cannot_trigger_it() {
+    let h = harness().await;
+    let plain = h.http.post(format!("{}/reset", h.emu.origins.admin)).send().await.unwrap();
+    assert_eq!(plain.status(), 415);
+    let json = h.http.post(format!("{}/reset", h.emu.origins.admin)).header("content-type", "application/json").send().await.unwrap();
+    assert_eq!(json.status(), 200);
+}

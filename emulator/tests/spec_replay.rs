@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use common::schema::Spec;
 use common::*;
 use pool_portal_emulator::authority::users::OWNER;
-use pool_portal_emulator::store::{self, AgentPool, ImageRef, ResourceGroup, Registry, Role, RoleAssignment, Run, Sku, Subscription, Task};
+use pool_portal_emulator::store::{self, ImageRef, ResourceGroup, Registry, Role, RoleAssignment, Run, Sku, Subscription, Task};
 use serde_json::{json, Value};
 
 const SUB: &str = "4385cf00-2d3a-425a-832f-f4285b1c9dce";
@@ -20,7 +20,8 @@ fn spec_dir() -> PathBuf {
 }
 
 /// What the examples assume exists: their subscription, group and Premium registry (in WESTUS,
-/// so that region is opened for pools here), a pool, a task and a running run.
+/// so that region is opened for pools here), a task and a running run. The pool is left to
+/// AgentPoolsCreate.json, so its replay takes the 201 create path.
 fn seed(h: &Harness) {
     let now = h.emu.clock.now_ms();
     let mut s = h.emu.state();
@@ -31,11 +32,6 @@ fn seed(h: &Harness) {
     s.registries.push(Registry {
         subscription: SUB.into(), resource_group: "myResourceGroup".into(), name: "myRegistry".into(),
         location: "westus".into(), sku: Sku::Premium, created: "2021-06-15T21:38:26.1537861Z".into(), tags: Vec::new(),
-    });
-    s.pools.push(AgentPool {
-        subscription: SUB.into(), resource_group: "myResourceGroup".into(), registry: "myRegistry".into(), name: "myAgentPool".into(),
-        location: "westus".into(), tier: "S1".into(), count: 1, os: "Linux".into(), subnet: None,
-        provisioning_state: "Succeeded".into(), tags: Vec::new(), pending: None,
     });
     // The richest task body (triggers of every kind), so updates to any part of it have something to merge into.
     let create = read(&spec_dir().join("examples/ManagedIdentity/TasksCreate_WithSystemAndUserIdentities.json"));
@@ -85,8 +81,8 @@ fn cases(spec: &Spec) -> (Vec<Case>, Vec<String>) {
             }
         }
     }
-    // Reads first, then creates, updates, actions; deletes last (they remove what others use).
-    let rank = |m: &str| ["GET", "PUT", "PATCH", "POST", "DELETE"].iter().position(|x| *x == m).unwrap();
+    // Creates first (they make what reads need), then reads, updates, actions; deletes last.
+    let rank = |m: &str| ["PUT", "GET", "PATCH", "POST", "DELETE"].iter().position(|x| *x == m).unwrap();
     cases.sort_by(|a, b| (rank(&a.method), &a.file).cmp(&(rank(&b.method), &b.file)));
     (cases, missing)
 }
@@ -133,6 +129,7 @@ async fn every_stored_example_replays_with_a_valid_answer() {
     ]);
     let t = h.owner();
     let mut failures = Vec::new();
+    let mut statuses = Vec::new();
     let mut replayed = 0;
     for case in cases.iter().filter(|c| !c.path.ends_with("/listBuildSourceUploadUrl")) {
         let (url, body) = request(&spec, case);
@@ -153,19 +150,24 @@ async fn every_stored_example_replays_with_a_valid_answer() {
         let example_body = case.example["responses"][&status].get("body");
         let mut errors = Vec::new();
         spec.validate(schema, &r.body, example_body, "$", &mut errors);
-        // Read-only identity fields are always there on resources.
+        // Read-only fields are always there on resources: id, name, type, provisioningState.
         if r.body.get("properties").is_some() {
             for k in ["id", "name", "type"] {
                 if r.body.get(k).is_none() {
                     errors.push(format!("$.{k}: read-only, missing"));
                 }
             }
+            if r.body["properties"].get("provisioningState").is_none() {
+                errors.push("$.properties.provisioningState: read-only, missing".into());
+            }
         }
+        statuses.push(format!("{} {}", case.file, r.status));
         if !errors.is_empty() {
             failures.push(format!("{}: {errors:#?}", case.file));
         }
     }
     assert!(failures.is_empty(), "{failures:#?}");
+    assert!(statuses.contains(&"examples/AgentPoolsCreate.json 201".to_string()), "{statuses:#?}");
     // 32 stored examples are referenced by operations; all but listBuildSourceUploadUrl's (an
     // operation the emulator does not offer) were replayed.
     assert_eq!(replayed, 31);
@@ -186,7 +188,10 @@ async fn the_queue_status_example_missing_from_the_store_is_covered_by_the_schem
     let h = harness().await;
     seed(&h);
     let spec = Spec::load(&spec_dir().join("containerregistry_build.json"));
-    let r = h.post(&format!("/subscriptions/{SUB}/resourceGroups/myResourceGroup/providers/Microsoft.ContainerRegistry/registries/myRegistry/agentPools/myAgentPool/listQueueStatus?{POOLS_API}"), &h.owner(), None).await;
+    let pool = format!("/subscriptions/{SUB}/resourceGroups/myResourceGroup/providers/Microsoft.ContainerRegistry/registries/myRegistry/agentPools/myAgentPool");
+    let create = read(&spec_dir().join("examples/AgentPoolsCreate.json"));
+    assert_eq!(h.put(&format!("{pool}?{POOLS_API}"), &h.owner(), create["parameters"]["agentPool"].clone()).await.status, 201);
+    let r = h.post(&format!("{pool}/listQueueStatus?{POOLS_API}"), &h.owner(), None).await;
     assert_eq!(r.status, 200);
     let mut errors = Vec::new();
     spec.validate(&json!({"$ref": "#/definitions/AgentPoolQueueStatus"}), &r.body, None, "$", &mut errors);

@@ -15,8 +15,17 @@ const REQUESTS: usize = 200;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fifty_clients_times_two_hundred_mixed_requests() {
-    let h = Arc::new(harness().await);
+    // Time runs 200× faster: pool operations (20 s) and runs (45 s) start and end during the test.
+    let h = Arc::new(harness_with(|o| o.settings.speed = 200.0).await);
     let t = h.owner();
+    {
+        // One pool per client, to update concurrently with everything else.
+        let mut state = h.emu.state();
+        let template = state.pools.iter().find(|p| p.name == "nightly-s1").unwrap().clone();
+        for c in 0..CLIENTS {
+            state.pools.push(pool_portal_emulator::store::AgentPool { name: format!("stress-{c}"), ..template.clone() });
+        }
+    }
     let runs_before = h.emu.state().runs.len();
     let log_before = h.emu.log.since(0).len();
     let started = Instant::now();
@@ -40,19 +49,22 @@ async fn fifty_clients_times_two_hundred_mixed_requests() {
                         Some(json!({"type": "DockerBuildRequest", "dockerFilePath": "Dockerfile", "platform": {"os": "Linux"}, "agentPoolName": "build-s2"})),
                         200,
                     ),
-                    _ => (
+                    _ if i % 10 == 4 => (
                         reqwest::Method::PUT,
                         format!("{REGISTRY}/tasks/task-{c}-{i}?{POOLS_API}"),
                         Some(json!({"location": "eastus", "properties": {"platform": {"os": "Linux"}, "agentPoolName": "build-s2", "step": {"type": "Docker", "dockerFilePath": "Dockerfile"}}})),
                         201,
                     ),
+                    // A pool operation: accepted, or refused while the previous one still runs.
+                    _ => (reqwest::Method::PATCH, format!("{REGISTRY}/agentPools/stress-{c}?{POOLS_API}"), Some(json!({"tags": {"i": i.to_string()}})), 200),
                 };
+                let is_pool_write = i % 10 == 9;
                 let mut request = http.request(method, h.arm(&path)).bearer_auth(&t);
                 if let Some(b) = body {
                     request = request.json(&b);
                 }
                 match request.send().await {
-                    Ok(r) if r.status().as_u16() == want => {
+                    Ok(r) if r.status().as_u16() == want || (is_pool_write && r.status().as_u16() == 409) => {
                         if i % 5 == 3 {
                             scheduled += 1;
                         }
@@ -77,16 +89,32 @@ async fn fifty_clients_times_two_hundred_mixed_requests() {
         elapsed.as_secs_f64(),
         total as f64 / elapsed.as_secs_f64()
     );
-    let state = h.emu.state();
+    // Let every operation and run end, then check the service is consistent.
+    // (2,000 runs on two instances take about sixteen simulated hours.)
+    h.later(48 * 3_600_000);
+    let state = h.emu.current();
     assert_eq!(state.runs.len(), runs_before + scheduled, "every scheduled run is there once");
     assert_eq!(scheduled, CLIENTS * REQUESTS / 5);
-    assert_eq!(state.tasks.len(), CLIENTS * REQUESTS / 5, "every task written is there once");
+    assert_eq!(state.tasks.len(), CLIENTS * REQUESTS / 10, "every task written is there once");
+    assert!(state.pools.iter().all(|p| p.pending.is_none() && p.provisioning_state == "Succeeded"), "every pool operation ended");
+    assert!(state.operations.iter().all(|o| o.status == "Succeeded"), "and its status resource says so");
+    let unfinished: Vec<_> = state.runs.iter().filter(|r| !r.is_finished()).map(|r| (r.run_id.as_str(), r.agent_pool_name.as_deref())).collect();
+    assert!(unfinished.iter().all(|(_, pool)| *pool == Some("nightly-s1")), "every run ended but the demo's, waiting on a pool of 0: {unfinished:?}");
+    for c in 0..CLIENTS {
+        let pool = state.pools.iter().find(|p| p.name == format!("stress-{c}")).unwrap();
+        assert_eq!(pool.tags.len(), 1, "one tag set per pool, the last accepted");
+    }
     let mut ids: Vec<&str> = state.runs.iter().map(|r| r.run_id.as_str()).collect();
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), state.runs.len(), "run ids are unique");
-    let running = state.runs.iter().filter(|r| r.status == "Running" && r.agent_pool_name.as_deref() == Some("build-s2")).count();
-    assert!(running <= 2, "never more runs than instances");
+    // Runs never overlapped beyond the pool's two instances: at any start, at most one other ran.
+    let on_pool: Vec<_> = state.runs.iter().filter(|r| r.agent_pool_name.as_deref() == Some("build-s2") && r.start_ms.is_some()).collect();
+    for r in &on_pool {
+        let start = r.start_ms.unwrap();
+        let overlapping = on_pool.iter().filter(|o| o.start_ms.unwrap() <= start && o.finish_ms.is_none_or(|f| f > start)).count();
+        assert!(overlapping <= 2, "{} started while {overlapping} runs held the pool's 2 instances", r.run_id);
+    }
     drop(state);
     assert_eq!(h.emu.log.since(0).len() - log_before, total, "no request lost from the log");
 }

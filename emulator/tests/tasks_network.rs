@@ -85,3 +85,14 @@ async fn an_nsg_has_its_custom_and_default_rules() {
     let wrong = h.send(reqwest::Method::GET, &format!("{SUB}/resourceGroups/rg-network/providers/Microsoft.Network/networkSecurityGroups/nsg-locked?api-version=2019-06-01-preview"), &h.owner(), None).await;
     assert_eq!(wrong.code(), "InvalidApiVersionParameter");
 }
+
+#[tokio::test]
+async fn a_null_in_a_patch_removes_the_field() {
+    let h = harness().await;
+    let t = h.owner();
+    let url = format!("{REGISTRY}/tasks/web-build?{POOLS_API}");
+    h.put(&url, &t, task("build-s2")).await;
+    let r = h.patch(&url, &t, json!({"properties": {"agentPoolName": null}})).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body["properties"].get("agentPoolName").is_none());
+}

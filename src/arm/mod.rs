@@ -11,7 +11,9 @@ pub mod permissions;
 pub mod poller;
 pub mod registries;
 pub mod retry;
+pub mod runs;
 pub mod subscriptions;
+pub mod tasks;
 
 #[cfg(target_arch = "wasm32")]
 pub mod client;

@@ -6,6 +6,7 @@ pub mod cli_echo;
 pub mod copy_link;
 pub mod delete_pool;
 pub mod error_view;
+pub mod live_queue;
 pub mod loading;
 pub mod op_progress;
 pub mod pause;

@@ -3,11 +3,13 @@
 
 pub mod cli;
 pub mod eligibility;
+pub mod live;
 pub mod names;
 pub mod nsg;
 pub mod pause;
 pub mod permissions;
 pub mod preflight;
+pub mod queue;
 pub mod quota;
 pub mod region;
 pub mod tier;

@@ -10,7 +10,10 @@ let emulator, browser;
 // Time runs 20× faster: a 20 s pool operation takes a second.
 before(async () => { emulator = await startEmulator(['--speed', '20']); browser = await launch(); });
 after(async () => { await browser?.close(); await emulator?.stop(); });
-beforeEach(async () => { await fetch(`${emulator.origins.admin}/reset`, { method: 'POST' }); await setFaults({}); });
+beforeEach(async () => {
+  await fetch(`${emulator.origins.admin}/reset`, { method: 'POST', headers: { 'content-type': 'application/json' } });
+  await setFaults({});
+});
 
 const setFaults = (f) => fetch(`${emulator.origins.admin}/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(f) });
 const pool = (name) => emulator.arm(`${CONTOSO_BUILDS}/agentPools/${name}?${API}`);
@@ -155,8 +158,6 @@ test('delete after typing the name; the pool leaves the list', async () => {
   const table = page.locator('table[aria-label="Agent pools"]');
   await table.waitFor();
   assert.equal(await table.getByRole('link', { name: 'nightly-s1' }).count(), 0);
-  const r = await emulator.api.get(`${emulator.origins.arm}${CONTOSO_BUILDS}/agentPools/nightly-s1?${API}`);
-  assert.equal(r.status(), 401, 'sanity: unauthenticated');
   await assert.rejects(pool('nightly-s1'), /404/);
 });
 

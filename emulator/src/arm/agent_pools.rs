@@ -69,7 +69,8 @@ pub fn get(call: &Call, r: &RegistryRef, name: &str) -> ArmResult {
 pub fn queue_status(call: &Call, r: &RegistryRef, name: &str) -> ArmResult {
     call.require_api_version(API_VERSIONS)?;
     let state = call.emu.state();
-    let registry = access::registry(call, &state, r, QUEUE, Access::Read)?;
+    // An action: the Reader role's `*/read` does not cover it, as on Azure.
+    let registry = access::registry(call, &state, r, QUEUE, Access::Write)?;
     let pool = state.pools_of(registry).find(|p| same(&p.name, name)).ok_or_else(|| not_found(registry, name))?;
     Ok(Json(json!({ "count": state.queued_on(pool) })).into_response())
 }
@@ -88,16 +89,20 @@ pub fn check_name(name: &str) -> Result<(), ArmError> {
 }
 
 fn check_quota(state: &State, registry: &Registry, except: Option<&str>, tier: &str, count: i32) -> Result<(), ArmError> {
-    let others = state.pools_of(registry).filter(|p| except.is_none_or(|n| !same(&p.name, n))).map(|p| (p.tier.as_str(), p.count));
+    // A pool being scaled holds the larger of its counts until the update ends.
+    let others = state
+        .pools_of(registry)
+        .filter(|p| except.is_none_or(|n| !same(&p.name, n)))
+        .map(|p| (p.tier.as_str(), p.count.max(p.pending.as_ref().and_then(|o| o.new_count).unwrap_or(0))));
     let (std_used, iso_used) = rules::usage(others);
     let info = rules::tier(tier).expect("tier checked before quota");
-    let wanted = info.vcpu * count.max(0) as u32;
+    let wanted = u64::from(info.vcpu) * count.max(0) as u64;
     let (used, limit, kind) = if info.isolated {
         (iso_used, rules::ISOLATED_QUOTA, "isolated")
     } else {
         (std_used, rules::STANDARD_QUOTA, "standard")
     };
-    if used + wanted <= limit {
+    if used + wanted <= u64::from(limit) {
         return Ok(());
     }
     Err(ArmError::bad_field(
@@ -248,7 +253,8 @@ pub fn put(call: &Call, r: &RegistryRef, name: &str) -> ArmResult {
             }
         }
         check_quota(&state, &registry, Some(name), &spec.tier, spec.count)?;
-        return update(call, &mut state, i, Some(spec.count), spec.tags, StatusCode::OK);
+        // PUT replaces: no tags in the body means no tags.
+        return update(call, &mut state, i, Some(spec.count), Some(spec.tags.unwrap_or_default()), StatusCode::OK);
     }
     check_quota(&state, &registry, None, &spec.tier, spec.count)?;
     let mut failure = match &spec.subnet {
@@ -284,13 +290,18 @@ fn injected_failure() -> OpError {
     OpError { code: "AgentPoolProvisioningFailed".into(), message: "The operation failed (injected by the emulator's fail-operations switch).".into() }
 }
 
-/// Starts an update of pool `i`: the new count applies when the operation ends.
+/// Starts an update of pool `i`: the new count applies when the operation ends. A pool whose
+/// subnet's NSG still blocks what it needs fails again (updating does not make it reachable).
 fn update(call: &Call, state: &mut State, i: usize, count: Option<i32>, tags: Option<Vec<(String, String)>>, status: StatusCode) -> ArmResult {
     let emu = call.emu;
     if let Some(tags) = tags {
         state.pools[i].tags = tags;
     }
-    let failure = emu.faults.take_failed_operation().then(injected_failure);
+    let network = match state.pools[i].subnet.clone() {
+        Some(subnet) => check_subnet(state, &subnet, &state.pools[i].location.clone()).ok().flatten(),
+        None => None,
+    };
+    let failure = network.or_else(|| emu.faults.take_failed_operation().then(injected_failure));
     let (sub, location, id) = {
         let p = &state.pools[i];
         (p.subscription.clone(), p.location.clone(), pool_id(p))

@@ -108,7 +108,11 @@ fn tokenize(s: &str) -> Result<Vec<Token>, String> {
 struct Parser {
     tokens: Vec<Token>,
     at: usize,
+    depth: usize,
 }
+
+/// Parentheses deeper than this are refused (a filter is not a stack-overflow vector).
+const MAX_DEPTH: usize = 32;
 
 impl Parser {
     fn peek_word(&self, w: &str) -> bool {
@@ -179,7 +183,12 @@ impl Parser {
         }
         if matches!(self.tokens.get(self.at), Some(Token::Open)) {
             self.at += 1;
+            self.depth += 1;
+            if self.depth > MAX_DEPTH {
+                return Err(format!("parentheses nest deeper than {MAX_DEPTH}"));
+            }
             let inner = self.or()?;
+            self.depth -= 1;
             self.expect(Token::Close, "')'")?;
             return Ok(inner);
         }
@@ -197,15 +206,30 @@ impl Parser {
             },
             _ => return Err("expected an operator".into()),
         };
-        Ok(Filter::Compare(f, op, self.literal()?))
+        let lit = self.literal()?;
+        check_type(f, &lit)?;
+        Ok(Filter::Compare(f, op, lit))
     }
+}
+
+/// A value of the wrong type for its field is an error, not a silent "no match".
+fn check_type(f: Field, lit: &Literal) -> Result<(), String> {
+    let ok = match (f, lit) {
+        (_, Literal::Null) => true,
+        (Field::IsArchiveEnabled, Literal::Bool(_)) => true,
+        (Field::CreateTime | Field::FinishTime, Literal::Str(s)) => parse_rfc3339_ms(s).is_some(),
+        (Field::IsArchiveEnabled | Field::CreateTime | Field::FinishTime, _) => false,
+        (_, Literal::Str(_)) => true,
+        _ => false,
+    };
+    if ok { Ok(()) } else { Err(format!("{lit:?} is not a value of the right type for {f:?}")) }
 }
 
 pub fn parse(s: &str) -> Result<Option<Filter>, String> {
     if s.trim().is_empty() {
         return Ok(None);
     }
-    let mut p = Parser { tokens: tokenize(s)?, at: 0 };
+    let mut p = Parser { tokens: tokenize(s)?, at: 0, depth: 0 };
     let f = p.or()?;
     if p.at < p.tokens.len() {
         return Err("unexpected text after the end of the filter".into());
@@ -311,9 +335,13 @@ mod tests {
             ("status eq 'x", "not closed"),
             ("status eq 'x' extra", "unexpected text"),
             ("contains(status 'x')", "','"),
+            ("status eq 5", "right type"),
+            ("createTime gt 'yesterday'", "right type"),
         ] {
             let e = parse(bad).unwrap_err();
             assert!(e.contains(why), "{bad}: {e}");
         }
+        let deep = format!("{}status eq 'x'{}", "(".repeat(40), ")".repeat(40));
+        assert!(parse(&deep).unwrap_err().contains("deeper"));
     }
 }

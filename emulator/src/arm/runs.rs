@@ -118,7 +118,8 @@ pub fn cancel(call: &Call, r: &RegistryRef, run_id: &str) -> ArmResult {
 pub fn log_link(call: &Call, r: &RegistryRef, run_id: &str) -> ArmResult {
     call.require_api_version(API_VERSIONS)?;
     let state = call.emu.state();
-    access::registry(call, &state, r, LOGS, Access::Read)?;
+    // An action, so Readers are refused, as on Azure.
+    access::registry(call, &state, r, LOGS, Access::Write)?;
     let i = find_index(&state, r, run_id).ok_or_else(|| not_found(r, run_id))?;
     Ok(Json(json!({ "logLink": crate::blob::sas_link(call.emu, &state.runs[i]) })).into_response())
 }

@@ -262,14 +262,18 @@ fn merge(into: &mut Value, update: Value) {
         (Value::Object(old), Value::Object(new)) => {
             for (k, v) in new {
                 match old.get_mut(&k) {
-                    Some(existing) if !v.is_null() => merge(existing, v),
-                    _ => {
+                    // `null` removes a field.
+                    _ if v.is_null() => {
+                        old.remove(&k);
+                    }
+                    Some(existing) => merge(existing, v),
+                    None => {
                         old.insert(k, v);
                     }
                 }
             }
         }
-        (Value::Array(old), Value::Array(new)) if new.iter().all(|v| v.get("name").is_some()) => {
+        (Value::Array(old), Value::Array(new)) if !new.is_empty() && new.iter().all(|v| v.get("name").is_some()) => {
             for item in new {
                 match old.iter_mut().find(|o| o.get("name") == item.get("name")) {
                     Some(existing) => merge(existing, item),

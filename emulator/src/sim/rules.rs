@@ -36,12 +36,15 @@ pub fn tier(name: &str) -> Option<TierInfo> {
 pub const STANDARD_QUOTA: u32 = 16;
 pub const ISOLATED_QUOTA: u32 = 0;
 
-/// (standard, isolated) vCPU held by pools given as (tier, count).
-pub fn usage<'a>(pools: impl IntoIterator<Item = (&'a str, i32)>) -> (u32, u32) {
-    pools.into_iter().fold((0, 0), |(s, i), (t, count)| match tier(t) {
-        Some(info) if info.isolated => (s, i + info.vcpu * count.max(0) as u32),
-        Some(info) => (s + info.vcpu * count.max(0) as u32, i),
-        None => (s, i),
+/// (standard, isolated) vCPU held by pools given as (tier, count), in u64 so no count overflows.
+pub fn usage<'a>(pools: impl IntoIterator<Item = (&'a str, i32)>) -> (u64, u64) {
+    pools.into_iter().fold((0, 0), |(s, i), (t, count)| {
+        let held = |info: TierInfo| u64::from(info.vcpu) * count.max(0) as u64;
+        match tier(t) {
+            Some(info) if info.isolated => (s, i + held(info)),
+            Some(info) => (s + held(info), i),
+            None => (s, i),
+        }
     })
 }
 

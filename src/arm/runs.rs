@@ -1,0 +1,265 @@
+//! Runs (Microsoft.ContainerRegistry 2019-06-01-preview): listed by pool for the live queue,
+//! scheduled on a pool, read, cancelled; their logs reached by SAS link.
+
+use serde::{Deserialize, Serialize};
+
+use super::Extra;
+use crate::domain::queue::RunView;
+
+pub const API_VERSION: &str = "2019-06-01-preview";
+
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Run {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub properties: RunProperties,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunProperties {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_id: Option<String>,
+    /// Queued | Started | Running | Succeeded | Failed | Canceled | Error | Timeout
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_pool_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finish_time: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_images: Option<Vec<ImageDescriptor>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_error_message: Option<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImageDescriptor {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registry: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repository: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digest: Option<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl ImageDescriptor {
+    /// `registry/repository:tag`.
+    pub fn reference(&self) -> String {
+        let reg = self.registry.as_deref().map(|r| format!("{r}/")).unwrap_or_default();
+        let tag = self.tag.as_deref().map(|t| format!(":{t}")).unwrap_or_default();
+        format!("{reg}{}{tag}", self.repository.as_deref().unwrap_or(""))
+    }
+}
+
+/// `{logLink, logArtifactLink}`: SAS links to blob storage.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LogLink {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_link: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_artifact_link: Option<String>,
+}
+
+impl Run {
+    pub fn run_id(&self) -> &str {
+        self.properties.run_id.as_deref().or(self.name.as_deref()).unwrap_or("")
+    }
+
+    pub fn status(&self) -> &str {
+        self.properties.status.as_deref().unwrap_or("")
+    }
+
+    pub fn view(&self) -> RunView {
+        let t = |s: &Option<String>| s.as_deref().and_then(parse_rfc3339_ms);
+        RunView {
+            run_id: self.run_id().to_string(),
+            status: self.status().to_string(),
+            create_ms: t(&self.properties.create_time).unwrap_or(0),
+            start_ms: t(&self.properties.start_time),
+            finish_ms: t(&self.properties.finish_time),
+        }
+    }
+}
+
+/// A quick build (DockerBuildRequest) or a run of a task (TaskRunRequest). A task run carries no
+/// `agentPoolName`: the service refuses one and uses the task's pool.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "type")]
+pub enum RunRequest {
+    #[serde(rename_all = "camelCase")]
+    DockerBuildRequest {
+        source_location: String,
+        docker_file_path: String,
+        image_names: Vec<String>,
+        is_push_enabled: bool,
+        platform: Platform,
+        agent_pool_name: String,
+    },
+    #[serde(rename_all = "camelCase")]
+    TaskRunRequest { task_id: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Platform {
+    pub os: String,
+}
+
+impl Platform {
+    pub fn linux() -> Platform {
+        Platform { os: "Linux".into() }
+    }
+}
+
+/// `$filter` for a pool's runs, as the CLI writes its filters (`TaskName eq 'x'`).
+pub fn pool_filter(pool: &str) -> String {
+    format!("AgentPoolName eq '{}'", pool.replace('\'', "''"))
+}
+
+/// Milliseconds since the epoch of an RFC 3339 time (`2018-01-25T05:13:51.618Z`, `+01:00`…).
+pub fn parse_rfc3339_ms(s: &str) -> Option<u64> {
+    let s = s.trim();
+    let b = s.as_bytes();
+    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| s.get(r)?.parse::<i64>().ok();
+    let (y, mo, d, h, mi, se) = (num(0..4)?, num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?);
+    let mut rest = &s[19..];
+    let mut millis = 0i64;
+    if let Some(frac) = rest.strip_prefix('.') {
+        let digits: String = frac.chars().take_while(|c| c.is_ascii_digit()).collect();
+        rest = &frac[digits.len()..];
+        millis = format!("{:0<3}", &digits[..digits.len().min(3)]).parse().ok()?;
+    }
+    let offset_min = match rest {
+        "Z" | "z" => 0,
+        _ if rest.len() == 6 && (rest.starts_with('+') || rest.starts_with('-')) => {
+            let sign = if rest.starts_with('-') { -1 } else { 1 };
+            sign * (rest[1..3].parse::<i64>().ok()? * 60 + rest[4..6].parse::<i64>().ok()?)
+        }
+        _ => return None,
+    };
+    // Days from civil (Howard Hinnant's algorithm).
+    let y = if mo <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if mo > 2 { mo - 3 } else { mo + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let secs = days * 86_400 + h * 3600 + mi * 60 + se - offset_min * 60;
+    u64::try_from(secs * 1000 + millis).ok()
+}
+
+#[cfg(target_arch = "wasm32")]
+mod calls {
+    use gloo_net::http::Method;
+
+    use super::*;
+    use crate::arm::client::ArmClient;
+    use crate::arm::id::{RegistryId, RunId};
+    use crate::arm::pager::Page;
+    use crate::arm::ArmError;
+
+    /// The newest `top` runs of a pool (one page: enough for a live view).
+    pub async fn list_for_pool(client: &ArmClient, registry: &RegistryId, pool: &str, top: u32) -> Result<Vec<Run>, ArmError> {
+        let filter: String = url_encode(&pool_filter(pool));
+        let page: Page<Run> = client.get(&format!("{}/runs?api-version={API_VERSION}&$filter={filter}&$top={top}", registry.path())).await?;
+        Ok(page.value)
+    }
+
+    /// Queued runs of a whole registry (one request for every pool's queue count).
+    pub async fn list_queued(client: &ArmClient, registry: &RegistryId) -> Result<Vec<Run>, ArmError> {
+        let filter = url_encode("Status eq 'Queued'");
+        client.list_all(&format!("{}/runs?api-version={API_VERSION}&$filter={filter}", registry.path())).await
+    }
+
+    pub async fn get(client: &ArmClient, id: &RunId) -> Result<Run, ArmError> {
+        client.get(&format!("{}?api-version={API_VERSION}", id.path())).await
+    }
+
+    /// Not idempotent in the service's eyes: a lost answer is not retried into a second run.
+    pub async fn schedule(client: &ArmClient, registry: &RegistryId, request: &RunRequest) -> Result<Run, ArmError> {
+        client.write(Method::POST, &format!("{}/scheduleRun?api-version={API_VERSION}", registry.path()), request, false).await?.json()
+    }
+
+    pub async fn cancel(client: &ArmClient, id: &RunId) -> Result<(), ArmError> {
+        client.call(Method::POST, &format!("{}/cancel?api-version={API_VERSION}", id.path()), true).await.map(|_| ())
+    }
+
+    pub async fn log_link(client: &ArmClient, id: &RunId) -> Result<LogLink, ArmError> {
+        client.call(Method::POST, &format!("{}/listLogSasUrl?api-version={API_VERSION}", id.path()), true).await?.json()
+    }
+
+    fn url_encode(s: &str) -> String {
+        js_sys::encode_uri_component(s).as_string().unwrap_or_default()
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+pub use calls::*;
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_times_parse_to_epoch_milliseconds() {
+        assert_eq!(parse_rfc3339_ms("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(parse_rfc3339_ms("2023-11-14T22:13:20.123Z"), Some(1_700_000_000_123));
+        assert_eq!(parse_rfc3339_ms("2023-11-14T23:13:20.1+01:00"), Some(1_700_000_000_100));
+        assert_eq!(parse_rfc3339_ms("2018-01-25T05:13:51.6180000Z"), Some(1_516_857_231_618));
+        assert_eq!(parse_rfc3339_ms("2021-06-15T21:40:12.8506835+00:00"), Some(1_623_793_212_850));
+        assert_eq!(parse_rfc3339_ms("yesterday"), None);
+    }
+
+    #[test]
+    fn requests_serialise_as_the_service_expects() {
+        let quick = RunRequest::DockerBuildRequest {
+            source_location: "https://github.com/x/y.git".into(),
+            docker_file_path: "Dockerfile".into(),
+            image_names: vec!["web:{{.Run.ID}}".into()],
+            is_push_enabled: true,
+            platform: Platform::linux(),
+            agent_pool_name: "build-s2".into(),
+        };
+        let v = serde_json::to_value(&quick).unwrap();
+        assert_eq!(v["type"], "DockerBuildRequest");
+        assert_eq!(v["agentPoolName"], "build-s2");
+        assert_eq!(v["dockerFilePath"], "Dockerfile");
+        let task = serde_json::to_value(RunRequest::TaskRunRequest { task_id: "nightly".into() }).unwrap();
+        assert_eq!(task, serde_json::json!({"type": "TaskRunRequest", "taskId": "nightly"}));
+        assert!(task.get("agentPoolName").is_none(), "a task run never names a pool");
+    }
+
+    #[test]
+    fn pool_filters_quote_like_odata() {
+        assert_eq!(pool_filter("build-s2"), "AgentPoolName eq 'build-s2'");
+        assert_eq!(pool_filter("o'brien"), "AgentPoolName eq 'o''brien'");
+    }
+}

@@ -1,0 +1,176 @@
+//! The live queue of a pool (SPEC F9). ARM only counts queued runs (`listQueueStatus`); which runs
+//! wait, in what order, for how long, and why, come from the runs list.
+
+/// A run as the queue view needs it (times in ms since the epoch).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunView {
+    pub run_id: String,
+    pub status: String,
+    pub create_ms: u64,
+    pub start_ms: Option<u64>,
+    pub finish_ms: Option<u64>,
+}
+
+/// Terminal statuses, as the CLI lists them.
+pub fn is_finished(status: &str) -> bool {
+    matches!(status, "Succeeded" | "Failed" | "Canceled" | "Error" | "Timeout")
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Queue {
+    /// Oldest first: position 1 runs next.
+    pub queued: Vec<RunView>,
+    /// Longest-running first.
+    pub running: Vec<RunView>,
+    /// Newest first.
+    pub finished: Vec<RunView>,
+}
+
+pub fn split(runs: &[RunView], finished_to_keep: usize) -> Queue {
+    let mut q = Queue::default();
+    for r in runs {
+        match r.status.as_str() {
+            "Queued" => q.queued.push(r.clone()),
+            "Started" | "Running" => q.running.push(r.clone()),
+            s if is_finished(s) => q.finished.push(r.clone()),
+            _ => {}
+        }
+    }
+    q.queued.sort_by(|a, b| a.create_ms.cmp(&b.create_ms).then(a.run_id.cmp(&b.run_id)));
+    q.running.sort_by_key(|r| r.start_ms.unwrap_or(r.create_ms));
+    q.finished.sort_by(|a, b| b.finish_ms.unwrap_or(b.create_ms).cmp(&a.finish_ms.unwrap_or(a.create_ms)));
+    q.finished.truncate(finished_to_keep);
+    q
+}
+
+/// "3 min 5 s", "42 s", "1 h 2 min".
+pub fn duration(ms: u64) -> String {
+    let s = ms / 1000;
+    match s {
+        0..=59 => format!("{s} s"),
+        60..=3599 => format!("{} min {} s", s / 60, s % 60),
+        _ => format!("{} h {} min", s / 3600, (s % 3600) / 60),
+    }
+}
+
+/// What the pool is, for explaining a queue.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PoolView {
+    pub count: i32,
+    pub state: String,
+    /// Who paused it, if it is paused.
+    pub paused_by: Option<String>,
+}
+
+/// "N queued, M instances" and why runs wait, in one line.
+pub fn why_waiting(queued: usize, running: usize, pool: &PoolView) -> String {
+    let head = format!("{queued} queued, {} instance{}", pool.count, if pool.count == 1 { "" } else { "s" });
+    if queued == 0 {
+        return format!("{head}: nothing waits.");
+    }
+    match pool.state.as_str() {
+        "Failed" => return format!("{head}: the pool is Failed, so runs cannot start. Check its subnet's outbound rules, then recreate or update it."),
+        "Creating" => return format!("{head}: the pool is still being created."),
+        "Updating" => return format!("{head}: the pool is Updating; runs start when it is done."),
+        "Deleting" => return format!("{head}: the pool is being deleted; waiting runs will fail."),
+        _ => {}
+    }
+    if pool.count <= 0 {
+        return match &pool.paused_by {
+            Some(by) => format!("{head}: paused by {by}. Resume to run them."),
+            None => format!("{head}: scale up or resume to run them."),
+        };
+    }
+    if running as i32 >= pool.count {
+        return format!("{head}: every instance is busy; scale up to run more at once.");
+    }
+    format!("{head}: starting.")
+}
+
+/// One sample of the queue, taken at each refresh.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Sample {
+    pub at_ms: f64,
+    pub depth: u32,
+    /// How long the oldest queued run has waited.
+    pub oldest_wait_ms: u64,
+}
+
+/// SVG polyline points for values in a `width` × `height` box (0 at the bottom).
+pub fn sparkline(values: &[f64], width: f64, height: f64) -> String {
+    if values.is_empty() {
+        return String::new();
+    }
+    let max = values.iter().cloned().fold(0.0_f64, f64::max).max(1.0);
+    let step = if values.len() > 1 { width / (values.len() - 1) as f64 } else { 0.0 };
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| format!("{:.1},{:.1}", i as f64 * step, height - (v / max) * height))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Keeps the last `max` samples.
+pub fn push_sample(samples: &mut Vec<Sample>, s: Sample, max: usize) {
+    samples.push(s);
+    if samples.len() > max {
+        let drop = samples.len() - max;
+        samples.drain(..drop);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(id: &str, status: &str, create: u64, start: Option<u64>, finish: Option<u64>) -> RunView {
+        RunView { run_id: id.into(), status: status.into(), create_ms: create, start_ms: start, finish_ms: finish }
+    }
+
+    #[test]
+    fn queued_runs_are_numbered_oldest_first() {
+        let runs = vec![
+            run("c3", "Queued", 300, None, None),
+            run("c1", "Queued", 100, None, None),
+            run("c2", "Running", 50, Some(60), None),
+            run("c0", "Succeeded", 10, Some(11), Some(40)),
+            run("c4", "Failed", 20, Some(21), Some(90)),
+        ];
+        let q = split(&runs, 5);
+        assert_eq!(q.queued.iter().map(|r| r.run_id.as_str()).collect::<Vec<_>>(), vec!["c1", "c3"]);
+        assert_eq!(q.running[0].run_id, "c2");
+        assert_eq!(q.finished.iter().map(|r| r.run_id.as_str()).collect::<Vec<_>>(), vec!["c4", "c0"], "newest finish first");
+        assert_eq!(split(&runs, 1).finished.len(), 1);
+    }
+
+    #[test]
+    fn why_runs_wait() {
+        let pool = |count, state: &str, paused: Option<&str>| PoolView { count, state: state.into(), paused_by: paused.map(String::from) };
+        assert_eq!(why_waiting(3, 0, &pool(0, "Succeeded", None)), "3 queued, 0 instances: scale up or resume to run them.");
+        assert_eq!(why_waiting(1, 0, &pool(0, "Succeeded", Some("Olivia"))), "1 queued, 0 instances: paused by Olivia. Resume to run them.");
+        assert!(why_waiting(2, 0, &pool(2, "Updating", None)).contains("the pool is Updating"));
+        assert!(why_waiting(2, 0, &pool(2, "Failed", None)).contains("the pool is Failed"));
+        assert_eq!(why_waiting(4, 2, &pool(2, "Succeeded", None)), "4 queued, 2 instances: every instance is busy; scale up to run more at once.");
+        assert_eq!(why_waiting(0, 1, &pool(1, "Succeeded", None)), "0 queued, 1 instance: nothing waits.");
+    }
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(duration(42_000), "42 s");
+        assert_eq!(duration(185_000), "3 min 5 s");
+        assert_eq!(duration(3_720_000), "1 h 2 min");
+    }
+
+    #[test]
+    fn sparklines_scale_to_their_box_and_keep_a_window() {
+        assert_eq!(sparkline(&[0.0, 2.0, 1.0], 100.0, 20.0), "0.0,20.0 50.0,0.0 100.0,10.0");
+        assert_eq!(sparkline(&[0.0], 100.0, 20.0), "0.0,20.0");
+        assert_eq!(sparkline(&[], 100.0, 20.0), "");
+        let mut s = Vec::new();
+        for i in 0..5 {
+            push_sample(&mut s, Sample { at_ms: i as f64, depth: i, oldest_wait_ms: 0 }, 3);
+        }
+        assert_eq!(s.iter().map(|x| x.depth).collect::<Vec<_>>(), vec![2, 3, 4]);
+    }
+}

@@ -36,11 +36,9 @@ pub fn DeletePanel(id: AgentPoolId, #[prop(into)] can_delete: Signal<bool>, #[pr
             sending.set(true);
             error.set(None);
             spawn_local(async move {
-                match agent_pools::delete(&client, &id).await {
-                    Ok(reply) => {
-                        tracker.start(&client, &id, Kind::Delete, format!("Delete {}", id.name), &reply);
-                        open.set(false);
-                    }
+                let result = agent_pools::delete(&client, &id).await;
+                match tracker.after_write(&client, &id, Kind::Delete, format!("Delete {}", id.name), None, result) {
+                    Ok(_) => open.set(false),
                     Err(e) => error.set(Some(e)),
                 }
                 sending.set(false);

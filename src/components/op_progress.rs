@@ -18,11 +18,12 @@ pub fn OpProgress(op: Operation) -> impl IntoView {
             <div class="op op-succeeded" role="status">{format!("{}: Succeeded.", op.summary)}</div>
         }
         .into_any(),
-        OpState::Failed { message, code } => view! {
+        OpState::Failed { message, code, request_id } => view! {
             <div class="op op-failed" role="alert">
                 <strong>{format!("{}: Failed.", op.summary)}</strong>
                 " " {message}
                 {code.map(|c| view! { " " <code>{c}</code> })}
+                {request_id.map(|r| view! { <span class="muted small">" Request id " <code>{r}</code></span> })}
             </div>
         }
         .into_any(),

@@ -32,14 +32,13 @@ pub fn PausePanel(id: AgentPoolId, count: i32, tags: BTreeMap<String, String>, #
 
     let send = move |id: AgentPoolId, body: AgentPoolUpdateParameters, summary: String| {
         let client = client.get_value();
+        let target = body.properties.as_ref().and_then(|p| p.count);
         sending.set(true);
         error.set(None);
         spawn_local(async move {
-            match agent_pools::update(&client, &id, &body).await {
-                Ok(reply) => {
-                    tracker.start(&client, &id, Kind::Update, summary, &reply);
-                    open.set(false);
-                }
+            let result = agent_pools::update(&client, &id, &body).await;
+            match tracker.after_write(&client, &id, Kind::Update, summary, target, result) {
+                Ok(_) => open.set(false),
                 Err(e) => error.set(Some(e)),
             }
             sending.set(false);

@@ -49,11 +49,9 @@ pub fn ScalePanel(id: AgentPoolId, tier: String, current: i32, others: Usage, #[
         sending.set(true);
         error.set(None);
         spawn_local(async move {
-            match agent_pools::update(&client, &id, &body).await {
-                Ok(reply) => {
-                    tracker.start(&client, &id, Kind::Update, format!("Scale {current} → {to}"), &reply);
-                }
-                Err(e) => error.set(Some(e)),
+            let result = agent_pools::update(&client, &id, &body).await;
+            if let Err(e) = tracker.after_write(&client, &id, Kind::Update, format!("Scale {current} → {to}"), Some(to as i32), result) {
+                error.set(Some(e));
             }
             sending.set(false);
         });
@@ -86,7 +84,7 @@ pub fn ScalePanel(id: AgentPoolId, tier: String, current: i32, others: Usage, #[
                 {move || if sending.get() { "Applying…".to_string() } else { format!("Scale to {}", target.get()) }}
             </button>
             <p id="scale-why" class="muted small">
-                {move || if !can_write.get() { perms::needs(perms::POOL_WRITE) } else if busy.get() { "Wait for the operation in progress to end.".into() } else { String::new() }}
+                {move || if !can_write.get() { perms::needs(perms::POOL_WRITE) } else if busy.get() { "The pool is busy with an operation: wait for it to end.".into() } else { String::new() }}
             </p>
         </section>
     }

@@ -112,55 +112,72 @@ pub fn evaluate(rules: &[Rule]) -> Vec<Verdict> {
         .collect()
 }
 
-/// The lowest free priority number above which a new allow rule would beat `blocking`; `None` when
-/// the blocking rule is already at the top (100) or every number above it is taken.
+fn taken(rules: &[Rule]) -> Vec<u32> {
+    rules.iter().filter(|r| !r.is_default && r.direction.eq_ignore_ascii_case("Outbound")).map(|r| r.priority).collect()
+}
+
+/// The free priority closest below `blocking` (custom rules use 100–4096), so a new allow rule
+/// wins over it; `None` if every number above it is taken (or it is at 100).
 fn free_priority_before(blocking: u32, rules: &[Rule]) -> Option<u32> {
-    let taken: Vec<u32> = rules.iter().filter(|r| !r.is_default && r.direction.eq_ignore_ascii_case("Outbound")).map(|r| r.priority).collect();
+    let taken = taken(rules);
     (100..blocking.min(4097)).rev().find(|p| !taken.contains(p))
 }
 
-/// `az` commands that let the blocked destinations through: an allow rule with a priority that
-/// wins over the blocking rule, one per tag (both AzureMonitor ports in one rule).
+/// A free priority after every custom rule, to move a blocking rule out of the way.
+fn free_priority_last(rules: &[Rule]) -> Option<u32> {
+    let taken = taken(rules);
+    (100..=4096).rev().find(|p| !taken.contains(p))
+}
+
+/// `az` commands that let the blocked destinations through: per tag one allow rule with a
+/// priority that wins over every rule blocking that tag (AzureMonitor's two ports share it). When
+/// a blocking rule leaves no room before it, one command first moves that rule to the end.
 pub fn fix_commands(resource_group: &str, nsg: &str, rules: &[Rule], verdicts: &[Verdict]) -> Vec<String> {
+    use super::cli::quote;
+    let (g, n) = (quote(resource_group), quote(nsg));
     let mut commands = Vec::new();
     let mut planned: Vec<Rule> = rules.to_vec();
-    let mut done: Vec<&str> = Vec::new();
-    for v in verdicts.iter().filter(|v| !v.allowed) {
-        if done.contains(&v.tag) {
+    let mut tags: Vec<&str> = verdicts.iter().filter(|v| !v.allowed).map(|v| v.tag).collect();
+    tags.dedup();
+    for tag in tags {
+        let blocked: Vec<&Verdict> = verdicts.iter().filter(|v| v.tag == tag && !v.allowed).collect();
+        let ports: Vec<String> = blocked.iter().map(|v| v.port.to_string()).collect();
+        // The allow must beat the strongest (lowest-numbered) rule blocking any of the ports.
+        // (at its planned priority: an earlier step may have moved it)
+        let planned_priority = |r: &Rule, planned: &[Rule]| planned.iter().find(|p| p.name == r.name && p.is_default == r.is_default).map_or(r.priority, |p| p.priority);
+        let blocking = blocked.iter().filter_map(|v| v.rule.as_ref()).min_by_key(|r| planned_priority(r, &planned)).cloned();
+        let mut limit = blocking.as_ref().map_or(65500, |r| planned_priority(r, &planned));
+        if free_priority_before(limit, &planned).is_none() {
+            if let (Some(rule), Some(to)) = (blocking.as_ref().filter(|r| !r.is_default), free_priority_last(&planned)) {
+                if let Some(moved) = planned.iter_mut().find(|r| r.name == rule.name && !r.is_default) {
+                    commands.push(format!("az network nsg rule update -g {g} --nsg-name {n} -n {} --priority {to}", quote(&rule.name)));
+                    moved.priority = to;
+                    limit = to;
+                }
+            }
+        }
+        let Some(priority) = free_priority_before(limit, &planned) else {
+            commands.push(format!("# No priority is free before the rule blocking {tag}: review the NSG's rules by hand."));
             continue;
-        }
-        done.push(v.tag);
-        let ports: Vec<String> = verdicts.iter().filter(|x| x.tag == v.tag && !x.allowed).map(|x| x.port.to_string()).collect();
-        let blocking = v.rule.as_ref().map_or(65500, |r| r.priority);
-        match free_priority_before(blocking, &planned) {
-            Some(priority) => {
-                let name = format!("Allow{}Outbound", v.tag);
-                commands.push(format!(
-                    "az network nsg rule create -g {resource_group} --nsg-name {nsg} -n {name} --priority {priority} \
-                     --direction Outbound --access Allow --protocol Tcp --source-address-prefixes VirtualNetwork \
-                     --destination-address-prefixes {} --destination-port-ranges {}",
-                    v.tag,
-                    ports.join(" ")
-                ));
-                planned.push(Rule {
-                    name,
-                    priority,
-                    direction: "Outbound".into(),
-                    access: "Allow".into(),
-                    protocol: "Tcp".into(),
-                    source_prefixes: vec!["VirtualNetwork".into()],
-                    destination_prefixes: vec![v.tag.into()],
-                    destination_ports: ports,
-                    is_default: false,
-                });
-            }
-            None => {
-                let rule = v.rule.as_ref().map_or("DenyAllOutBound", |r| r.name.as_str());
-                commands.push(format!(
-                    "az network nsg rule update -g {resource_group} --nsg-name {nsg} -n {rule} --access Allow  # no free priority before it: change or remove this rule"
-                ));
-            }
-        }
+        };
+        let name = format!("Allow{tag}Outbound");
+        commands.push(format!(
+            "az network nsg rule create -g {g} --nsg-name {n} -n {name} --priority {priority} \
+             --direction Outbound --access Allow --protocol Tcp --source-address-prefixes VirtualNetwork \
+             --destination-address-prefixes {tag} --destination-port-ranges {}",
+            ports.join(" ")
+        ));
+        planned.push(Rule {
+            name,
+            priority,
+            direction: "Outbound".into(),
+            access: "Allow".into(),
+            protocol: "Tcp".into(),
+            source_prefixes: vec!["VirtualNetwork".into()],
+            destination_prefixes: vec![tag.into()],
+            destination_ports: ports,
+            is_default: false,
+        });
     }
     commands
 }
@@ -250,21 +267,42 @@ mod tests {
     }
 
     #[test]
-    fn one_rule_per_tag_and_a_rule_at_the_top_must_change() {
+    fn a_deny_at_the_top_is_moved_once_then_allows_go_before_it() {
         let mut rules = defaults();
         rules.push(rule("DenyAllOut", 100, "Deny", "*", "*"));
         let cmds = fix_commands("g", "n", &rules, &evaluate(&rules));
-        assert_eq!(cmds.len(), 5, "AzureMonitor's two ports share one command");
-        assert!(cmds.iter().all(|c| c.contains("rule update -g g --nsg-name n -n DenyAllOut --access Allow")));
+        assert_eq!(cmds.iter().filter(|c| c.contains("rule update")).count(), 1, "{cmds:#?}");
+        assert_eq!(cmds[0], "az network nsg rule update -g g --nsg-name n -n DenyAllOut --priority 4096");
+        assert_eq!(cmds.iter().filter(|c| c.contains("rule create")).count(), 5, "AzureMonitor's two ports share one rule");
+        // Applying them lets everything through, and the deny still closes the rest.
+        let mut fixed = rules.clone();
+        fixed.iter_mut().find(|r| r.name == "DenyAllOut").unwrap().priority = 4096;
+        for c in cmds.iter().filter(|c| c.contains("rule create")) {
+            let tag = c.split("--destination-address-prefixes ").nth(1).unwrap().split(' ').next().unwrap();
+            let priority: u32 = c.split("--priority ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
+            let ports: Vec<String> = c.split("--destination-port-ranges ").nth(1).unwrap().split(' ').map(String::from).collect();
+            let mut r = rule("x", priority, "Allow", tag, "1");
+            r.destination_ports = ports;
+            fixed.push(r);
+        }
+        assert!(evaluate(&fixed).iter().all(|v| v.allowed));
+    }
+
+    #[test]
+    fn the_allow_beats_the_strongest_rule_blocking_any_port_of_the_tag() {
         let mut rules = defaults();
-        rules.push(rule("DenyAllOut", 4000, "Deny", "*", "*"));
+        rules.push(rule("DenyMonitor443", 300, "Deny", "AzureMonitor", "443"));
+        rules.push(rule("DenyMonitorDiag", 200, "Deny", "AzureMonitor", "12000"));
         let cmds = fix_commands("g", "n", &rules, &evaluate(&rules));
-        let monitor = cmds.iter().find(|c| c.contains("AzureMonitor")).unwrap();
-        assert!(monitor.ends_with("--destination-port-ranges 443 12000"), "{monitor}");
-        let priorities: Vec<&str> = cmds.iter().map(|c| c.split("--priority ").nth(1).unwrap().split(' ').next().unwrap()).collect();
-        let mut unique = priorities.clone();
-        unique.sort();
-        unique.dedup();
-        assert_eq!(unique.len(), priorities.len(), "each new rule gets its own priority");
+        assert_eq!(cmds.len(), 1);
+        assert!(cmds[0].contains("--priority 199") && cmds[0].ends_with("--destination-port-ranges 443 12000"), "{}", cmds[0]);
+    }
+
+    #[test]
+    fn names_from_the_server_are_quoted_for_the_shell() {
+        let mut rules = defaults();
+        rules.push(rule("DenyStorage", 200, "Deny", "Storage", "443"));
+        let cmds = fix_commands("rg (prod)", "nsg;rm -rf", &rules, &evaluate(&rules));
+        assert!(cmds[0].contains("-g 'rg (prod)' --nsg-name 'nsg;rm -rf'"), "{}", cmds[0]);
     }
 }

@@ -1,5 +1,7 @@
 //! Pre-flight before creating a pool (SPEC F5): what would make the service refuse it now, or make
 //! it fail twenty minutes later. Each check passes, warns or fails with a line that says why.
+//! A failure blocks submit; a warning blocks it until the user explicitly overrides it (the
+//! default quota may have been raised by ticket; an NSG may be about to change).
 
 use super::eligibility::{self, Ineligible};
 use super::nsg::Verdict;
@@ -9,7 +11,9 @@ use super::tier::Tier;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Level {
     Pass,
+    /// Likely to fail, but the user may know better: submit needs an explicit override.
     Warn,
+    /// Cannot work: submit is blocked.
     Fail,
     /// Still being looked up.
     Pending,
@@ -82,7 +86,7 @@ pub fn checks(i: &Inputs) -> Vec<Check> {
             } else {
                 out.push(check(
                     "vCPU quota",
-                    Level::Fail,
+                    Level::Warn,
                     format!(
                         "This pool needs {} {kind} vCPU; {} of the default {limit} are free. Lower the count, or ask for more quota with a support ticket.",
                         tier.vcpu * i.count,
@@ -117,7 +121,7 @@ pub fn checks(i: &Inputs) -> Vec<Check> {
                     if blocked.is_empty() {
                         check("Network security group", Level::Pass, format!("{name} lets the pool reach every required Azure service."))
                     } else {
-                        check("Network security group", Level::Fail, format!("{name} blocks {}: the pool would end Failed.", blocked.join(", ")))
+                        check("Network security group", Level::Warn, format!("{name} blocks {}: the pool would end Failed.", blocked.join(", ")))
                     }
                 }
             });
@@ -126,9 +130,18 @@ pub fn checks(i: &Inputs) -> Vec<Check> {
     out
 }
 
-/// Whether the checks let the form be submitted without an explicit override.
-pub fn can_submit(checks: &[Check]) -> bool {
-    checks.iter().all(|c| matches!(c.level, Level::Pass | Level::Warn))
+/// No check fails outright (warnings may still need an override).
+pub fn no_failures(checks: &[Check]) -> bool {
+    !checks.iter().any(|c| c.level == Level::Fail)
+}
+
+pub fn has_warnings(checks: &[Check]) -> bool {
+    checks.iter().any(|c| c.level == Level::Warn)
+}
+
+/// Whether the form may be submitted: nothing pending, nothing failing, warnings overridden.
+pub fn can_submit(checks: &[Check], warnings_overridden: bool) -> bool {
+    !any_pending(checks) && no_failures(checks) && (warnings_overridden || !has_warnings(checks))
 }
 
 pub fn any_pending(checks: &[Check]) -> bool {
@@ -147,14 +160,15 @@ mod tests {
     #[test]
     fn a_fitting_pool_without_subnet_passes() {
         let c = checks(&inputs("S2", 2, &SubnetState::None));
-        assert!(can_submit(&c), "{c:?}");
+        assert!(can_submit(&c, false), "{c:?}");
         assert!(c.iter().any(|x| x.detail == "0 of 16 standard vCPU left after this pool (default quota)."));
     }
 
     #[test]
-    fn over_quota_fails_with_the_numbers() {
+    fn over_quota_warns_with_the_numbers_and_needs_an_override() {
         let c = checks(&inputs("S2", 3, &SubnetState::None));
-        assert!(!can_submit(&c));
+        assert!(!can_submit(&c, false));
+        assert!(can_submit(&c, true), "the quota may have been raised by ticket");
         let q = c.iter().find(|x| x.title == "vCPU quota").unwrap();
         assert_eq!(q.detail, "This pool needs 12 standard vCPU; 8 of the default 16 are free. Lower the count, or ask for more quota with a support ticket.");
     }
@@ -168,7 +182,8 @@ mod tests {
         let subnet = SubnetState::Found { location: Some("East US".into()), nsg: NsgState::Evaluated { name: "nsg-locked".into(), verdicts: evaluate(&[deny]) } };
         let c = checks(&inputs("S1", 1, &subnet));
         let nsg = c.iter().find(|x| x.title == "Network security group").unwrap();
-        assert_eq!(nsg.level, Level::Fail);
+        assert_eq!(nsg.level, Level::Warn);
+        assert!(!can_submit(&c, false));
         assert!(nsg.detail.starts_with("nsg-locked blocks Storage TCP 443 (rule DenyStorageOutbound)"), "{}", nsg.detail);
     }
 
@@ -186,8 +201,10 @@ mod tests {
         let far = SubnetState::Found { location: Some("westus2".into()), nsg: NsgState::None };
         let c = checks(&inputs("S1", 1, &far));
         assert_eq!(c.iter().find(|x| x.title == "Subnet").unwrap().level, Level::Fail);
+        assert!(!can_submit(&c, true), "a failure cannot be overridden");
         let mut basic = inputs("S1", 1, &SubnetState::None);
         basic.sku = "Basic";
-        assert!(!can_submit(&checks(&basic)));
+        assert!(!can_submit(&checks(&basic), true));
+        assert!(!can_submit(&checks(&inputs("S1", 1, &SubnetState::Loading)), true), "not while a lookup is pending");
     }
 }

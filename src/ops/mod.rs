@@ -13,7 +13,7 @@ pub use crate::arm::poller::Kind;
 pub enum OpState {
     Running,
     Succeeded,
-    Failed { message: String, code: Option<String> },
+    Failed { message: String, code: Option<String>, request_id: Option<String> },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -31,6 +31,12 @@ pub struct Operation {
     /// The last `provisioningState` seen.
     pub last_seen: Option<String>,
     pub polls: u32,
+    /// The count an update asked for (it is done when the pool has it).
+    #[serde(default)]
+    pub target_count: Option<i32>,
+    /// `x-ms-request-id` of the write, for a support ticket.
+    #[serde(default)]
+    pub request_id: Option<String>,
 }
 
 impl Operation {
@@ -71,12 +77,12 @@ mod tests {
     use super::*;
 
     fn op(id: u64, pool: &str, state: OpState, started_ms: f64) -> Operation {
-        Operation { id, pool: pool.into(), kind: Kind::Update, summary: "s".into(), started_ms, state, status_url: None, last_seen: None, polls: 0 }
+        Operation { id, pool: pool.into(), kind: Kind::Update, summary: "s".into(), started_ms, state, status_url: None, last_seen: None, polls: 0, target_count: None, request_id: None }
     }
 
     #[test]
     fn records_survive_a_round_trip_and_garbage_is_ignored() {
-        let ops = vec![op(1, "/p", OpState::Failed { message: "m".into(), code: Some("C".into()) }, 5.0)];
+        let ops = vec![op(1, "/p", OpState::Failed { message: "m".into(), code: Some("C".into()), request_id: None }, 5.0)];
         assert_eq!(decode(&encode(&ops)), ops);
         assert!(decode("{not json").is_empty());
     }

@@ -59,11 +59,35 @@ impl Tracker {
         }
     }
 
-    /// Records an accepted write and follows it.
-    pub fn start(&self, client: &ArmClient, pool: &AgentPoolId, kind: Kind, summary: String, reply: &Reply) -> u64 {
-        let id = self.ops.get_untracked().iter().map(|o| o.id).max().unwrap_or(0) + 1;
+    /// Records an accepted write and follows it. `target_count`: what an update set the count to.
+    pub fn start(&self, client: &ArmClient, pool: &AgentPoolId, kind: Kind, summary: String, target_count: Option<i32>, reply: &Reply) -> u64 {
         // The state the write put the pool in, as its answer says (a delete answers without a body).
         let state = reply.json::<agent_pools::AgentPool>().ok().map(|p| p.state().to_string()).unwrap_or_else(|| initial_state(kind).into());
+        self.record(client, pool, kind, summary, target_count, state, reply.async_operation.clone(), reply.request_id.clone(), reply.retry_after)
+    }
+
+    /// Follows an operation this page did not see start: a write refused with 409
+    /// `AnotherOperationInProgress` (perhaps its own, if an answer was lost and the request retried).
+    pub fn watch(&self, client: &ArmClient, pool: &AgentPoolId, kind: Kind, summary: String, target_count: Option<i32>) -> u64 {
+        self.record(client, pool, kind, summary, target_count, initial_state(kind).into(), None, None, None)
+    }
+
+    /// The outcome of a write on a pool: accepted → followed; refused with 409
+    /// `AnotherOperationInProgress` → the operation in progress is followed instead (if our own
+    /// request was applied but its answer lost, the retry lands here); anything else is returned.
+    pub fn after_write(&self, client: &ArmClient, pool: &AgentPoolId, kind: Kind, summary: String, target_count: Option<i32>, result: Result<Reply, crate::arm::ArmError>) -> Result<u64, crate::arm::ArmError> {
+        match result {
+            Ok(reply) => Ok(self.start(client, pool, kind, summary, target_count, &reply)),
+            Err(e) if e.code == "AnotherOperationInProgress" => {
+                Ok(self.watch(client, pool, kind, format!("{summary} (an operation was already in progress: following it)"), target_count))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn record(&self, client: &ArmClient, pool: &AgentPoolId, kind: Kind, summary: String, target_count: Option<i32>, state: String, status_url: Option<String>, request_id: Option<String>, retry_after: Option<u32>) -> u64 {
+        let id = self.ops.get_untracked().iter().map(|o| o.id).max().unwrap_or(0) + 1;
         self.ops.update(|ops| {
             ops.push(Operation {
                 id,
@@ -72,14 +96,16 @@ impl Tracker {
                 summary,
                 started_ms: now_ms(),
                 state: OpState::Running,
-                status_url: reply.async_operation.clone(),
+                status_url,
                 last_seen: Some(state),
                 polls: 0,
+                target_count,
+                request_id,
             });
             prune(ops, now_ms());
         });
         self.save();
-        self.spawn(client.clone(), id, pool.clone(), kind, reply.retry_after);
+        self.spawn(client.clone(), id, pool.clone(), kind, retry_after);
         id
     }
 
@@ -113,24 +139,34 @@ impl Tracker {
     }
 
     async fn follow(self, client: ArmClient, id: u64, pool: AgentPoolId, kind: Kind, mut retry_after: Option<u32>) {
-        let started = self.get(id).map_or(now_ms(), |o| o.started_ms);
+        let (started, target) = self.get(id).map_or((now_ms(), None), |o| (o.started_ms, o.target_count));
         let mut polls = 0;
         loop {
+            if now_ms() - started > poller::GIVE_UP_AFTER_MS {
+                self.finish(id, OpState::Failed { message: "Still not finished after an hour: check the pool in the Azure CLI.".into(), code: None, request_id: None });
+                return;
+            }
             gloo_timers::future::TimeoutFuture::new(poller::delay_ms(retry_after, polls)).await;
             polls += 1;
             let seen = match agent_pools::get(&client, &pool).await {
-                Ok(p) => Seen::State(p.state().to_string()),
+                Ok(p) => Seen::State { state: p.state().to_string(), count: p.count() },
                 Err(e) if e.status == 404 => Seen::NotFound,
-                // Signing in again leaves the page; anything else: keep trying, slower.
+                // Signing in again leaves the page.
                 Err(e) if e.code == "SignInRequired" => return,
-                Err(_) => {
-                    retry_after = Some(15);
+                // Polling cannot succeed (no access any more, a bad request): say why and stop.
+                Err(e) if poller::gives_up_on(e.status) => {
+                    self.finish(id, OpState::Failed { message: e.message, code: Some(e.code), request_id: e.request_id });
+                    return;
+                }
+                // Throttled or unreachable: keep trying, slower, as the server asks.
+                Err(e) => {
+                    retry_after = Some(e.retry_after.unwrap_or(15));
                     continue;
                 }
             };
-            let step = poller::judge(kind, &seen);
+            let step = poller::judge(kind, &seen, target, now_ms() - started);
             let last = match &seen {
-                Seen::State(s) => Some(s.clone()),
+                Seen::State { state, .. } => Some(state.clone()),
                 Seen::NotFound => Some("Deleted".into()),
             };
             self.update(id, |op| {
@@ -138,10 +174,6 @@ impl Tracker {
                 op.polls = polls;
             });
             match step {
-                Step::Wait if now_ms() - started > poller::GIVE_UP_AFTER_MS => {
-                    self.finish(id, OpState::Failed { message: "Still not finished after an hour: check the pool in the Azure CLI.".into(), code: None });
-                    return;
-                }
                 Step::Wait => retry_after = None,
                 Step::Succeeded => {
                     self.finish(id, OpState::Succeeded);
@@ -158,13 +190,13 @@ impl Tracker {
 
     /// Why it failed: the async operation's error when ARM let us read its URL.
     async fn failure(&self, client: &ArmClient, id: u64, fallback: String) -> OpState {
-        let url = self.get(id).and_then(|o| o.status_url);
+        let (url, request_id) = self.get(id).map_or((None, None), |o| (o.status_url, o.request_id));
         if let Some(url) = url {
             if let Ok(AsyncStatus { error: Some(e) }) = client.get_url::<AsyncStatus>(&url).await {
-                return OpState::Failed { message: e.message.unwrap_or(fallback), code: e.code };
+                return OpState::Failed { message: e.message.unwrap_or(fallback), code: e.code, request_id };
             }
         }
-        OpState::Failed { message: fallback, code: None }
+        OpState::Failed { message: fallback, code: None, request_id }
     }
 
     fn finish(&self, id: u64, state: OpState) {

@@ -187,11 +187,14 @@ fn CreateForm(
         cli::create_pool(&reg_name, if n.is_empty() { "<name>" } else { &n }, &tier.get(), count.get().unwrap_or(0) as i64, subnet_for_cli().as_deref())
     });
     let form_ok = Memo::new(move |_| name_problems.get().is_empty() && count.get().is_some() && subnet_choice.get().is_ok() && tag_issues.get().is_empty());
-    let checks_ok = Memo::new(move |_| preflight::can_submit(&checks.get()));
-    let running = Memo::new(move |_| started.get().and_then(|op| tracker.get(op)).is_some_and(|o| o.is_running()));
+    let checks_ok = Memo::new(move |_| preflight::no_failures(&checks.get()));
+    let warnings = Memo::new(move |_| preflight::has_warnings(&checks.get()));
+    // Once a create is accepted the form is done: a second submit would PUT again, which ARM
+    // takes as an update of the new pool. Only a failure opens it again.
+    let running = Memo::new(move |_| started.get().and_then(|op| tracker.get(op)).is_some_and(|o| !matches!(o.state, crate::ops::OpState::Failed { .. })));
     let may_write = Memo::new(move |_| allowed.get().unwrap_or(true));
     let can_submit = Memo::new(move |_| {
-        form_ok.get() && !preflight::any_pending(&checks.get()) && (checks_ok.get() || override_checks.get()) && !submitting.get() && !running.get() && may_write.get()
+        form_ok.get() && preflight::can_submit(&checks.get(), override_checks.get()) && !submitting.get() && !running.get() && may_write.get()
     });
 
     let submit_id = id.clone();
@@ -210,11 +213,9 @@ fn CreateForm(
         submitting.set(true);
         error.set(None);
         spawn_local(async move {
-            match agent_pools::create(&client, &pool, &body).await {
-                Ok(reply) => {
-                    let op = tracker.start(&client, &pool, Kind::Create, format!("Create {} ({tier_name} × {n})", pool.name), &reply);
-                    started.set(Some(op));
-                }
+            let result = agent_pools::create(&client, &pool, &body).await;
+            match tracker.after_write(&client, &pool, Kind::Create, format!("Create {} ({tier_name} × {n})", pool.name), None, result) {
+                Ok(op) => started.set(Some(op)),
                 Err(e) => error.set(Some(e)),
             }
             submitting.set(false);
@@ -327,10 +328,10 @@ fn CreateForm(
                 <section class="preflight-panel" aria-labelledby="preflight-title">
                     <h2 id="preflight-title">"Pre-flight"</h2>
                     <PreflightList checks=Signal::derive(move || checks.get())/>
-                    {move || (!checks_ok.get()).then(|| view! {
+                    {move || (warnings.get() && checks_ok.get()).then(|| view! {
                         <label class="override">
                             <input type="checkbox" prop:checked=move || override_checks.get() on:change=move |ev| override_checks.set(event_target_checked(&ev))/>
-                            " Create anyway: the service decides (for example, if your quota was raised)"
+                            " Create anyway: I accept the warnings above, the service decides (for example, if the quota was raised)"
                         </label>
                     })}
                 </section>
@@ -356,8 +357,10 @@ fn CreateForm(
                         "Fill in the form: see the notes above.".to_string()
                     } else if preflight::any_pending(&checks.get()) {
                         "Waiting for the pre-flight checks.".to_string()
-                    } else if !checks_ok.get() && !override_checks.get() {
-                        "A pre-flight check fails: fix it, or choose to create anyway.".to_string()
+                    } else if !checks_ok.get() {
+                        "A pre-flight check fails: fix it first.".to_string()
+                    } else if warnings.get() && !override_checks.get() {
+                        "A pre-flight check warns: fix it, or choose to create anyway.".to_string()
                     } else {
                         String::new()
                     }}

@@ -94,7 +94,9 @@ fn PoolBody(id: AgentPoolId, pool: AgentPool, others: quota::Usage, can_write: S
     let paused = crate::domain::pause::paused(&tags).is_some();
     let tag_rows = tags.clone().into_iter().map(|(k, v)| view! { <tr><th scope="row">{k}</th><td>{v}</td></tr> }).collect_view();
     let has_tags = !tags.is_empty();
-    let settled = state == "Succeeded";
+    // A pool in transition (an operation started elsewhere) takes no new write; a Failed one may
+    // be scaled or paused again, which is how it is retried.
+    let settled = matches!(state.as_str(), "Succeeded" | "Failed" | "Canceled");
     let busy_or_unsettled = Signal::derive(move || busy.get() || !settled);
     view! {
         <dl class="facts pool-facts">

@@ -46,6 +46,7 @@ test('create S2 × 2 in a good subnet: pre-flight passes, the operation ends Suc
   await screenshot(page, 'create-good-subnet');
   await page.getByRole('button', { name: 'Create agent pool' }).click();
   await page.getByText('Create burst-s2 (S2 × 2): Succeeded.').waitFor({ timeout: 20000 });
+  assert.ok(await page.getByRole('button', { name: 'Create agent pool' }).isDisabled(), 'no second PUT of the same pool');
   const created = await pool('burst-s2');
   assert.equal(created.properties.provisioningState, 'Succeeded');
   assert.equal(created.properties.count, 2);
@@ -63,7 +64,7 @@ test('a subnet whose NSG blocks Storage: pre-flight names the rule, shows the fi
   await page.locator('#pool-subnet').fill('vnet-builds/snet-locked');
   const nsg = check(page, 'Network security group');
   await nsg.filter({ hasText: 'nsg-locked blocks Storage TCP 443 (rule DenyStorageOutbound)' }).waitFor();
-  assert.match(await nsg.getAttribute('class'), /check-fail/);
+  assert.match(await nsg.getAttribute('class'), /check-warn/, 'a warning: it blocks until explicitly overridden');
   const fix = page.locator('pre.fixes code');
   await fix.waitFor();
   assert.match(await fix.innerText(), /^az network nsg rule create -g rg-network --nsg-name nsg-locked -n AllowStorageOutbound --priority 199 .*--destination-address-prefixes Storage --destination-port-ranges 443$/);
@@ -129,6 +130,10 @@ test('pause with a reason, then resume to the count it had', async () => {
   await page.getByRole('button', { name: 'Pause pool' }).click();
   await assert.doesNotReject(page.getByText('Say why, so colleagues know').waitFor(), 'a reason is required');
   await page.locator('#pause-reason').fill('Holiday freeze until Monday');
+  await page.setViewportSize({ width: 360, height: 800 });
+  assert.ok(await fitsWidth(page));
+  await screenshot(page, 'pause-form-360');
+  await page.setViewportSize({ width: 1280, height: 800 });
   await page.getByRole('button', { name: 'Pause pool' }).click();
   await page.getByText('Pause (2 → 0): Succeeded.').waitFor({ timeout: 20000 });
   await page.getByText('Paused by Olivia Owner').waitFor();
@@ -153,6 +158,9 @@ test('delete after typing the name; the pool leaves the list', async () => {
   assert.ok(await del.isDisabled(), 'not until the whole name is typed');
   await page.locator('#delete-confirm').fill('nightly-s1');
   await screenshot(page, 'delete-confirm');
+  await page.setViewportSize({ width: 360, height: 800 });
+  assert.ok(await fitsWidth(page));
+  await screenshot(page, 'delete-confirm-360');
   await del.click();
   await page.waitForURL(`${emulator.origins.portal}${CONTOSO_BUILDS}`, { timeout: 20000 });
   const table = page.locator('table[aria-label="Agent pools"]');

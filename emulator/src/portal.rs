@@ -54,10 +54,11 @@ pub fn content_security_policy(emu: &Emulator, html: &str) -> String {
     let scripts = inline_script_hashes(html).join(" ");
     format!(
         "default-src 'none'; script-src 'self' 'wasm-unsafe-eval' {scripts}; style-src 'self'; \
-         img-src 'self' data:; font-src 'self'; connect-src 'self' {arm} {login}; \
+         img-src 'self' data:; font-src 'self'; connect-src 'self' {arm} {login} {blob}; \
          base-uri 'self'; form-action 'none'; frame-ancestors 'none'; object-src 'none'; manifest-src 'self'",
         arm = emu.origins.arm,
         login = emu.origins.login,
+        blob = emu.origins.blob,
     )
 }
 

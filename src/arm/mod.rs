@@ -5,6 +5,7 @@
 pub mod agent_pools;
 pub mod error;
 pub mod id;
+pub mod logs;
 pub mod network;
 pub mod pager;
 pub mod permissions;

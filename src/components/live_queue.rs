@@ -8,7 +8,8 @@ use crate::live::UseLiveReturn;
 
 const SAMPLES: usize = 120;
 
-fn clock_time(ms: f64) -> String {
+/// `hh:mm:ss` of a time, in the browser's zone.
+pub fn clock_time(ms: f64) -> String {
     let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
     format!("{:02}:{:02}:{:02}", d.get_hours(), d.get_minutes(), d.get_seconds())
 }
@@ -103,7 +104,11 @@ pub fn LiveQueuePanel(id: AgentPoolId, live: UseLiveReturn<QueueSnapshot>, #[pro
                     </label>
                 </div>
             </div>
-            <p class="queued-count">{move || live.data.get().map(|s| format!("{} queued (listQueueStatus)", s.queued))}</p>
+            <p class="queued-count">{move || live.data.get().map(|s| if s.counted_from_runs {
+                format!("{} queued (counted from the runs list: listQueueStatus needs the …/agentpools/listQueueStatus/action permission)", s.queued)
+            } else {
+                format!("{} queued (listQueueStatus)", s.queued)
+            })}</p>
             {body}
             <div class="sparks">{sparks}</div>
             {move || live.error.get().map(|error| view! { <ArmErrorView error/> })}

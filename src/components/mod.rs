@@ -14,3 +14,4 @@ pub mod preflight_view;
 pub mod quota_meter;
 pub mod readiness;
 pub mod scale;
+pub mod schedule_work;

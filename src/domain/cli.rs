@@ -25,6 +25,25 @@ pub fn delete_pool(registry: &str, name: &str) -> String {
     format!("az acr agentpool delete -r {} -n {} --yes", quote(registry), quote(name))
 }
 
+/// `az acr build --agent-pool …`: a quick build on the pool.
+pub fn quick_build(registry: &str, pool: &str, images: &[String], docker_file: &str, context: &str) -> String {
+    let tags: String = images.iter().map(|i| format!(" -t {}", quote(i))).collect();
+    format!("az acr build -r {} --agent-pool {}{tags} -f {} {}", quote(registry), quote(pool), quote(docker_file), quote(context))
+}
+
+/// `az acr task create --agent-pool …`: a task whose runs go to the pool.
+pub fn create_task(registry: &str, name: &str, pool: &str, image: &str, docker_file: &str, context: &str) -> String {
+    format!(
+        "az acr task create -r {} -n {} --agent-pool {} -t {} -f {} -c {} --commit-trigger-enabled false",
+        quote(registry), quote(name), quote(pool), quote(image), quote(docker_file), quote(context)
+    )
+}
+
+/// `az acr task run`: the run goes to the task's pool (no `--agent-pool`).
+pub fn run_task(registry: &str, name: &str) -> String {
+    format!("az acr task run -r {} -n {}", quote(registry), quote(name))
+}
+
 /// Tags are not an `az acr agentpool` option: `az resource tag` sets them on any resource.
 pub fn tag_resource(id: &str, tags: &[(String, String)]) -> String {
     let pairs: Vec<String> = tags.iter().map(|(k, v)| quote(&format!("{k}={v}"))).collect();
@@ -42,6 +61,17 @@ mod tests {
         assert!(create_pool("r", "p", "S1", 0, Some(subnet)).ends_with(&format!("--subnet-id {subnet}")));
         assert_eq!(scale_pool("r", "p", 0), "az acr agentpool update -r r -n p --count 0");
         assert_eq!(delete_pool("r", "p"), "az acr agentpool delete -r r -n p --yes");
+    }
+
+    #[test]
+    fn work_commands_follow_the_seed() {
+        assert_eq!(
+            quick_build("r", "p", &["myimage:mytag".into()], "Dockerfile", "https://github.com/Azure-Samples/acr-build-helloworld-node.git"),
+            "az acr build -r r --agent-pool p -t myimage:mytag -f Dockerfile https://github.com/Azure-Samples/acr-build-helloworld-node.git"
+        );
+        assert_eq!(quick_build("r", "p", &["web:{{.Run.ID}}".into()], "D", "https://x"), "az acr build -r r --agent-pool p -t 'web:{{.Run.ID}}' -f D https://x");
+        assert_eq!(create_task("r", "mytask", "p", "img:t", "Dockerfile", "https://x"), "az acr task create -r r -n mytask --agent-pool p -t img:t -f Dockerfile -c https://x --commit-trigger-enabled false");
+        assert_eq!(run_task("r", "mytask"), "az acr task run -r r -n mytask");
     }
 
     #[test]

@@ -38,6 +38,37 @@ pub fn is_subscription_id(id: &str) -> bool {
     (1..=64).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
 }
 
+/// Task names: 5–50 letters, digits, hyphens or underscores (spec's taskName).
+pub fn task_name_problems(name: &str) -> Vec<String> {
+    let mut p = Vec::new();
+    let len = name.chars().count();
+    if !(5..=50).contains(&len) {
+        p.push(format!("Use 5 to 50 characters (now {len})."));
+    }
+    if name.chars().any(|c| !(c.is_ascii_alphanumeric() || c == '-' || c == '_')) {
+        p.push("Only letters, digits, hyphens and underscores.".into());
+    }
+    p
+}
+
+/// Image names as `az acr build -t` takes them: `repository[:tag]`, lower-case repository,
+/// `{{.Run.ID}}` allowed in the tag.
+pub fn image_name_problems(image: &str) -> Option<String> {
+    let (repo, tag) = image.split_once(':').unwrap_or((image, ""));
+    let repo_ok = !repo.is_empty() && repo.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._/-".contains(c));
+    let tag_ok = tag.len() <= 128 && tag.replace("{{.Run.ID}}", "x").chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+    match (repo_ok, tag_ok) {
+        (true, true) => None,
+        (false, _) => Some(format!("'{image}': the repository must be lower-case letters, digits, '.', '_', '/' or '-'.")),
+        (_, false) => Some(format!("'{image}': the tag may use letters, digits, '.', '_', '-' and {{{{.Run.ID}}}}.")),
+    }
+}
+
+/// A source a build can fetch: an https Git or archive URL.
+pub fn is_source_url(url: &str) -> bool {
+    url.strip_prefix("https://").is_some_and(|rest| !rest.is_empty() && !rest.contains(char::is_whitespace))
+}
+
 /// Run ids are short service-made names such as `cab1` or `ca12`.
 pub fn is_run_id(id: &str) -> bool {
     (1..=64).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
@@ -62,6 +93,18 @@ mod tests {
             "Only letters, digits and hyphens are allowed (not '_' ' ').".to_string()
         ]);
         assert_eq!(agent_pool_name_problems("x"), vec!["Use 3 to 20 characters (now 1).".to_string()]);
+    }
+
+    #[test]
+    fn task_image_and_source_rules() {
+        assert!(task_name_problems("nightly_build-1").is_empty());
+        assert_eq!(task_name_problems("abc").len(), 1);
+        assert_eq!(image_name_problems("web:{{.Run.ID}}"), None);
+        assert_eq!(image_name_problems("team/web:v1.2"), None);
+        assert!(image_name_problems("Web:v1").is_some());
+        assert!(image_name_problems("web:v 1").is_some());
+        assert!(is_source_url("https://github.com/Azure-Samples/acr-build-helloworld-node.git"));
+        assert!(!is_source_url("http://x") && !is_source_url("https://"));
     }
 
     #[test]

@@ -13,8 +13,10 @@ use crate::domain::queue::RunView;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct QueueSnapshot {
-    /// `listQueueStatus`: what ARM counts as waiting.
+    /// `listQueueStatus`: what ARM counts as waiting (or, when the caller may not ask — it is an
+    /// action the Reader role lacks — the queued runs counted from the list).
     pub queued: i32,
+    pub counted_from_runs: bool,
     /// The pool's newest runs.
     pub runs: Vec<RunView>,
     pub at_ms: f64,
@@ -30,7 +32,13 @@ pub fn use_live_queue(pool: AgentPoolId, operation_running: Signal<bool>) -> Use
             let (client, pool) = (client.clone(), pool.clone());
             async move {
                 let (count, list) = futures_join(agent_pools::queue_status(&client, &pool), runs::list_for_pool(&client, &pool.registry, &pool.name, RUNS_SHOWN)).await;
-                Ok(QueueSnapshot { queued: count?.count, runs: list?.iter().map(|r| r.view()).collect(), at_ms: js_sys::Date::now() })
+                let runs: Vec<RunView> = list?.iter().map(|r| r.view()).collect();
+                let (queued, counted_from_runs) = match count {
+                    Ok(c) => (c.count, false),
+                    Err(e) if e.status == 403 => (runs.iter().filter(|r| r.status == "Queued").count() as i32, true),
+                    Err(e) => return Err(e),
+                };
+                Ok(QueueSnapshot { queued, counted_from_runs, runs, at_ms: js_sys::Date::now() })
             }
         },
         |s: &QueueSnapshot| s.queued > 0 || s.runs.iter().any(|r| !crate::domain::queue::is_finished(&r.status)),

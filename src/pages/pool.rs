@@ -8,7 +8,11 @@ use crate::arm::permissions;
 use crate::components::delete_pool::DeletePanel;
 use crate::components::pause::PausePanel;
 use crate::components::readiness::SubnetReadiness;
+use crate::components::live_queue::LiveQueuePanel;
 use crate::components::scale::ScalePanel;
+use crate::components::schedule_work::ScheduleWork;
+use crate::domain::queue::PoolView;
+use crate::live::queue::use_live_queue;
 use crate::components::{copy_link::CopyLink, error_view::ArmErrorView, loading::Loading, op_progress::OpProgress};
 use crate::domain::permissions as perms;
 use crate::domain::quota;
@@ -36,9 +40,9 @@ pub fn PoolPage(id: AgentPoolId) -> impl IntoView {
         let (c, r) = (c3.clone(), r3.clone());
         async move {
             match permissions::on_registry(&c, &r).await {
-                Ok(p) => (perms::allows(&p, perms::POOL_WRITE), perms::allows(&p, perms::POOL_DELETE)),
+                Ok(p) => (perms::allows(&p, perms::POOL_WRITE), perms::allows(&p, perms::POOL_DELETE), perms::allows(&p, perms::SCHEDULE_RUN)),
                 // Unknown: let the service decide (its 403 names the permission).
-                Err(_) => (true, true),
+                Err(_) => (true, true, true),
             }
         }
     });
@@ -63,8 +67,22 @@ pub fn PoolPage(id: AgentPoolId) -> impl IntoView {
         },
         false,
     );
-    let can_write = Signal::derive(move || allowed.get().is_none_or(|(w, _)| w));
-    let can_delete = Signal::derive(move || allowed.get().is_none_or(|(_, d)| d));
+    let can_write = Signal::derive(move || allowed.get().is_none_or(|(w, _, _)| w));
+    let can_delete = Signal::derive(move || allowed.get().is_none_or(|(_, d, _)| d));
+    let can_run = Signal::derive(move || allowed.get().is_none_or(|(_, _, r)| r));
+    // The live queue and the work forms live outside the pool's details, so refreshing the pool
+    // (after an operation) neither restarts the queue's history nor clears a half-typed form.
+    let live = use_live_queue(id.clone(), busy);
+    let pool_view = Signal::derive(move || match pool.get() {
+        Some(Ok(p)) => PoolView {
+            count: p.count(),
+            state: p.state().to_string(),
+            paused_by: p.tags.as_ref().and_then(crate::domain::pause::paused).map(|x| x.by),
+        },
+        _ => PoolView { count: 0, state: "Unknown".into(), paused_by: None },
+    });
+    let location = Memo::new(move |_| pool.get().and_then(|r| r.ok()).map(|p| p.location));
+    let (queue_id, work_id) = (id.clone(), id.clone());
     let pid = id.clone();
     view! {
         <div class="title-row">
@@ -73,6 +91,7 @@ pub fn PoolPage(id: AgentPoolId) -> impl IntoView {
         </div>
         <p class="muted">{format!("Agent pool in {}", id.registry.name)}</p>
         {move || op.get().map(|op| view! { <OpProgress op/> })}
+        <LiveQueuePanel id=queue_id live pool=pool_view/>
         {move || match (pool.get(), siblings.get()) {
             (Some(Err(error)), _) => view! { <ArmErrorView error/> }.into_any(),
             (Some(Ok(p)), Some(list)) => {
@@ -81,6 +100,9 @@ pub fn PoolPage(id: AgentPoolId) -> impl IntoView {
             }
             _ => view! { <Loading what="agent pool"/> }.into_any(),
         }}
+        {move || location.get().map(|location| view! {
+            <ScheduleWork id=work_id.clone() location can_run on_scheduled=live.refresh/>
+        })}
     }
 }
 

@@ -6,7 +6,11 @@ use crate::arm::id::{subnet_short_name, RegistryId};
 use crate::arm::{permissions, registries};
 use crate::domain::permissions as perms;
 use crate::ops::tracker::Tracker;
+use crate::live::queue::use_live_counts;
+use crate::live::UseLiveReturn;
 use crate::route::create_pool_path;
+use crate::components::live_queue::clock_time as clock;
+use std::collections::BTreeMap;
 use crate::components::{error_view::ArmErrorView, loading::Loading, quota_meter::QuotaMeter};
 use crate::domain::{quota, tier};
 
@@ -29,12 +33,14 @@ pub fn RegistryPage(id: RegistryId) -> impl IntoView {
     let prefix = format!("{}/", id.path());
     let running = Memo::new(move |_| tracker.running_under(&prefix).len());
     Effect::watch(move || running.get(), move |now, before, _| if before.is_some_and(|b| now < b) { pools.refetch() }, false);
+    // Every pool's queue, live: one runs-list request per refresh, whatever the number of pools.
+    let counts = use_live_counts(id.clone(), Signal::derive(move || running.get() > 0));
     let name = id.name.clone();
     view! {
         <h1>{name}</h1>
         {move || match (registry.get(), pools.get()) {
             (Some(Err(error)), _) => view! { <ArmErrorView error/> }.into_any(),
-            (Some(Ok(reg)), Some(pools)) => view! { <RegistryBody registry=reg pools id=id.clone()/> }.into_any(),
+            (Some(Ok(reg)), Some(pools)) => view! { <RegistryBody registry=reg pools id=id.clone() counts/> }.into_any(),
             _ => view! { <Loading what="agent pools"/> }.into_any(),
         }}
     }
@@ -42,7 +48,7 @@ pub fn RegistryPage(id: RegistryId) -> impl IntoView {
 
 /// The registry loaded: its facts, then (if it can host pools) the pools and the quota meter.
 #[component]
-fn RegistryBody(registry: registries::Registry, pools: Result<Vec<AgentPool>, crate::arm::ArmError>, id: RegistryId) -> impl IntoView {
+fn RegistryBody(registry: registries::Registry, pools: Result<Vec<AgentPool>, crate::arm::ArmError>, id: RegistryId, counts: UseLiveReturn<BTreeMap<String, u32>>) -> impl IntoView {
     let facts = format!(
         "{} · {} SKU · {}",
         registry.location,
@@ -75,7 +81,7 @@ fn RegistryBody(registry: registries::Registry, pools: Result<Vec<AgentPool>, cr
         Err(error) => view! { <ArmErrorView error/> }.into_any(),
         Ok(list) => {
             let usage = quota::usage(list.iter().map(|p| (p.tier(), p.count())));
-            view! { <PoolTable pools=list registry=id/> <QuotaMeter usage/> }.into_any()
+            view! { <PoolTable pools=list registry=id counts/> <QuotaMeter usage/> }.into_any()
         }
     };
     view! {
@@ -101,7 +107,7 @@ fn RegistryBody(registry: registries::Registry, pools: Result<Vec<AgentPool>, cr
 }
 
 #[component]
-fn PoolTable(pools: Vec<AgentPool>, registry: RegistryId) -> impl IntoView {
+fn PoolTable(pools: Vec<AgentPool>, registry: RegistryId, counts: UseLiveReturn<BTreeMap<String, u32>>) -> impl IntoView {
     if pools.is_empty() {
         return view! { <p class="empty">"No agent pools in this registry yet."</p> }.into_any();
     }
@@ -112,6 +118,8 @@ fn PoolTable(pools: Vec<AgentPool>, registry: RegistryId) -> impl IntoView {
             let href = registry.pool(&name).path();
             let subnet = p.properties.virtual_network_subnet_resource_id.as_deref().map(subnet_short_name);
             let state = p.state().to_string();
+            let key = name.to_ascii_lowercase();
+            let queued = move || counts.data.get().map_or_else(|| "…".to_string(), |c| c.get(&key).copied().unwrap_or(0).to_string());
             view! {
                 <tr>
                     <th scope="row"><a href=href>{name}</a></th>
@@ -120,6 +128,7 @@ fn PoolTable(pools: Vec<AgentPool>, registry: RegistryId) -> impl IntoView {
                     <td class="num" data-label="vCPU">{p.vcpu()}</td>
                     <td data-label="State"><span class=format!("state state-{}", state.to_ascii_lowercase())>{state.clone()}</span></td>
                     <td data-label="Subnet">{subnet.unwrap_or_else(|| "—".into())}</td>
+                    <td class="num" data-label="Queued">{queued}</td>
                 </tr>
             }
         })
@@ -128,10 +137,16 @@ fn PoolTable(pools: Vec<AgentPool>, registry: RegistryId) -> impl IntoView {
         <table class="list pools cards" aria-label="Agent pools">
             <thead><tr>
                 <th scope="col">"Pool"</th><th scope="col">"Tier"</th><th scope="col" class="num">"Instances"</th>
-                <th scope="col" class="num">"vCPU"</th><th scope="col">"State"</th><th scope="col">"Subnet"</th>
+                <th scope="col" class="num">"vCPU"</th><th scope="col">"State"</th><th scope="col">"Subnet"</th><th scope="col" class="num">"Queued"</th>
             </tr></thead>
             <tbody>{rows}</tbody>
         </table>
+        <p class="muted small live-line">
+            {move || counts.updated_at.get().map(|t| format!("Queues updated {}", clock(t)))}
+            " "
+            <label class="inline"><input type="checkbox" prop:checked=move || !counts.paused.get() on:change=move |ev| counts.paused.set(!event_target_checked(&ev))/>" Live"</label>
+        </p>
+        {move || counts.error.get().map(|error| view! { <ArmErrorView error/> })}
     }
     .into_any()
 }

@@ -1,13 +1,156 @@
+//! A run (SPEC F12): status, timings, pool, images, its log tailed while it runs, and cancel.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
+use crate::app::ctx;
 use crate::arm::id::RunId;
+use crate::arm::logs::{self, LogError};
+use crate::arm::runs::{self, Run};
+use crate::arm::ArmError;
+use crate::components::{copy_link::CopyLink, error_view::ArmErrorView};
+use crate::domain::queue::{self, is_finished};
+use crate::live::use_live;
 
-/// Runs get their own page (status, log) with the live queue; until then the link is kept valid.
+/// Where a tail stands: the SAS link (asked once, again if refused) and the text so far.
+#[derive(Default)]
+struct Tail {
+    link: Option<String>,
+    text: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum LogView {
+    Text(String),
+    /// The browser may not read the log: offer the link to open it directly.
+    Blocked(String),
+}
+
 #[component]
 pub fn RunPage(id: RunId) -> impl IntoView {
+    let client = ctx().client;
+    let (c1, c2, c3) = (client.clone(), client.clone(), StoredValue::new_local(client));
+    let (i1, i2) = (id.clone(), id.clone());
+    let run = use_live(
+        move || {
+            let (c, i) = (c1.clone(), i1.clone());
+            async move { runs::get(&c, &i).await }
+        },
+        |r: &Run| !is_finished(r.status()),
+        Signal::stored(false),
+    );
+    let finished = Memo::new(move |_| run.data.get().is_some_and(|r| is_finished(r.status())));
+    let tail = Rc::new(RefCell::new(Tail::default()));
+    let log = use_live(
+        move || {
+            let (c, i, tail) = (c2.clone(), i2.clone(), tail.clone());
+            async move {
+                let link = tail.borrow().link.clone();
+                let link = match link {
+                    Some(l) => l,
+                    None => {
+                        let l = runs::log_link(&c, &i).await?.log_link.unwrap_or_default();
+                        tail.borrow_mut().link = Some(l.clone());
+                        l
+                    }
+                };
+                let from = tail.borrow().text.len();
+                match logs::read(&link, from).await {
+                    Ok(chunk) => {
+                        let text = logs::apply(&tail.borrow().text, chunk);
+                        tail.borrow_mut().text = text.clone();
+                        Ok(LogView::Text(text))
+                    }
+                    Err(LogError::Blocked) => Ok(LogView::Blocked(link)),
+                    Err(LogError::Refused(status)) => {
+                        // An expired link: the next refresh asks ARM for a fresh one.
+                        tail.borrow_mut().link = None;
+                        Err(ArmError { status, code: "LogUnavailable".into(), message: format!("The log storage answered {status}; trying a fresh link."), request_id: None, retry_after: None })
+                    }
+                }
+            }
+        },
+        |_| false,
+        Signal::derive(move || !finished.get()),
+    );
+    // One last read when the run ends, so the log's end shows without waiting for the idle pace.
+    Effect::watch(move || finished.get(), move |now, before, _| if *now && before == Some(&false) { log.refresh.run(()) }, false);
+
+    let cancel_error = RwSignal::new(None::<ArmError>);
+    let cancelling = RwSignal::new(false);
+    let cancel_id = id.clone();
+    let cancel = move |_| {
+        let (c, i) = (c3.get_value(), cancel_id.clone());
+        cancelling.set(true);
+        spawn_local(async move {
+            if let Err(e) = runs::cancel(&c, &i).await {
+                cancel_error.set(Some(e));
+            }
+            cancelling.set(false);
+            run.refresh.run(());
+        });
+    };
+    let pool_link = id.registry.clone();
     view! {
-        <h1>{format!("Run {}", id.run_id)}</h1>
-        <p>"Run details are not shown in this version yet. "
-           <a href=id.registry.path()>{format!("Back to {}", id.registry.name)}</a></p>
+        <div class="title-row">
+            <h1>{format!("Run {}", id.run_id)}</h1>
+            <CopyLink/>
+        </div>
+        <p class="muted">{format!("In registry {}", id.registry.name)}</p>
+        {move || match (run.data.get(), run.error.get()) {
+            (None, Some(error)) => view! { <ArmErrorView error/> }.into_any(),
+            (None, None) => view! { <p class="loading" role="status"><span class="spinner" aria-hidden="true"></span>"Loading run…"</p> }.into_any(),
+            (Some(r), _) => {
+                let v = r.view();
+                let status = r.status().to_string();
+                let pool = r.properties.agent_pool_name.clone();
+                let images: Vec<String> = r.properties.output_images.clone().unwrap_or_default().iter().map(|i| i.reference()).collect();
+                let now = js_sys::Date::now() as u64;
+                let waited = v.start_ms.unwrap_or(now).saturating_sub(v.create_ms);
+                let ran = v.start_ms.map(|s| v.finish_ms.unwrap_or(now).saturating_sub(s));
+                let t = |ms: Option<u64>| ms.map_or_else(|| "—".to_string(), |m| js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(m as f64)).to_locale_string("en-GB", &wasm_bindgen::JsValue::UNDEFINED).as_string().unwrap_or_default());
+                let registry = pool_link.clone();
+                view! {
+                    <dl class="facts pool-facts">
+                        <dt>"Status"</dt><dd><span class=format!("state state-{}", status.to_ascii_lowercase())>{status.clone()}</span></dd>
+                        <dt>"Type"</dt><dd>{r.properties.run_type.clone().unwrap_or_default()}</dd>
+                        <dt>"Agent pool"</dt><dd>{match pool {
+                            Some(p) => { let href = registry.pool(&p).path(); view! { <a href=href>{p}</a> }.into_any() }
+                            None => view! { <span>"Shared (no agent pool)"</span> }.into_any(),
+                        }}</dd>
+                        <dt>"Task"</dt><dd>{r.properties.task.clone().unwrap_or_else(|| "— (quick run)".into())}</dd>
+                        <dt>"Queued at"</dt><dd>{t(Some(v.create_ms))}</dd>
+                        <dt>"Waited"</dt><dd>{queue::duration(waited)}</dd>
+                        <dt>"Started"</dt><dd>{t(v.start_ms)}</dd>
+                        <dt>"Ran"</dt><dd>{ran.map_or_else(|| "—".into(), queue::duration)}</dd>
+                        <dt>"Finished"</dt><dd>{t(v.finish_ms)}</dd>
+                        <dt>"Images"</dt><dd>{if images.is_empty() { "—".to_string() } else { images.join(", ") }}</dd>
+                    </dl>
+                    {r.properties.run_error_message.clone().map(|m| view! { <p class="message error-text" role="alert">{m}</p> })}
+                }.into_any()
+            }
+        }}
+        <Show when=move || run.data.get().is_some_and(|r| !is_finished(r.status()))>
+            <button type="button" class="danger" on:click=cancel.clone() disabled=move || cancelling.get()>"Cancel run"</button>
+        </Show>
+        {move || cancel_error.get().map(|error| view! { <ArmErrorView error/> })}
+        <section class="panel log" aria-labelledby="log-title">
+            <div class="title-row">
+                <h2 id="log-title">"Log"</h2>
+                <span class="muted small" aria-live="polite">{move || if finished.get() { "Complete".to_string() } else { "Following the log while the run runs…".to_string() }}</span>
+            </div>
+            {move || match log.data.get() {
+                None => view! { <p class="loading">"Loading the log…"</p> }.into_any(),
+                Some(LogView::Text(text)) => view! { <pre class="log-text" tabindex="0" aria-label="Run log"><code>{text}</code></pre> }.into_any(),
+                Some(LogView::Blocked(link)) => view! {
+                    <p class="notice" role="note">"The log's storage does not let this page read it (cross-origin reads are refused). "
+                        <a href=link target="_blank" rel="noopener noreferrer">"Open the log"</a>" in a new tab instead."</p>
+                }.into_any(),
+            }}
+            {move || log.error.get().map(|error| view! { <ArmErrorView error/> })}
+        </section>
     }
 }

@@ -1,12 +1,13 @@
 // Journey: a shared link to a pool, opened signed out in a fresh browser, lands on that pool.
-import { test, before, after } from 'node:test';
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { startEmulator, CONTOSO_BUILDS } from './support/emulator.mjs';
-import { launch, freshPage, pickUser, signIn, screenshot } from './support/browser.mjs';
+import { launch, closePages, freshPage, pickUser, signIn, screenshot } from './support/browser.mjs';
 
 let emulator, browser;
 before(async () => { emulator = await startEmulator(); browser = await launch(); });
 after(async () => { await browser?.close(); await emulator?.stop(); });
+afterEach(closePages);
 
 test('a pool link opened signed out signs in and lands on that pool', async () => {
   const pools = await emulator.armList(`${CONTOSO_BUILDS}/agentPools?api-version=2019-06-01-preview`);

@@ -1,13 +1,14 @@
 // Journey: the Owner signs in, walks subscription → registry → pool list → pool, signs out.
-import { test, before, after } from 'node:test';
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { startEmulator, CONTOSO, CONTOSO_BUILDS } from './support/emulator.mjs';
-import { launch, freshPage, signIn, screenshot, fitsWidth } from './support/browser.mjs';
+import { launch, closePages, freshPage, signIn, screenshot, fitsWidth } from './support/browser.mjs';
 
 const VCPU = { S1: 2, S2: 4, S3: 8, I6: 64 };
 let emulator, browser;
 before(async () => { emulator = await startEmulator(['--page-size', '2']); browser = await launch(); });
 after(async () => { await browser?.close(); await emulator?.stop(); });
+afterEach(closePages);
 
 const MEMORY_GB = { S1: 3, S2: 8, S3: 16, I6: 216 };
 const tokenDestinations = new Set();

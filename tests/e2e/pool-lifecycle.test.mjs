@@ -1,21 +1,19 @@
 // Journeys of issue 4: create by tier and subnet with pre-flight, scale with slider and keyboard,
 // pause/resume, delete, readers kept from writing, and a scale that survives 429 and 503.
-import { test, before, after, beforeEach } from 'node:test';
+import { test, before, after, afterEach, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { startEmulator, CONTOSO_BUILDS } from './support/emulator.mjs';
-import { launch, freshPage, signIn, screenshot, fitsWidth } from './support/browser.mjs';
+import { launch, closePages, freshPage, signIn, screenshot, fitsWidth } from './support/browser.mjs';
 
 const API = 'api-version=2019-06-01-preview';
 let emulator, browser;
 // Time runs 20× faster: a 20 s pool operation takes a second.
 before(async () => { emulator = await startEmulator(['--speed', '20']); browser = await launch(); });
 after(async () => { await browser?.close(); await emulator?.stop(); });
-beforeEach(async () => {
-  await fetch(`${emulator.origins.admin}/reset`, { method: 'POST', headers: { 'content-type': 'application/json' } });
-  await setFaults({});
-});
+afterEach(closePages);
+beforeEach(async () => { await emulator.reset(); await emulator.setFaults({}); });
 
-const setFaults = (f) => fetch(`${emulator.origins.admin}/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(f) });
+const setFaults = (f) => emulator.setFaults(f);
 const pool = (name) => emulator.arm(`${CONTOSO_BUILDS}/agentPools/${name}?${API}`);
 
 async function ownerOn(path, user = 'Olivia Owner', size) {
@@ -198,7 +196,7 @@ test('a 429 and a 503 during a scale are survived: retried, one operation, no du
 });
 
 test('progress survives a reload and navigation; an operation that ends Failed says why', async () => {
-  await fetch(`${emulator.origins.admin}/clock`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"speed": 0}' });
+  await emulator.setClock({ speed: 0 });
   try {
     const { page } = await openCreate();
     await page.locator('#pool-name').fill('locked-s1');
@@ -216,7 +214,7 @@ test('progress survives a reload and navigation; an operation that ends Failed s
     await page.goto(`${emulator.origins.portal}${CONTOSO_BUILDS}`);
     await page.locator('table[aria-label="Agent pools"] tbody tr', { hasText: 'locked-s1' }).getByText('Creating').waitFor();
     await page.goto(poolPage);
-    await fetch(`${emulator.origins.admin}/clock`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"speed": 20}' });
+    await emulator.setClock({ speed: 20 });
     const failed = page.locator('.op-failed');
     await failed.waitFor({ timeout: 20000 });
     const text = await failed.innerText();
@@ -226,7 +224,7 @@ test('progress survives a reload and navigation; an operation that ends Failed s
     await page.locator('dl.pool-facts').getByText('Failed').waitFor();
     await screenshot(page, 'create-failed-async');
   } finally {
-    await fetch(`${emulator.origins.admin}/clock`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"speed": 20}' });
+    await emulator.setClock({ speed: 20 });
   }
 });
 

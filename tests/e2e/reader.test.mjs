@@ -1,12 +1,13 @@
 // Journey: a Reader signs in and reads pools; what they have no role on is not shown, or refused.
-import { test, before, after } from 'node:test';
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { startEmulator, CONTOSO_BUILDS, FABRIKAM, registryPath } from './support/emulator.mjs';
-import { launch, freshPage, signIn, screenshot } from './support/browser.mjs';
+import { launch, closePages, freshPage, signIn, screenshot } from './support/browser.mjs';
 
 let emulator, browser;
 before(async () => { emulator = await startEmulator(); browser = await launch(); });
 after(async () => { await browser?.close(); await emulator?.stop(); });
+afterEach(closePages);
 
 test('the reader sees only their subscription, and its pools', async () => {
   const { page, problems } = await freshPage(browser);

@@ -1,12 +1,13 @@
 // A missing or broken config.json gives a setup page, not a blank screen (SPEC F2).
-import { test, before, after } from 'node:test';
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { startEmulator } from './support/emulator.mjs';
-import { launch, freshPage, screenshot } from './support/browser.mjs';
+import { launch, closePages, freshPage, screenshot } from './support/browser.mjs';
 
 let emulator, browser;
 before(async () => { emulator = await startEmulator(); browser = await launch(); });
 after(async () => { await browser?.close(); await emulator?.stop(); });
+afterEach(closePages);
 
 test('an invalid config lists every problem', async () => {
   const { page } = await freshPage(browser);

@@ -25,22 +25,26 @@ fn script(run: &Run) -> Vec<(f64, String)> {
     lines
 }
 
-/// The log as far as the run has got at `now_ms`.
+/// The log as far as the run has got at `now_ms`. Append-only, like a blob being written: what a
+/// reader saw earlier is always a prefix of what it reads later (tailing by `Range` relies on it).
 pub fn text(run: &Run, now_ms: u64) -> String {
     let mut out = String::new();
     let elapsed = match run.start_ms {
         Some(start) => (now_ms.min(run.finish_ms.unwrap_or(u64::MAX)).saturating_sub(start)) as f64 / run.duration_ms.max(1) as f64,
         None => -1.0,
     };
-    for (at, line) in script(run) {
-        // The first lines are written at queueing; the rest as the run gets that far.
-        if at == 0.0 || elapsed >= at {
-            out.push_str(&line);
-            out.push('\n');
-        }
+    let lines = script(run);
+    // Written at queueing.
+    for (_, line) in lines.iter().filter(|(at, _)| *at == 0.0) {
+        out.push_str(line);
+        out.push('\n');
     }
     if let Some(start) = run.start_ms {
-        out.insert_str(0, &format!("{} Run {} started on {}\n", rfc3339_ms(start), run.run_id, run.agent_pool_name.as_deref().unwrap_or("shared pool")));
+        out.push_str(&format!("{} Run {} started on {}\n", rfc3339_ms(start), run.run_id, run.agent_pool_name.as_deref().unwrap_or("the shared pool")));
+    }
+    for (_, line) in lines.iter().filter(|(at, _)| *at > 0.0 && elapsed >= *at) {
+        out.push_str(line);
+        out.push('\n');
     }
     if let (Some(finish), true) = (run.finish_ms, run.is_finished()) {
         if let Some(e) = &run.error_message {
@@ -65,18 +69,22 @@ mod tests {
         run.duration_ms = 100_000;
         let early = text(&run, 1_020_000);
         let later = text(&run, 1_090_000);
-        assert!(later.len() > early.len() && later.starts_with(&early[..early.len() / 2]));
+        assert!(later.len() > early.len() && later.starts_with(&early), "append-only: what was read stays a prefix");
         assert!(!later.contains("was succeeded"));
         run.status = "Succeeded".into();
         run.finish_ms = Some(1_100_000);
         let done = text(&run, 5_000_000);
+        assert!(done.starts_with(&later));
         assert!(done.ends_with("was succeeded after 100s\n"), "{done}");
     }
 
     #[test]
-    fn a_queued_run_only_says_it_waits() {
-        let run = demo::state(10_000_000).runs.iter().find(|r| r.status == "Queued").unwrap().clone();
-        let t = text(&run, 10_000_000);
-        assert!(t.contains("Waiting for an agent") && !t.contains("Step 1/5"));
+    fn a_queued_run_only_says_it_waits_and_starting_only_appends() {
+        let mut run = demo::state(10_000_000).runs.iter().find(|r| r.status == "Queued").unwrap().clone();
+        let queued = text(&run, 10_000_000);
+        assert!(queued.contains("Waiting for an agent") && !queued.contains("Step 1/5"));
+        run.status = "Running".into();
+        run.start_ms = Some(10_000_000);
+        assert!(text(&run, 10_000_001).starts_with(&queued));
     }
 }

@@ -16,9 +16,18 @@ export function launch() {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS });
 }
 
+const open = [];
+
+/** Closes every context this file opened: a page left open would keep polling and blur the
+ * request counts of the next test. Call from `afterEach`. */
+export async function closePages() {
+  while (open.length) await open.pop().close();
+}
+
 /** A fresh browser context (no cookies, no storage) and a page that records what went wrong. */
 export async function freshPage(browser, { width = 1280, height = 800 } = {}) {
   const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width, height } });
+  open.push(context);
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));

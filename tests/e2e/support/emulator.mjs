@@ -49,6 +49,25 @@ export async function startEmulator(extraArgs = []) {
       if (!r.ok()) throw new Error(`ARM ${pathAndQuery}: ${r.status()} ${await r.text()}`);
       return r.json();
     },
+    /** Any ARM request as the service principal; returns { status, body }. */
+    async armSend(method, pathAndQuery, body) {
+      token ??= await servicePrincipalToken(api, origins);
+      const r = await api.fetch(`${origins.arm}${pathAndQuery}`, { method, headers: { Authorization: `Bearer ${token}` }, data: body });
+      const text = await r.text();
+      return { status: r.status(), body: text ? JSON.parse(text) : null };
+    },
+    /** Fault switches (admin port): replaces them all. */
+    setFaults(faults) {
+      return fetch(`${origins.admin}/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
+    },
+    /** `{speed}` and/or `{advanceMs}` for simulated time. */
+    setClock(change) {
+      return fetch(`${origins.admin}/clock`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(change) });
+    },
+    /** Back to the demo data. */
+    reset() {
+      return fetch(`${origins.admin}/reset`, { method: 'POST', headers: { 'content-type': 'application/json' } });
+    },
     /** Every item of an ARM list, following nextLink as a client must. */
     async armList(pathAndQuery) {
       const items = [];

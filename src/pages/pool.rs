@@ -82,6 +82,7 @@ pub fn PoolPage(id: AgentPoolId) -> impl IntoView {
         _ => PoolView { count: 0, state: "Unknown".into(), paused_by: None },
     });
     let location = Memo::new(move |_| pool.get().and_then(|r| r.ok()).map(|p| p.location));
+    let pool_found = Memo::new(move |_| location.get().is_some());
     let (queue_id, work_id) = (id.clone(), id.clone());
     let pid = id.clone();
     view! {
@@ -91,7 +92,8 @@ pub fn PoolPage(id: AgentPoolId) -> impl IntoView {
         </div>
         <p class="muted">{format!("Agent pool in {}", id.registry.name)}</p>
         {move || op.get().map(|op| view! { <OpProgress op/> })}
-        <LiveQueuePanel id=queue_id live pool=pool_view/>
+        // Only for a pool that exists: a missing one gets ARM's error once, not twice.
+        {move || pool_found.get().then(|| view! { <LiveQueuePanel id=queue_id.clone() live pool=pool_view/> })}
         {move || match (pool.get(), siblings.get()) {
             (Some(Err(error)), _) => view! { <ArmErrorView error/> }.into_any(),
             (Some(Ok(p)), Some(list)) => {

@@ -134,7 +134,7 @@ test('pause with a reason, then resume to the count it had', async () => {
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.getByRole('button', { name: 'Pause pool' }).click();
   await page.getByText('Pause (2 → 0): Succeeded.').waitFor({ timeout: 20000 });
-  await page.getByText('Paused by Olivia Owner').waitFor();
+  await page.getByText('Paused by Olivia Owner', { exact: true }).waitFor();
   await assert.doesNotReject(page.getByText(': Holiday freeze until Monday').waitFor());
   const paused = await pool('build-s2');
   assert.equal(paused.properties.count, 0);

@@ -49,6 +49,8 @@ export async function signIn(page, emulator, name) {
   await page.getByRole('button', { name: 'Sign in' }).click();
   await pickUser(page, name, emulator.origins.login);
   await page.getByRole('heading', { name: 'Subscriptions' }).waitFor();
+  // The list (or why it is empty) has loaded: no request of the landing page is still on its way.
+  await page.locator('table[aria-label="Subscriptions"], p.empty').first().waitFor();
 }
 
 export async function screenshot(page, name) {

@@ -22,16 +22,38 @@ try {
   times.sort((a, b) => a - b);
   console.log(`\nload → pool list rendered, token cached (${RUNS} runs): median ${times[RUNS >> 1]} ms, min ${times[0]} ms, max ${times[RUNS - 1]} ms`);
 
+  const tally = (log) => {
+    const arm = log.filter((e) => e.listener === 'arm');
+    const by = (m) => arm.filter((e) => e.method === m).length;
+    return `${by('GET')} GET, ${by('POST')} POST, ${by('OPTIONS')} CORS preflight`;
+  };
   const count = async (url, ready) => {
     const mark = await emulator.mark();
     await page.goto(url);
     await ready();
-    const log = (await emulator.requests(mark)).filter((e) => e.listener === 'arm');
-    const get = log.filter((e) => e.method === 'GET').length;
-    return `${get} GET + ${log.length - get} preflight`;
+    // Let the page's first round of requests land.
+    await page.waitForLoadState('networkidle');
+    return tally(await emulator.requests(mark));
   };
   console.log(`ARM requests, open registry page: ${await count(registryUrl, () => page.getByRole('table', { name: 'Agent pools' }).waitFor())}`);
   console.log(`ARM requests, open pool page:     ${await count(poolUrl, () => page.locator('dl.pool-facts').waitFor())}`);
+
+  // Live queue on a pool with runs waiting: what a minute costs visible, and hidden.
+  const WINDOW_MS = 60_000;
+  const busyPool = `${emulator.origins.portal}${CONTOSO_BUILDS}/agentPools/nightly-s1`;
+  await page.goto(busyPool);
+  await page.locator('.live-queue .muted', { hasText: 'Updated' }).waitFor();
+  let mark = await emulator.mark();
+  await page.waitForTimeout(WINDOW_MS);
+  console.log(`ARM requests, live queue visible (runs waiting) for 60 s: ${tally(await emulator.requests(mark))} (×5 for 5 min)`);
+  await page.evaluate(() => {
+    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+    document.dispatchEvent(new Event('visibilitychange'));
+  });
+  await page.waitForTimeout(2000);
+  mark = await emulator.mark();
+  await page.waitForTimeout(WINDOW_MS);
+  console.log(`ARM requests, live queue hidden for 60 s: ${tally(await emulator.requests(mark))}`);
 } finally {
   await browser.close();
   await emulator.stop();

@@ -6,6 +6,8 @@
 //! - `GET|PUT /faults`: the fault switches (PUT replaces them all; omitted fields are off)
 //! - `GET|PUT /clock`: `{speed}` and `{advanceMs}` (jump simulated time forward)
 //! - `POST /reset`: back to the demo data
+//! - `POST /seed-runs`: `{"count": 10000, "pool": "nightly-s1", "queued": 200}` adds finished
+//!   runs across contosobuilds' pools and `queued` waiting on `pool` (benchmarks)
 
 use std::sync::Arc;
 
@@ -79,6 +81,44 @@ async fn reset(State(emulator): State<Arc<Emulator>>, headers: axum::http::Heade
     Ok(Json(json!({ "reset": true })))
 }
 
+#[derive(Deserialize)]
+struct SeedRuns {
+    count: usize,
+    pool: String,
+    #[serde(default)]
+    queued: usize,
+}
+
+/// Many runs at once, for render benchmarks: finished ones spread over the registry's pools,
+/// `queued` waiting on `pool`.
+async fn seed_runs(State(emulator): State<Arc<Emulator>>, headers: axum::http::HeaderMap, Json(seed): Json<SeedRuns>) -> Result<Json<Value>, axum::http::StatusCode> {
+    let json = headers.get(axum::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("application/json"));
+    if !json {
+        return Err(axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    }
+    let now = emulator.clock.now_ms();
+    let mut state = emulator.state();
+    let template = state.runs.first().cloned().ok_or(axum::http::StatusCode::CONFLICT)?;
+    let pools: Vec<String> = state.pools.iter().filter(|p| p.registry == template.registry).map(|p| p.name.clone()).collect();
+    for i in 0..seed.count + seed.queued {
+        state.run_counter += 1;
+        let n = state.run_counter;
+        let queued = i >= seed.count;
+        let mut run = template.clone();
+        run.run_id = format!("ca{n}");
+        run.agent_pool_name = Some(if queued { seed.pool.clone() } else { pools[i % pools.len().max(1)].clone() });
+        run.create_ms = now.saturating_sub(((seed.count + seed.queued - i) as u64) * 1000);
+        run.status = if queued { "Queued".into() } else { "Succeeded".into() };
+        run.start_ms = (!queued).then_some(run.create_ms + 1000);
+        run.finish_ms = (!queued).then_some(run.create_ms + 31_000);
+        run.last_updated_ms = run.create_ms;
+        run.will_fail = false;
+        run.error_message = None;
+        state.runs.push(run);
+    }
+    Ok(Json(json!({ "runs": state.runs.len() })))
+}
+
 pub fn router(emulator: Arc<Emulator>) -> Router {
     Router::new()
         .route("/requests", get(requests))
@@ -86,5 +126,6 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
         .route("/faults", get(get_faults).put(put_faults))
         .route("/clock", get(get_clock).put(put_clock))
         .route("/reset", post(reset))
+        .route("/seed-runs", post(seed_runs))
         .with_state(emulator)
 }

@@ -23,6 +23,9 @@ pub struct ArmClient {
     endpoint: Rc<str>,
     token: TokenFn,
     policy: RetryPolicy,
+    /// The server's clock from the last `Date` header ARM let us read, with our clock then: run
+    /// ages are measured against the service's time, not a skewed browser's.
+    server_clock: Rc<std::cell::Cell<Option<(f64, f64)>>>,
 }
 
 /// A successful response, read to the end.
@@ -45,7 +48,18 @@ impl Reply {
 impl ArmClient {
     /// `endpoint` ends with `/`, e.g. `https://management.azure.com/`.
     pub fn new(endpoint: &str, token: TokenFn) -> Self {
-        ArmClient { endpoint: endpoint.into(), token, policy: RetryPolicy::default() }
+        ArmClient { endpoint: endpoint.into(), token, policy: RetryPolicy::default(), server_clock: Rc::default() }
+    }
+
+    /// The same client without retries, for live views that pace themselves: a retry loop would
+    /// keep sending after the tab is hidden or the page gone.
+    pub fn without_retries(&self) -> Self {
+        ArmClient { policy: RetryPolicy { max_retries: 0, ..self.policy }, ..self.clone() }
+    }
+
+    /// The service's time now, if ARM exposed its `Date` header (CORS may not).
+    pub fn server_now_ms(&self) -> Option<f64> {
+        self.server_clock.get().map(|(server, local)| server + (js_sys::Date::now() - local))
     }
 
     /// An absolute URL for a path from a resource id (`/subscriptions/…?api-version=…`).
@@ -106,12 +120,12 @@ impl ArmClient {
         let mut renewed = false;
         loop {
             let token = (self.token)(false).await?;
-            let mut result = once(method.clone(), url, body.as_deref(), &token).await;
+            let mut result = once(method.clone(), url, body.as_deref(), &token, &self.server_clock).await;
             // A token ARM calls expired or invalid (clock skew, revocation): renew it once.
             if matches!(&result, Err(e) if e.status == 401 && RetryPolicy::is_stale_token(&e.code)) && !renewed {
                 renewed = true;
                 let fresh = (self.token)(true).await?;
-                result = once(method.clone(), url, body.as_deref(), &fresh).await;
+                result = once(method.clone(), url, body.as_deref(), &fresh, &self.server_clock).await;
             }
             let error = match result {
                 Ok(reply) => return Ok(reply),
@@ -127,7 +141,7 @@ impl ArmClient {
     }
 }
 
-async fn once(method: Method, url: &str, body: Option<&str>, token: &str) -> Result<Reply, ArmError> {
+async fn once(method: Method, url: &str, body: Option<&str>, token: &str, server_clock: &std::cell::Cell<Option<(f64, f64)>>) -> Result<Reply, ArmError> {
     let builder = RequestBuilder::new(url)
         .method(method)
         .header("Authorization", &format!("Bearer {token}"))
@@ -145,6 +159,12 @@ async fn once(method: Method, url: &str, body: Option<&str>, token: &str) -> Res
     let request_id = headers.get("x-ms-request-id");
     let retry_after = parse_retry_after(headers.get("retry-after").as_deref());
     let async_operation = headers.get("azure-asyncoperation");
+    if let Some(date) = headers.get("date") {
+        let server = js_sys::Date::parse(&date);
+        if server.is_finite() {
+            server_clock.set(Some((server, js_sys::Date::now())));
+        }
+    }
     let text = response.text().await.unwrap_or_default();
     if status < 400 {
         Ok(Reply { status, body: text, request_id, async_operation, retry_after })

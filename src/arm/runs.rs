@@ -99,7 +99,8 @@ impl Run {
         RunView {
             run_id: self.run_id().to_string(),
             status: self.status().to_string(),
-            create_ms: t(&self.properties.create_time).unwrap_or(0),
+            // A run without a readable creation time sorts after every other (and shows no age).
+            create_ms: t(&self.properties.create_time).unwrap_or(u64::MAX),
             start_ms: t(&self.properties.start_time),
             finish_ms: t(&self.properties.finish_time),
         }
@@ -144,11 +145,14 @@ pub fn pool_filter(pool: &str) -> String {
 pub fn parse_rfc3339_ms(s: &str) -> Option<u64> {
     let s = s.trim();
     let b = s.as_bytes();
-    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') || b[13] != b':' || b[16] != b':' {
+    if !s.is_ascii() || b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') || b[13] != b':' || b[16] != b':' {
         return None;
     }
     let num = |r: std::ops::Range<usize>| s.get(r)?.parse::<i64>().ok();
     let (y, mo, d, h, mi, se) = (num(0..4)?, num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?);
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || se > 60 {
+        return None;
+    }
     let mut rest = &s[19..];
     let mut millis = 0i64;
     if let Some(frac) = rest.strip_prefix('.') {
@@ -158,7 +162,7 @@ pub fn parse_rfc3339_ms(s: &str) -> Option<u64> {
     }
     let offset_min = match rest {
         "Z" | "z" => 0,
-        _ if rest.len() == 6 && (rest.starts_with('+') || rest.starts_with('-')) => {
+        _ if rest.len() == 6 && (rest.starts_with('+') || rest.starts_with('-')) && rest.as_bytes()[3] == b':' => {
             let sign = if rest.starts_with('-') { -1 } else { 1 };
             sign * (rest[1..3].parse::<i64>().ok()? * 60 + rest[4..6].parse::<i64>().ok()?)
         }
@@ -192,6 +196,12 @@ mod calls {
         Ok(page.value)
     }
 
+    /// Every queued run of a pool, over as many pages as it takes.
+    pub async fn list_queued_for_pool(client: &ArmClient, registry: &RegistryId, pool: &str) -> Result<Vec<Run>, ArmError> {
+        let filter = url_encode(&format!("{} and Status eq 'Queued'", pool_filter(pool)));
+        client.list_all(&format!("{}/runs?api-version={API_VERSION}&$filter={filter}", registry.path())).await
+    }
+
     /// Queued runs of a whole registry (one request for every pool's queue count).
     pub async fn list_queued(client: &ArmClient, registry: &RegistryId) -> Result<Vec<Run>, ArmError> {
         let filter = url_encode("Status eq 'Queued'");
@@ -207,8 +217,9 @@ mod calls {
         client.write(Method::POST, &format!("{}/scheduleRun?api-version={API_VERSION}", registry.path()), request, false).await?.json()
     }
 
+    /// Not repeated blindly: a lost answer to a cancel that worked would come back 409.
     pub async fn cancel(client: &ArmClient, id: &RunId) -> Result<(), ArmError> {
-        client.call(Method::POST, &format!("{}/cancel?api-version={API_VERSION}", id.path()), true).await.map(|_| ())
+        client.call(Method::POST, &format!("{}/cancel?api-version={API_VERSION}", id.path()), false).await.map(|_| ())
     }
 
     pub async fn log_link(client: &ArmClient, id: &RunId) -> Result<LogLink, ArmError> {
@@ -236,6 +247,9 @@ mod tests {
         assert_eq!(parse_rfc3339_ms("2018-01-25T05:13:51.6180000Z"), Some(1_516_857_231_618));
         assert_eq!(parse_rfc3339_ms("2021-06-15T21:40:12.8506835+00:00"), Some(1_623_793_212_850));
         assert_eq!(parse_rfc3339_ms("yesterday"), None);
+        assert_eq!(parse_rfc3339_ms("2023-11-14T22:13:20.123é+0"), None, "no panic on a non-ASCII offset");
+        assert_eq!(parse_rfc3339_ms("2023-13-14T22:13:20Z"), None);
+        assert_eq!(parse_rfc3339_ms("2023-11-14T22:13:20+0100"), None);
     }
 
     #[test]

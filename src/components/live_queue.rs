@@ -21,7 +21,7 @@ pub fn LiveQueuePanel(id: AgentPoolId, live: UseLiveReturn<QueueSnapshot>, #[pro
     let samples = RwSignal::new(Vec::<Sample>::new());
     Effect::new(move |_| {
         if let Some(s) = live.data.get() {
-            let oldest = s.runs.iter().filter(|r| r.status == "Queued").map(|r| r.create_ms).min();
+            let oldest = s.runs.iter().filter(|r| r.status == "Queued" && r.create_ms != u64::MAX).map(|r| r.create_ms).min();
             let wait = oldest.map_or(0, |c| (s.at_ms as u64).saturating_sub(c));
             samples.update(|v| queue::push_sample(v, Sample { at_ms: s.at_ms, depth: s.queued.max(0) as u32, oldest_wait_ms: wait }, SAMPLES));
         }
@@ -38,7 +38,8 @@ pub fn LiveQueuePanel(id: AgentPoolId, live: UseLiveReturn<QueueSnapshot>, #[pro
         let link = run_link.clone();
         let queued = q.queued.iter().enumerate().map(|(i, r)| {
             let href = link(&r.run_id);
-            view! { <li><span class="pos">{format!("#{}", i + 1)}</span><a href=href>{r.run_id.clone()}</a><span class="muted">{format!("waiting {}", queue::duration(now.saturating_sub(r.create_ms)))}</span></li> }
+            let age = if r.create_ms == u64::MAX { "—".to_string() } else { queue::duration(now.saturating_sub(r.create_ms)) };
+            view! { <li><span class="pos">{format!("#{}", i + 1)}</span><a href=href>{r.run_id.clone()}</a><span class="muted">{format!("waiting {age}")}</span></li> }
         }).collect_view();
         let running = q.running.iter().map(|r| {
             let href = link(&r.run_id);

@@ -94,7 +94,14 @@ pub fn ScheduleWork(id: AgentPoolId, location: String, #[prop(into)] can_run: Si
     let task_image = RwSignal::new("helloworld:{{.Run.ID}}".to_string());
     let task_error = RwSignal::new(None::<ArmError>);
     let task_problems = Memo::new(move |_| {
-        let mut p = names::task_name_problems(&task_name.get());
+        let name = task_name.get();
+        let mut p = names::task_name_problems(&name);
+        // A PUT would replace it (and move it to this pool): say so instead.
+        if let Some(Ok(all)) = tasks.get() {
+            if all.iter().any(|t| t.display_name().eq_ignore_ascii_case(&name)) {
+                p.push(format!("A task named '{name}' already exists in this registry."));
+            }
+        }
         p.extend(names::image_name_problems(&task_image.get()));
         if !names::is_source_url(&source.get()) {
             p.push("The source (above) must be an https:// URL.".into());
@@ -127,6 +134,7 @@ pub fn ScheduleWork(id: AgentPoolId, location: String, #[prop(into)] can_run: Si
     };
 
     let registry_for_links = id.registry.clone();
+    let registry_for_ids = id.registry.clone();
     let reg_for_runs = reg.name.clone();
     let run_schedule = schedule.clone();
     let task_rows = move || match bound.get() {
@@ -139,7 +147,8 @@ pub fn ScheduleWork(id: AgentPoolId, location: String, #[prop(into)] can_run: Si
                 .map(|t| {
                     let name = t.display_name().to_string();
                     let run = run_schedule.clone();
-                    let n = name.clone();
+                    // The spec's taskId is the task's resource id.
+                    let n = t.id.clone().unwrap_or_else(|| format!("{}/tasks/{name}", registry_for_ids.path()));
                     let command = cli::run_task(&reg_for_runs, &name);
                     view! {
                         <li class="task">

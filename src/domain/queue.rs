@@ -36,7 +36,8 @@ pub fn split(runs: &[RunView], finished_to_keep: usize) -> Queue {
             _ => {}
         }
     }
-    q.queued.sort_by(|a, b| a.create_ms.cmp(&b.create_ms).then(a.run_id.cmp(&b.run_id)));
+    // Run ids count up (`ca9` before `ca10`): compare their length, then their text.
+    q.queued.sort_by(|a, b| a.create_ms.cmp(&b.create_ms).then(a.run_id.len().cmp(&b.run_id.len())).then(a.run_id.cmp(&b.run_id)));
     q.running.sort_by_key(|r| r.start_ms.unwrap_or(r.create_ms));
     q.finished.sort_by(|a, b| b.finish_ms.unwrap_or(b.create_ms).cmp(&a.finish_ms.unwrap_or(a.create_ms)));
     q.finished.truncate(finished_to_keep);
@@ -142,6 +143,8 @@ mod tests {
         assert_eq!(q.running[0].run_id, "c2");
         assert_eq!(q.finished.iter().map(|r| r.run_id.as_str()).collect::<Vec<_>>(), vec!["c4", "c0"], "newest finish first");
         assert_eq!(split(&runs, 1).finished.len(), 1);
+        let same_time = vec![run("ca10", "Queued", 5, None, None), run("ca9", "Queued", 5, None, None), run("x", "Queued", u64::MAX, None, None)];
+        assert_eq!(split(&same_time, 0).queued.iter().map(|r| r.run_id.as_str()).collect::<Vec<_>>(), vec!["ca9", "ca10", "x"], "numbered order; unknown times last");
     }
 
     #[test]

@@ -43,7 +43,11 @@ type Fetch<T> = Rc<dyn Fn() -> Pin<Box<dyn Future<Output = Result<T, ArmError>>>
 struct Inner<T: Send + Sync + 'static> {
     fetch: Fetch<T>,
     is_busy: Rc<dyn Fn(&T) -> bool>,
+    /// Nothing more will change (a finished run): stop refreshing.
+    is_done: Rc<dyn Fn(&T) -> bool>,
     extra_busy: Signal<bool>,
+    /// Off until there is something to watch (the pool exists).
+    active: Signal<bool>,
     set_data: WriteSignal<Option<T>>,
     data: ReadSignal<Option<T>>,
     set_error: WriteSignal<Option<ArmError>>,
@@ -52,6 +56,8 @@ struct Inner<T: Send + Sync + 'static> {
     paused: RwSignal<bool>,
     timer: RefCell<Option<Timeout>>,
     in_flight: Cell<bool>,
+    /// A refresh asked for while one was in flight: run it when that one ends.
+    pending: Cell<bool>,
     failures: Cell<u32>,
     retry_after: Cell<Option<u32>>,
     disposed: Cell<bool>,
@@ -67,9 +73,13 @@ impl<T: Clone + Send + Sync + 'static> Inner<T> {
         self.extra_busy.get_untracked() || self.data.with_untracked(|d| d.as_ref().is_some_and(|d| (self.is_busy)(d)))
     }
 
+    fn done(&self) -> bool {
+        self.data.with_untracked(|d| d.as_ref().is_some_and(|d| (self.is_done)(d)))
+    }
+
     fn plan(self: &Rc<Self>) {
         self.timer.borrow_mut().take();
-        if self.disposed.get() {
+        if self.disposed.get() || !self.active.get_untracked() || self.done() {
             return;
         }
         let situation = Situation {
@@ -86,9 +96,14 @@ impl<T: Clone + Send + Sync + 'static> Inner<T> {
     }
 
     fn run(self: &Rc<Self>) {
-        if self.in_flight.get() || self.disposed.get() {
+        if self.disposed.get() || !self.active.get_untracked() {
             return;
         }
+        if self.in_flight.get() {
+            self.pending.set(true);
+            return;
+        }
+        self.pending.set(false);
         self.timer.borrow_mut().take();
         self.in_flight.set(true);
         self.set_refreshing.set(true);
@@ -116,14 +131,48 @@ impl<T: Clone + Send + Sync + 'static> Inner<T> {
                     me.set_error.set(Some(e));
                 }
             }
-            me.plan();
+            if me.pending.get() && me.failures.get() == 0 {
+                me.run();
+            } else {
+                me.pending.set(false);
+                me.plan();
+            }
         });
+    }
+
+    /// Back on the tab: refresh at once, unless paused or backing off (then keep the schedule).
+    fn returned(self: &Rc<Self>) {
+        if self.paused.get_untracked() {
+            return;
+        }
+        if self.failures.get() == 0 {
+            self.run();
+        } else {
+            self.plan();
+        }
     }
 }
 
-/// Keeps `fetch`'s data fresh while the component lives. `is_busy` says from the data whether
-/// things are moving (refresh fast); `extra_busy` adds what the data cannot tell (an operation).
-pub fn use_live<T, F, Fut>(fetch: F, is_busy: impl Fn(&T) -> bool + 'static, extra_busy: Signal<bool>) -> UseLiveReturn<T>
+/// What a live view watches, besides its fetch.
+pub struct Watch<T> {
+    /// Things are moving (refresh fast).
+    pub busy: Box<dyn Fn(&T) -> bool>,
+    /// Nothing will change any more (stop).
+    pub done: Box<dyn Fn(&T) -> bool>,
+    /// What the data cannot tell: an operation in flight.
+    pub extra_busy: Signal<bool>,
+    /// Whether there is anything to watch yet.
+    pub active: Signal<bool>,
+}
+
+impl<T> Watch<T> {
+    pub fn busy_when(busy: impl Fn(&T) -> bool + 'static) -> Watch<T> {
+        Watch { busy: Box::new(busy), done: Box::new(|_| false), extra_busy: Signal::stored(false), active: Signal::stored(true) }
+    }
+}
+
+/// Keeps `fetch`'s data fresh while the component lives, as `watch` says.
+pub fn use_live<T, F, Fut>(fetch: F, watch: Watch<T>) -> UseLiveReturn<T>
 where
     T: Clone + Send + Sync + 'static,
     F: Fn() -> Fut + 'static,
@@ -134,10 +183,13 @@ where
     let (updated_at, set_updated) = signal(None::<f64>);
     let (refreshing, set_refreshing) = signal(false);
     let paused = RwSignal::new(false);
+    let Watch { busy, done, extra_busy, active } = watch;
     let inner = Rc::new(Inner {
         fetch: Rc::new(move || Box::pin(fetch())),
-        is_busy: Rc::new(is_busy),
+        is_busy: Rc::from(busy),
+        is_done: Rc::from(done),
         extra_busy,
+        active,
         set_data,
         data,
         set_error,
@@ -146,6 +198,7 @@ where
         paused,
         timer: RefCell::new(None),
         in_flight: Cell::new(false),
+        pending: Cell::new(false),
         failures: Cell::new(0),
         retry_after: Cell::new(None),
         disposed: Cell::new(false),
@@ -158,7 +211,7 @@ where
         let inner = inner.clone();
         Closure::<dyn Fn()>::new(move || {
             if tab_visible() {
-                inner.run();
+                inner.returned();
             } else {
                 inner.timer.borrow_mut().take();
             }
@@ -168,13 +221,15 @@ where
     if let Some(d) = &document {
         let _ = d.add_event_listener_with_callback("visibilitychange", on_visibility.as_ref().unchecked_ref());
     }
-    // Pausing stops the timer; resuming refreshes; an operation starting or ending replans.
+    // Pausing stops the timer; resuming (or becoming active) refreshes; an operation starting or
+    // ending replans.
     let for_switches = SendWrapper::new(inner.clone());
     Effect::watch(
-        move || (paused.get(), extra_busy.get()),
-        move |(now_paused, _), before, _| {
-            let resumed = before.is_some_and(|(was, _)| *was) && !now_paused;
-            if resumed { for_switches.run() } else { for_switches.plan() }
+        move || (paused.get(), extra_busy.get(), active.get()),
+        move |(now_paused, _, now_active), before, _| {
+            let resumed = before.is_some_and(|(was, _, _)| *was) && !now_paused;
+            let activated = before.is_some_and(|(_, _, was)| !*was) && *now_active;
+            if resumed || activated { for_switches.run() } else { for_switches.plan() }
         },
         false,
     );

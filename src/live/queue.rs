@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 
-use super::{use_live, UseLiveReturn};
+use super::{use_live, UseLiveReturn, Watch};
 use crate::app::ctx;
 use crate::arm::id::{AgentPoolId, RegistryId};
 use crate::arm::{agent_pools, runs};
@@ -22,33 +22,45 @@ pub struct QueueSnapshot {
     pub at_ms: f64,
 }
 
-/// How many of a pool's runs the live view reads.
-const RUNS_SHOWN: u32 = 50;
+/// How many of a pool's newest runs the live view reads besides every queued one.
+const RECENT: u32 = 20;
 
-pub fn use_live_queue(pool: AgentPoolId, operation_running: Signal<bool>) -> UseLiveReturn<QueueSnapshot> {
-    let client = ctx().client;
+/// A pool's queue: ARM's count, every queued run (paged: positions need all of them, oldest
+/// first), and the newest runs for what is running and what just finished. Only the pool's runs
+/// are fetched, whatever the registry holds. Live requests are not retried by the client: the
+/// hook's own back-off paces them, and nothing keeps sending after the page is gone.
+pub fn use_live_queue(pool: AgentPoolId, operation_running: Signal<bool>, active: Signal<bool>) -> UseLiveReturn<QueueSnapshot> {
+    let client = ctx().client.without_retries();
     use_live(
         move || {
             let (client, pool) = (client.clone(), pool.clone());
             async move {
-                let (count, list) = futures_join(agent_pools::queue_status(&client, &pool), runs::list_for_pool(&client, &pool.registry, &pool.name, RUNS_SHOWN)).await;
-                let runs: Vec<RunView> = list?.iter().map(|r| r.view()).collect();
+                let queued_runs = runs::list_queued_for_pool(&client, &pool.registry, &pool.name);
+                let recent = runs::list_for_pool(&client, &pool.registry, &pool.name, RECENT);
+                let (count, (queued_runs, recent)) = futures_join(agent_pools::queue_status(&client, &pool), futures_join(queued_runs, recent)).await;
+                let mut seen = std::collections::BTreeSet::new();
+                let runs: Vec<RunView> = queued_runs?.iter().chain(recent?.iter()).map(|r| r.view()).filter(|v| seen.insert(v.run_id.clone())).collect();
                 let (queued, counted_from_runs) = match count {
                     Ok(c) => (c.count, false),
                     Err(e) if e.status == 403 => (runs.iter().filter(|r| r.status == "Queued").count() as i32, true),
                     Err(e) => return Err(e),
                 };
-                Ok(QueueSnapshot { queued, counted_from_runs, runs, at_ms: js_sys::Date::now() })
+                let at_ms = client.server_now_ms().unwrap_or_else(js_sys::Date::now);
+                Ok(QueueSnapshot { queued, counted_from_runs, runs, at_ms })
             }
         },
-        |s: &QueueSnapshot| s.queued > 0 || s.runs.iter().any(|r| !crate::domain::queue::is_finished(&r.status)),
-        operation_running,
+        Watch {
+            busy: Box::new(|s: &QueueSnapshot| s.queued > 0 || s.runs.iter().any(|r| !crate::domain::queue::is_finished(&r.status))),
+            done: Box::new(|_| false),
+            extra_busy: operation_running,
+            active,
+        },
     )
 }
 
 /// Queued runs per pool name (lower-cased), from one runs list.
 pub fn use_live_counts(registry: RegistryId, operation_running: Signal<bool>) -> UseLiveReturn<BTreeMap<String, u32>> {
-    let client = ctx().client;
+    let client = ctx().client.without_retries();
     use_live(
         move || {
             let (client, registry) = (client.clone(), registry.clone());
@@ -63,8 +75,12 @@ pub fn use_live_counts(registry: RegistryId, operation_running: Signal<bool>) ->
                 Ok(counts)
             }
         },
-        |c: &BTreeMap<String, u32>| c.values().any(|n| *n > 0),
-        operation_running,
+        Watch {
+            busy: Box::new(|c: &BTreeMap<String, u32>| c.values().any(|n| *n > 0)),
+            done: Box::new(|_| false),
+            extra_busy: operation_running,
+            active: Signal::stored(true),
+        },
     )
 }
 

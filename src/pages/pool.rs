@@ -72,7 +72,9 @@ pub fn PoolPage(id: AgentPoolId) -> impl IntoView {
     let can_run = Signal::derive(move || allowed.get().is_none_or(|(_, _, r)| r));
     // The live queue and the work forms live outside the pool's details, so refreshing the pool
     // (after an operation) neither restarts the queue's history nor clears a half-typed form.
-    let live = use_live_queue(id.clone(), busy);
+    let location = Memo::new(move |_| pool.get().and_then(|r| r.ok()).map(|p| p.location));
+    let pool_found = Memo::new(move |_| location.get().is_some());
+    let live = use_live_queue(id.clone(), busy, pool_found.into());
     let pool_view = Signal::derive(move || match pool.get() {
         Some(Ok(p)) => PoolView {
             count: p.count(),
@@ -81,8 +83,6 @@ pub fn PoolPage(id: AgentPoolId) -> impl IntoView {
         },
         _ => PoolView { count: 0, state: "Unknown".into(), paused_by: None },
     });
-    let location = Memo::new(move |_| pool.get().and_then(|r| r.ok()).map(|p| p.location));
-    let pool_found = Memo::new(move |_| location.get().is_some());
     let (queue_id, work_id) = (id.clone(), id.clone());
     let pid = id.clone();
     view! {

@@ -13,18 +13,21 @@ use crate::arm::runs::{self, Run};
 use crate::arm::ArmError;
 use crate::components::{copy_link::CopyLink, error_view::ArmErrorView};
 use crate::domain::queue::{self, is_finished};
-use crate::live::use_live;
+use crate::live::{use_live, Watch};
 
-/// Where a tail stands: the SAS link (asked once, again if refused) and the text so far.
+/// Where a tail stands: the SAS link (asked once, again if refused) and the bytes so far.
 #[derive(Default)]
 struct Tail {
     link: Option<String>,
-    text: String,
+    bytes: Vec<u8>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 enum LogView {
-    Text(String),
+    /// The log so far; `complete` once it was read after the run ended.
+    Text { text: String, complete: bool },
+    /// The run has written no log yet.
+    NotYet,
     /// The browser may not read the log: offer the link to open it directly.
     Blocked(String),
 }
@@ -32,64 +35,88 @@ enum LogView {
 #[component]
 pub fn RunPage(id: RunId) -> impl IntoView {
     let client = ctx().client;
-    let (c1, c2, c3) = (client.clone(), client.clone(), StoredValue::new_local(client));
+    let (c1, c2, c3) = (client.without_retries(), client.without_retries(), StoredValue::new_local(client));
     let (i1, i2) = (id.clone(), id.clone());
     let run = use_live(
         move || {
             let (c, i) = (c1.clone(), i1.clone());
             async move { runs::get(&c, &i).await }
         },
-        |r: &Run| !is_finished(r.status()),
-        Signal::stored(false),
+        Watch { done: Box::new(|r: &Run| is_finished(r.status())), ..Watch::busy_when(|r: &Run| !is_finished(r.status())) },
     );
     let finished = Memo::new(move |_| run.data.get().is_some_and(|r| is_finished(r.status())));
     let tail = Rc::new(RefCell::new(Tail::default()));
     let log = use_live(
         move || {
             let (c, i, tail) = (c2.clone(), i2.clone(), tail.clone());
+            // Whether this read starts after the run ended: then it is the last one needed.
+            let complete = finished.get_untracked();
             async move {
                 let link = tail.borrow().link.clone();
                 let link = match link {
                     Some(l) => l,
-                    None => {
-                        let l = runs::log_link(&c, &i).await?.log_link.unwrap_or_default();
-                        tail.borrow_mut().link = Some(l.clone());
-                        l
-                    }
+                    None => match runs::log_link(&c, &i).await?.log_link.filter(|l| logs::is_https(l)) {
+                        Some(l) => {
+                            tail.borrow_mut().link = Some(l.clone());
+                            l
+                        }
+                        None => return Ok(LogView::NotYet),
+                    },
                 };
-                let from = tail.borrow().text.len();
-                match logs::read(&link, from).await {
-                    Ok(chunk) => {
-                        let text = logs::apply(&tail.borrow().text, chunk);
-                        tail.borrow_mut().text = text.clone();
-                        Ok(LogView::Text(text))
-                    }
-                    Err(LogError::Blocked) => Ok(LogView::Blocked(link)),
+                let from = tail.borrow().bytes.len();
+                let chunk = match logs::read(&link, from).await {
+                    Ok(logs::Chunk::NotYet) => return Ok(LogView::NotYet),
+                    Ok(chunk) => chunk,
+                    Err(LogError::Blocked) => return Ok(LogView::Blocked(link)),
                     Err(LogError::Refused(status)) => {
                         // An expired link: the next refresh asks ARM for a fresh one.
                         tail.borrow_mut().link = None;
-                        Err(ArmError { status, code: "LogUnavailable".into(), message: format!("The log storage answered {status}; trying a fresh link."), request_id: None, retry_after: None })
+                        return Err(ArmError { status, code: "LogUnavailable".into(), message: format!("The log storage answered {status}; a fresh link is asked for next."), request_id: None, retry_after: None });
                     }
-                }
+                };
+                let bytes = match logs::apply(&tail.borrow().bytes, chunk) {
+                    Some(b) => b,
+                    // The tail did not continue where we were: read it all again.
+                    None => match logs::read(&link, 0).await {
+                        Ok(whole) => logs::apply(&[], whole).unwrap_or_default(),
+                        Err(_) => return Ok(LogView::Blocked(link)),
+                    },
+                };
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                tail.borrow_mut().bytes = bytes;
+                Ok(LogView::Text { text, complete })
             }
         },
-        |_| false,
-        Signal::derive(move || !finished.get()),
+        Watch {
+            busy: Box::new(|_| false),
+            done: Box::new(|v: &LogView| matches!(v, LogView::Text { complete: true, .. })),
+            extra_busy: Signal::derive(move || !finished.get()),
+            active: Signal::stored(true),
+        },
     );
-    // One last read when the run ends, so the log's end shows without waiting for the idle pace.
+    // One last read when the run ends, so the log's end shows at once.
     Effect::watch(move || finished.get(), move |now, before, _| if *now && before == Some(&false) { log.refresh.run(()) }, false);
-
+    let log_text = Memo::new(move |_| match log.data.get() {
+        Some(LogView::Text { text, .. }) => Some(text),
+        _ => None,
+    });
     let cancel_error = RwSignal::new(None::<ArmError>);
     let cancelling = RwSignal::new(false);
     let cancel_id = id.clone();
     let cancel = move |_| {
         let (c, i) = (c3.get_value(), cancel_id.clone());
         cancelling.set(true);
+        cancel_error.set(None);
         spawn_local(async move {
-            if let Err(e) = runs::cancel(&c, &i).await {
-                cancel_error.set(Some(e));
+            match runs::cancel(&c, &i).await {
+                // Accepted, or already over (409): either way the run's status tells the rest.
+                Ok(()) => {}
+                Err(e) if e.status == 409 => {}
+                Err(e) => {
+                    cancel_error.set(Some(e));
+                    cancelling.set(false);
+                }
             }
-            cancelling.set(false);
             run.refresh.run(());
         });
     };
@@ -134,6 +161,7 @@ pub fn RunPage(id: RunId) -> impl IntoView {
             }
         }}
         <Show when=move || run.data.get().is_some_and(|r| !is_finished(r.status()))>
+            // Stays disabled once asked, until the run shows it ended: no second cancel.
             <button type="button" class="danger" on:click=cancel.clone() disabled=move || cancelling.get()>"Cancel run"</button>
         </Show>
         {move || cancel_error.get().map(|error| view! { <ArmErrorView error/> })}
@@ -142,13 +170,18 @@ pub fn RunPage(id: RunId) -> impl IntoView {
                 <h2 id="log-title">"Log"</h2>
                 <span class="muted small" aria-live="polite">{move || if finished.get() { "Complete".to_string() } else { "Following the log while the run runs…".to_string() }}</span>
             </div>
+            // One <pre> whose text grows: rebuilding it on each read would jump it back to the top.
+            <Show when=move || log_text.get().is_some()>
+                <pre class="log-text" tabindex="0" aria-label="Run log"><code>{move || log_text.get().unwrap_or_default()}</code></pre>
+            </Show>
             {move || match log.data.get() {
-                None => view! { <p class="loading">"Loading the log…"</p> }.into_any(),
-                Some(LogView::Text(text)) => view! { <pre class="log-text" tabindex="0" aria-label="Run log"><code>{text}</code></pre> }.into_any(),
-                Some(LogView::Blocked(link)) => view! {
+                None => Some(view! { <p class="loading">"Loading the log…"</p> }.into_any()),
+                Some(LogView::NotYet) => Some(view! { <p class="empty">"No log yet: the run has not started writing one."</p> }.into_any()),
+                Some(LogView::Blocked(link)) => Some(view! {
                     <p class="notice" role="note">"The log's storage does not let this page read it (cross-origin reads are refused). "
                         <a href=link target="_blank" rel="noopener noreferrer">"Open the log"</a>" in a new tab instead."</p>
-                }.into_any(),
+                }.into_any()),
+                Some(LogView::Text { .. }) => None,
             }}
             {move || log.error.get().map(|error| view! { <ArmErrorView error/> })}
         </section>

@@ -48,6 +48,8 @@ test('three runs on a pool of 0 wait, "3 queued, 0 instances"; scaling to 2 drai
   const queued = page.locator('section[aria-label="Queued runs"] li');
   assert.equal(await queued.count(), 3);
   assert.match(await queued.first().innerText(), /^#1\s+ca\d+\s+waiting \d+/);
+  // Ages run on the service's clock (20× here): a refresh later the oldest has visibly waited.
+  await queued.first().filter({ hasText: /waiting (\d+ min|[1-9]\d* s)/ }).waitFor({ timeout: 15000 });
   await screenshot(page, 'queue-waiting');
   await page.evaluate(() => { window.notReloaded = true; });
 
@@ -77,7 +79,9 @@ test('a quick run carries agentPoolName; a task run carries none and still lands
   assert.equal(bodies.length, 2);
   assert.equal(bodies[0].type, 'DockerBuildRequest');
   assert.equal(bodies[0].agentPoolName, 'work-s1');
-  assert.deepEqual(bodies[1], { type: 'TaskRunRequest', taskId: 'work-task' });
+  assert.equal(bodies[1].type, 'TaskRunRequest');
+  assert.match(bodies[1].taskId, /\/registries\/contosobuilds\/tasks\/work-task$/, 'the task’s resource id');
+  assert.ok(!('agentPoolName' in bodies[1]), 'a task run names no pool');
   const runs = await emulator.armList(`${CONTOSO_BUILDS}/runs?${API}&$filter=${encodeURIComponent("AgentPoolName eq 'work-s1'")}`);
   assert.equal(runs.length, 2);
   assert.ok(runs.some((r) => r.properties.task === 'work-task'), 'the task run took the task’s pool');
@@ -117,41 +121,51 @@ test('a hidden tab makes no ARM requests, and refreshes once on return', async (
     Object.defineProperty(document, 'visibilityState', { value: s, configurable: true });
     document.dispatchEvent(new Event('visibilitychange'));
   }, state);
+  const settled = () => page.locator('.live-queue .muted', { hasText: 'Updated' }).filter({ hasNotText: 'refreshing' }).waitFor();
+  const fromPage = (e) => e.listener === 'arm' && e.origin === emulator.origins.portal && e.method !== 'OPTIONS';
   await setVisibility('hidden');
-  // A refresh already on its way may still land: let it, then start counting.
-  await page.locator('.live-queue .muted', { hasText: 'Updated' }).filter({ hasNotText: 'refreshing' }).waitFor();
-  const mark = await emulator.mark();
+  await settled(); // a refresh already on its way may still land
+  let mark = await emulator.mark();
   // Runs are queued here, so a visible page would refresh every 5 s: watch two intervals.
   await page.waitForTimeout(11000);
-  const whileHidden = (await emulator.requests(mark)).filter((e) => e.listener === 'arm' && e.origin === emulator.origins.portal);
-  assert.deepEqual(whileHidden, [], 'nothing while hidden');
+  assert.deepEqual((await emulator.requests(mark)).filter(fromPage), [], 'nothing while hidden');
   await setVisibility('visible');
-  const isRefresh = (e) => e.listener === 'arm' && e.origin === emulator.origins.portal && e.method !== 'OPTIONS';
-  let back = [];
-  for (let i = 0; i < 50 && back.length < 2; i++) {
-    back = (await emulator.requests(mark)).filter(isRefresh);
-    if (back.length < 2) await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.deepEqual(back.map((e) => e.method).sort(), ['GET', 'POST'], 'one refresh: the queue count and the runs, at once');
+  await settled();
+  await page.waitForTimeout(1000);
+  const back = (await emulator.requests(mark)).filter(fromPage);
+  assert.deepEqual(back.map((e) => e.method).sort(), ['GET', 'GET', 'POST'], 'one refresh (queued runs, recent runs, queue count), at once');
+
+  // Paused, a return to the tab asks for nothing.
+  await page.getByLabel('Live').first().uncheck();
+  await setVisibility('hidden');
+  mark = await emulator.mark();
+  await setVisibility('visible');
+  await page.waitForTimeout(6000);
+  assert.deepEqual((await emulator.requests(mark)).filter(fromPage), [], 'paused stays paused');
 });
 
-test('a 429 storm backs off (requests bounded) and the view recovers', async () => {
+test('a 429 storm backs off, honouring Retry-After, and recovers by itself', async () => {
   const { page } = await open(`${CONTOSO_BUILDS}/agentPools/nightly-s1`);
   await page.locator('.live-queue .muted', { hasText: 'Updated' }).waitFor();
-  await emulator.setFaults({ throttle: 1000, retryAfterSecs: 2, matching: 'runs?' });
+  // Two refreshes' worth of throttling (each refresh lists runs twice), Retry-After 7 s.
+  await emulator.setFaults({ throttle: 4, retryAfterSecs: 7, matching: '/runs?' });
   const mark = await emulator.mark();
-  await page.locator('.live-queue').getByRole('alert').getByText('TooManyRequests', { exact: true }).waitFor({ timeout: 30000 });
-  await page.waitForTimeout(20000);
-  const throttled = (await emulator.requests(mark)).filter((e) => e.path.includes('/runs?') && e.status === 429);
-  // Unthrottled the view would ask every 5 s with 3 retries each (~20 in this time).
-  assert.ok(throttled.length <= 12, `${throttled.length} requests in a storm`);
-  assert.ok(throttled.length >= 2, 'it kept trying');
-  await emulator.setFaults({});
-  // Pause and resume live: an immediate refresh, which now succeeds.
-  await page.getByLabel('Live').first().uncheck();
-  await page.getByLabel('Live').first().check();
-  await page.locator('.live-queue').getByRole('alert').waitFor({ state: 'detached', timeout: 20000 });
+  await page.locator('.live-queue').getByRole('alert').getByText('TooManyRequests', { exact: true }).waitFor({ timeout: 15000 });
+  // No reload, no toggle: the back-off's next refresh succeeds and the error goes.
+  await page.locator('.live-queue').getByRole('alert').waitFor({ state: 'detached', timeout: 45000 });
   await why(page).filter({ hasText: '2 queued, 0 instances' }).waitFor();
+  const runsLists = (await emulator.requests(mark)).filter((e) => e.path.includes('/runs?') && e.method === 'GET');
+  // Refreshes are the runs lists sent within a second of each other.
+  const refreshes = [];
+  for (const e of runsLists) {
+    const last = refreshes[refreshes.length - 1];
+    if (last && e.atMs - last.at < 1000) last.statuses.push(e.status); else refreshes.push({ at: e.atMs, statuses: [e.status] });
+  }
+  assert.deepEqual(refreshes.slice(0, 3).map((r) => r.statuses.every((s) => s === 429)), [true, true, false], JSON.stringify(refreshes));
+  const gaps = refreshes.slice(1, 3).map((r, i) => (r.at - refreshes[i].at) / 1000);
+  assert.ok(gaps[0] >= 9.5, `first back-off ${gaps[0]} s (≥ 10 s, and ≥ Retry-After 7 s)`);
+  assert.ok(gaps[1] >= 19.5, `second back-off ${gaps[1]} s (doubled)`);
+  assert.ok(runsLists.filter((e) => e.status === 429).length === 4, 'no retries beyond the paced refreshes');
 });
 
 test('a reader sees the queue, counted from the runs list, and cannot queue work', async () => {
@@ -177,6 +191,16 @@ test('the registry shows every pool’s live queue count', async () => {
   await page.setViewportSize({ width: 360, height: 800 });
   assert.ok(await fitsWidth(page));
   await screenshot(page, 'registry-queues-360');
+});
+
+test('a running run can be cancelled from its page too', async () => {
+  const { page } = await freshPage(browser);
+  await signIn(page, emulator, 'Olivia Owner');
+  await page.goto(`${emulator.origins.portal}${CONTOSO_BUILDS}/runs/ca3`);
+  await page.locator('dl.pool-facts .state-running').waitFor();
+  await page.getByRole('button', { name: 'Cancel run' }).click();
+  await page.locator('dl.pool-facts .state-canceled').waitFor({ timeout: 15000 });
+  assert.equal((await emulator.arm(`${CONTOSO_BUILDS}/runs/ca3?${API}`)).properties.status, 'Canceled');
 });
 
 test('a queued run can be cancelled from its page', async () => {

@@ -215,7 +215,7 @@ fn server_error(status: u16) -> ArmError {
     e
 }
 
-const EXPOSED: &str = "Location, Azure-AsyncOperation, Retry-After, x-ms-request-id, x-ms-correlation-request-id, \
+const EXPOSED: &str = "Location, Azure-AsyncOperation, Retry-After, Date, x-ms-request-id, x-ms-correlation-request-id, \
     x-ms-ratelimit-remaining-subscription-reads, x-ms-ratelimit-remaining-subscription-writes, \
     x-ms-ratelimit-remaining-subscription-deletes";
 /// What a browser may read when the LRO headers are withheld (fault switch).
@@ -246,7 +246,12 @@ async fn arm_headers(State(emu): State<Arc<Emulator>>, request: axum::extract::R
         next.run(request).await
     };
     let throttled = response.status() == StatusCode::TOO_MANY_REQUESTS;
+    // The service's clock is the simulated one: run times and `Date` agree, however fast time runs.
+    let date = httpdate(emu.clock.now_ms());
     let h = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&date) {
+        h.insert(header::DATE, v);
+    }
     h.insert(HeaderName::from_static("x-ms-request-id"), HeaderValue::from_str(&crate::new_guid()).expect("guid"));
     h.insert(HeaderName::from_static("x-ms-correlation-request-id"), correlation);
     if has_token {
@@ -268,6 +273,13 @@ async fn arm_headers(State(emu): State<Arc<Emulator>>, request: axum::extract::R
         h.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("3600"));
     }
     response
+}
+
+/// `Sat, 28 Nov 2026 09:42:00 GMT`.
+fn httpdate(ms: u64) -> String {
+    let t = time::OffsetDateTime::from_unix_timestamp((ms / 1000) as i64).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let f = time::macros::format_description!("[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT");
+    t.format(&f).unwrap_or_default()
 }
 
 pub fn router(emulator: Arc<Emulator>) -> Router {

@@ -30,7 +30,8 @@ test('a missing config says it could not be loaded', async () => {
 });
 
 test('an authority that cannot be reached says sign-in failed instead of waiting forever', async () => {
-  const { page } = await freshPage(browser);
+  // The CSP only lists the configured origins, so a stray authority is blocked in the browser.
+  const { page, cspBlocks } = await freshPage(browser, { cspMayBlock: true });
   const config = await (await fetch(`${emulator.origins.admin}/origins`)).json();
   await page.route('**/config.json', (route) => route.fulfill({
     contentType: 'application/json',
@@ -45,5 +46,6 @@ test('an authority that cannot be reached says sign-in failed instead of waiting
   const alert = page.getByRole('alert');
   await alert.getByRole('heading', { name: 'Sign-in failed' }).waitFor();
   await assert.doesNotReject(alert.getByText('Check the authority and client id in config.json.').waitFor());
+  assert.ok(cspBlocks.some((m) => m.includes('127.0.0.1:9')), `expected a CSP block, got ${cspBlocks}`);
   await screenshot(page, 'signin-unreachable-authority');
 });

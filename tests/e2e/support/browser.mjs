@@ -17,24 +17,36 @@ export function launch() {
 }
 
 const open = [];
+const cspViolations = [];
 
-/** Closes every context this file opened: a page left open would keep polling and blur the
- * request counts of the next test. Call from `afterEach`. */
+/** Closes every context this file opened (a page left open would keep polling and blur the
+ * request counts of the next test), and fails the test if any page broke the
+ * Content-Security-Policy: the whole app must work under it. Call from `afterEach`. */
 export async function closePages() {
   while (open.length) await open.pop().close();
+  if (cspViolations.length) {
+    const found = cspViolations.splice(0);
+    throw new Error(`Content-Security-Policy violations:\n${found.join('\n')}`);
+  }
 }
 
 /** A fresh browser context (no cookies, no storage) and a page that records what went wrong. */
-export async function freshPage(browser, { width = 1280, height = 800 } = {}) {
+/** `cspMayBlock`: the test points the page at an origin outside the policy on purpose, so the
+ * policy blocking it is expected; the blocks are returned instead of failing the test. */
+export async function freshPage(browser, { width = 1280, height = 800, cspMayBlock = false } = {}) {
   const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width, height } });
   open.push(context);
   const page = await context.newPage();
   const problems = [];
+  const cspBlocks = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) (cspMayBlock ? cspBlocks : cspViolations).push(m.text());
     if (m.type() === 'error' && !/favicon/.test(m.text())) problems.push(`console: ${m.text()}`);
   });
-  return { context, page, problems };
+  // A script that ran where only text should be: hostile data got through.
+  page.on('dialog', (d) => { problems.push(`dialog: ${d.message()}`); d.dismiss(); });
+  return { context, page, problems, cspBlocks };
 }
 
 /** On the emulator's sign-in page, picks the demo user whose name is given. */

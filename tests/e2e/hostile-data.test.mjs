@@ -1,0 +1,71 @@
+// Every string ARM or the log storage returns is shown as text (brief: "renders every server
+// string as text"). The answers are rewritten in flight to carry markup; the page must show the
+// markup literally, build no element from it, and run none of it. The CSP gate in `closePages`
+// and the dialog watch in `freshPage` catch a script that got through anyway.
+import { test, before, after, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { startEmulator, CONTOSO_BUILDS } from './support/emulator.mjs';
+import { launch, closePages, freshPage, signIn, screenshot } from './support/browser.mjs';
+
+const HOSTILE = '<img src=x onerror="window.__owned=1;alert(1)"><script>window.__owned=2</script><b>bold</b>';
+let emulator, browser;
+before(async () => { emulator = await startEmulator(); browser = await launch(); });
+after(async () => { await browser?.close(); await emulator?.stop(); });
+afterEach(closePages);
+
+/** Nothing hostile became markup or ran. */
+async function assertInert(page, problems) {
+  assert.equal(await page.locator('img[src="x"], b:text("bold")').count(), 0, 'no element was built from server text');
+  assert.equal(await page.evaluate(() => window.__owned), undefined, 'no server text ran as script');
+  assert.deepEqual(problems.filter((p) => p.startsWith('dialog') || p.startsWith('pageerror')), []);
+}
+
+test('a subscription name full of markup is shown as text', async () => {
+  const { page, problems } = await freshPage(browser);
+  await page.route('**/subscriptions?api-version=*', async (route) => {
+    const response = await route.fetch();
+    const body = await response.json();
+    body.value[0].displayName = HOSTILE;
+    await route.fulfill({ response, json: body });
+  });
+  await signIn(page, emulator, 'Olivia Owner');
+  const table = page.getByRole('table', { name: 'Subscriptions' });
+  await assert.doesNotReject(table.getByRole('link', { name: HOSTILE, exact: true }).waitFor());
+  await assertInert(page, problems);
+});
+
+test('an ARM error message full of markup is shown as text', async () => {
+  const { page, problems } = await freshPage(browser);
+  await page.route('**/agentPools/build-s2?api-version=*', (route) => route.fulfill({
+    status: 404,
+    headers: { 'access-control-allow-origin': emulator.origins.portal, 'x-ms-request-id': '"><i>id</i>' },
+    contentType: 'application/json',
+    body: JSON.stringify({ error: { code: '<u>Code</u>', message: HOSTILE } }),
+  }));
+  await signIn(page, emulator, 'Olivia Owner');
+  await page.goto(`${emulator.origins.portal}${CONTOSO_BUILDS}/agentPools/build-s2`);
+  const alert = page.getByRole('alert');
+  await assert.doesNotReject(alert.getByText(HOSTILE, { exact: true }).waitFor());
+  await assert.doesNotReject(alert.getByText('<u>Code</u>', { exact: true }).waitFor());
+  assert.equal(await alert.locator('u, i').count(), 0);
+  await assertInert(page, problems);
+  await screenshot(page, 'hostile-error');
+});
+
+test('a run log full of markup is shown as text', async () => {
+  const { page, problems } = await freshPage(browser);
+  // The log storage is another origin; rewrite what it returns, keeping its CORS headers.
+  await page.route(`${emulator.origins.blob}/**`, async (route) => {
+    const response = await route.fetch();
+    if (response.status() >= 300) return route.fulfill({ response });
+    await route.fulfill({ response, body: `${HOSTILE}\n${await response.text()}` });
+  });
+  await signIn(page, emulator, 'Olivia Owner');
+  await page.goto(`${emulator.origins.portal}${CONTOSO_BUILDS}/runs/ca1`);
+  const log = page.getByLabel('Run log');
+  await log.waitFor();
+  await page.waitForFunction((h) => document.querySelector('pre.log-text')?.textContent.startsWith(h), HOSTILE);
+  assert.equal(await log.locator('img, script, b').count(), 0);
+  await assertInert(page, problems);
+  await screenshot(page, 'hostile-log');
+});

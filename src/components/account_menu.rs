@@ -21,9 +21,10 @@ pub fn AccountMenu() -> impl IntoView {
     let initials: String = user.name.split_whitespace().filter_map(|w| w.chars().next()).take(2).collect();
     view! {
         <details class="account">
-            <summary aria-label=format!("Account: {}", user.name)>
+            <summary>
                 <span class="avatar" aria-hidden="true">{initials}</span>
                 <span class="account-name">{user.name.clone()}</span>
+                <span class="visually-hidden">" (account)"</span>
             </summary>
             <div class="menu">
                 <p><strong>{user.name.clone()}</strong><br/><span class="muted">{user.username.clone()}</span></p>

@@ -1,13 +1,14 @@
 use leptos::prelude::*;
 
-/// The equivalent `az` command (SPEC F14), updated as the form changes.
+/// The equivalent `az` command (SPEC F14), updated as the form changes. Not a landmark: a page
+/// holds several, and its heading already names it.
 #[component]
 pub fn CliEcho(#[prop(into)] command: Signal<String>, #[prop(optional, into)] note: Option<String>) -> impl IntoView {
     view! {
-        <section class="cli" aria-label="Azure CLI equivalent">
+        <div class="cli">
             <h3>"Azure CLI"</h3>
             <pre><code>{move || command.get()}</code></pre>
             {note.map(|n| view! { <p class="muted small">{n}</p> })}
-        </section>
+        </div>
     }
 }

@@ -65,18 +65,18 @@ pub fn Readiness(nsg_name: String, resource_group: String, rules: Vec<Rule>, ver
         .collect_view();
     let blocked = verdicts.iter().any(|v| !v.allowed);
     view! {
-        <section class="readiness" aria-label="VNet readiness">
+        <div class="readiness">
             <p>{format!("Outbound rules of network security group {nsg_name}, in priority order, default rules included:")}</p>
             <table class="list cards" aria-label="Required outbound traffic">
                 <thead><tr><th scope="col">"Destination"</th><th scope="col">"Port"</th><th scope="col">"Result"</th><th scope="col">"Deciding rule"</th></tr></thead>
                 <tbody>{rows}</tbody>
             </table>
             {blocked.then(|| view! {
-                <h4>"To fix"</h4>
+                <h3>"To fix"</h3>
                 <pre class="fixes"><code>{fixes.join("\n")}</code></pre>
             })}
             <p class="muted small">"Builds that pull from public sources (Docker Hub base images, npm or NuGet restores) need their own outbound rules too."</p>
-        </section>
+        </div>
     }
 }
 

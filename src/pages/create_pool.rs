@@ -231,7 +231,12 @@ fn CreateForm(
             let cost = move || {
                 let c = count.get().unwrap_or(0);
                 let left = quota::left_after(&t, c, others);
-                format!("{} × {c} = {} vCPU · {} of {limit} left after", t.vcpu, t.vcpu * c, left)
+                let total = t.vcpu * c;
+                if left < 0 {
+                    format!("{} × {c} = {total} vCPU · {} over the {limit} vCPU quota", t.vcpu, -left)
+                } else {
+                    format!("{} × {c} = {total} vCPU · {left} of {limit} left after", t.vcpu)
+                }
             };
             let fits = format!("Up to {max} instance{} within the default quota", if max == 1 { "" } else { "s" });
             let isolated = t.kind == TierKind::Isolated;

@@ -13,7 +13,9 @@ use crate::arm::id::ResourceId;
 use crate::auth::Session;
 use crate::components::account_menu::AccountMenu;
 use crate::components::breadcrumbs::Breadcrumbs;
+use crate::components::connection_banner::ConnectionBanner;
 use crate::config::Config;
+use crate::live::reach::Reach;
 use crate::ops::tracker::Tracker;
 use crate::pages;
 use crate::route::Route;
@@ -52,7 +54,7 @@ async fn load_config() -> Result<Config, Vec<String>> {
     Config::parse(&text)
 }
 
-async fn boot() -> Boot {
+async fn boot(reach: Reach) -> Boot {
     let config = match load_config().await {
         Ok(c) => c,
         Err(problems) => return Boot::Setup(problems),
@@ -66,7 +68,8 @@ async fn boot() -> Boot {
         let s = for_tokens.clone();
         Box::pin(async move { s.token(force).await })
     });
-    Boot::Ready(Ctx { client: ArmClient::new(&config.arm_endpoint, token), session, config: Rc::new(config) })
+    let client = ArmClient::new(&config.arm_endpoint, token).with_observer(Rc::new(move |e| reach.observe(e)));
+    Boot::Ready(Ctx { client, session, config: Rc::new(config) })
 }
 
 pub fn start() {
@@ -76,21 +79,22 @@ pub fn start() {
 
 #[component]
 fn App() -> impl IntoView {
-    let boot = LocalResource::new(boot);
-    view! {
-        <Suspense fallback=|| view! { <pages::splash::Splash message="Starting Pool Portal…"/> }>
-            {move || boot.get().map(|b| match b {
-                Boot::Setup(problems) => view! { <pages::setup::SetupPage problems/> }.into_any(),
-                Boot::AuthFailed(message) => view! { <pages::splash::AuthFailed message/> }.into_any(),
-                Boot::Ready(ctx) => {
-                    let tracker = Tracker::load();
-                    tracker.resume(&ctx.client);
-                    provide_context(tracker);
-                    provide_context(StoredValue::new_local(ctx));
-                    view! { <Router><Shell/></Router> }.into_any()
-                }
-            })}
-        </Suspense>
+    let reach = Reach::new();
+    provide_context(reach);
+    let boot = LocalResource::new(move || boot(reach));
+    // Not a <Suspense>: that would put the splash back over the whole app whenever any page
+    // below it waits for a resource (a slow ARM), and unmount what the user was typing.
+    move || match boot.get() {
+        None => view! { <pages::splash::Splash message="Starting Pool Portal…"/> }.into_any(),
+        Some(Boot::Setup(problems)) => view! { <pages::setup::SetupPage problems/> }.into_any(),
+        Some(Boot::AuthFailed(message)) => view! { <pages::splash::AuthFailed message/> }.into_any(),
+        Some(Boot::Ready(ctx)) => {
+            let tracker = Tracker::load();
+            tracker.resume(&ctx.client);
+            provide_context(tracker);
+            provide_context(StoredValue::new_local(ctx));
+            view! { <Router><Shell/></Router> }.into_any()
+        }
     }
 }
 
@@ -108,6 +112,7 @@ fn Shell() -> impl IntoView {
             <span class="cloud" title="Cloud from config.json">{cloud}</span>
             <AccountMenu/>
         </header>
+        {signed_in.then(|| view! { <ConnectionBanner/> })}
         <main id="main" tabindex="-1">
             // One route for everything: the page comes from parsing the path as a resource id.
             // <Routes> is still needed: the router only commits a navigation to the address bar

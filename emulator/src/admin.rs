@@ -68,13 +68,21 @@ async fn put_clock(State(emulator): State<Arc<Emulator>>, Json(change): Json<Clo
     clock_json(&emulator)
 }
 
-/// Needs `Content-Type: application/json`, which a web page cannot send cross-origin without a
-/// preflight this port never grants: no page a tester visits can wipe the state.
-async fn reset(State(emulator): State<Arc<Emulator>>, headers: axum::http::HeaderMap) -> Result<Json<Value>, axum::http::StatusCode> {
+/// State-changing admin calls need `Content-Type: application/json`, which a web page cannot send
+/// cross-origin without a preflight this port never grants: no page a tester visits can use them.
+fn require_json(headers: &axum::http::HeaderMap) -> Result<(), axum::http::StatusCode> {
     let json = headers.get(axum::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("application/json"));
-    if !json {
-        return Err(axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE);
-    }
+    if json { Ok(()) } else { Err(axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE) }
+}
+
+/// Ends every refresh token (sessions revoked): silent renewal fails until the user signs in.
+async fn revoke_refresh_tokens(State(emulator): State<Arc<Emulator>>, headers: axum::http::HeaderMap) -> Result<Json<Value>, axum::http::StatusCode> {
+    require_json(&headers)?;
+    Ok(Json(json!({ "revoked": emulator.grants.revoke_all() })))
+}
+
+async fn reset(State(emulator): State<Arc<Emulator>>, headers: axum::http::HeaderMap) -> Result<Json<Value>, axum::http::StatusCode> {
+    require_json(&headers)?;
     let mut state = emulator.state();
     *state = crate::store::demo::state(emulator.clock.now_ms());
     emulator.persist(&mut state);
@@ -92,10 +100,7 @@ struct SeedRuns {
 /// Many runs at once, for render benchmarks: finished ones spread over the registry's pools,
 /// `queued` waiting on `pool`.
 async fn seed_runs(State(emulator): State<Arc<Emulator>>, headers: axum::http::HeaderMap, Json(seed): Json<SeedRuns>) -> Result<Json<Value>, axum::http::StatusCode> {
-    let json = headers.get(axum::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("application/json"));
-    if !json {
-        return Err(axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE);
-    }
+    require_json(&headers)?;
     let now = emulator.clock.now_ms();
     let mut state = emulator.state();
     let template = state.runs.first().cloned().ok_or(axum::http::StatusCode::CONFLICT)?;
@@ -127,5 +132,6 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
         .route("/clock", get(get_clock).put(put_clock))
         .route("/reset", post(reset))
         .route("/seed-runs", post(seed_runs))
+        .route("/revoke-refresh-tokens", post(revoke_refresh_tokens))
         .with_state(emulator)
 }

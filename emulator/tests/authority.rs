@@ -216,6 +216,32 @@ async fn refresh_tokens_renew_until_sign_out() {
 }
 
 #[tokio::test]
+async fn revoked_sessions_end_every_refresh_token() {
+    let h = harness().await;
+    let params = sign_in(&h).await;
+    let (_, tokens) = redeem(&h, &params["code"], VERIFIER).await;
+    let refresh = tokens["refresh_token"].as_str().unwrap().to_string();
+    let renew = || {
+        h.http
+            .post(h.login("/oauth2/v2.0/token"))
+            .form(&[("grant_type", "refresh_token"), ("client_id", PORTAL_CLIENT_ID), ("refresh_token", &refresh), ("scope", &scope())])
+            .send()
+    };
+    assert_eq!(renew().await.unwrap().status(), 200);
+    let revoke = |json: bool| {
+        let r = h.http.post(format!("{}/revoke-refresh-tokens", h.emu.origins.admin));
+        if json { r.json(&serde_json::json!({})) } else { r }.send()
+    };
+    assert_eq!(revoke(false).await.unwrap().status(), 415, "a web page cannot revoke sessions");
+    let revoked: serde_json::Value = revoke(true).await.unwrap().json().await.unwrap();
+    assert_eq!(revoked["revoked"], 2, "the sign-in's and the renewal's");
+    let r = renew().await.unwrap();
+    assert_eq!(r.status(), 400);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["error"], "invalid_grant");
+}
+
+#[tokio::test]
 async fn scripts_get_tokens_with_client_credentials() {
     let h = harness().await;
     let get = |secret: &'static str| {

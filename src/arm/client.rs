@@ -18,6 +18,20 @@ use super::retry::RetryPolicy;
 /// one even if the cached token looks valid (ARM just refused it).
 pub type TokenFn = Rc<dyn Fn(bool) -> Pin<Box<dyn Future<Output = Result<String, ArmError>>>>>;
 
+/// What the pipeline learnt about reaching ARM, for a connection banner: the pipeline itself
+/// knows nothing of views.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum NetEvent {
+    /// ARM answered (any status): it is reachable.
+    Answered,
+    /// No answer at all (offline, DNS, refused connection).
+    Unreachable,
+    /// ARM throttled the call; the pipeline waits `ms` as asked before trying again.
+    Throttled { ms: u32 },
+}
+
+pub type Observer = Rc<dyn Fn(NetEvent)>;
+
 #[derive(Clone)]
 pub struct ArmClient {
     endpoint: Rc<str>,
@@ -26,6 +40,7 @@ pub struct ArmClient {
     /// The server's clock from the last `Date` header ARM let us read, with our clock then: run
     /// ages are measured against the service's time, not a skewed browser's.
     server_clock: Rc<std::cell::Cell<Option<(f64, f64)>>>,
+    observer: Option<Observer>,
 }
 
 /// A successful response, read to the end.
@@ -48,7 +63,18 @@ impl Reply {
 impl ArmClient {
     /// `endpoint` ends with `/`, e.g. `https://management.azure.com/`.
     pub fn new(endpoint: &str, token: TokenFn) -> Self {
-        ArmClient { endpoint: endpoint.into(), token, policy: RetryPolicy::default(), server_clock: Rc::default() }
+        ArmClient { endpoint: endpoint.into(), token, policy: RetryPolicy::default(), server_clock: Rc::default(), observer: None }
+    }
+
+    /// Tells `observer` whether ARM answers, on every attempt (retries included).
+    pub fn with_observer(self, observer: Observer) -> Self {
+        ArmClient { observer: Some(observer), ..self }
+    }
+
+    fn tell(&self, event: NetEvent) {
+        if let Some(o) = &self.observer {
+            o(event);
+        }
     }
 
     /// The same client without retries, for live views that pace themselves: a retry loop would
@@ -128,12 +154,21 @@ impl ArmClient {
                 result = once(method.clone(), url, body.as_deref(), &fresh, &self.server_clock).await;
             }
             let error = match result {
-                Ok(reply) => return Ok(reply),
+                Ok(reply) => {
+                    self.tell(NetEvent::Answered);
+                    return Ok(reply);
+                }
                 Err(e) => e,
             };
+            self.tell(if error.is_network() { NetEvent::Unreachable } else { NetEvent::Answered });
             let jitter = js_sys::Math::random();
             match self.policy.delay_ms(attempt, error.status, error.retry_after, idempotent, jitter) {
-                Some(ms) => gloo_timers::future::TimeoutFuture::new(ms).await,
+                Some(ms) => {
+                    if error.status == 429 {
+                        self.tell(NetEvent::Throttled { ms });
+                    }
+                    gloo_timers::future::TimeoutFuture::new(ms).await
+                }
                 None => return Err(error),
             }
             attempt += 1;

@@ -48,6 +48,16 @@ impl ArmError {
         }
     }
 
+    /// No answer came: the request never reached ARM or its answer never came back.
+    pub fn is_network(&self) -> bool {
+        self.status == 0 && self.code == "NetworkError"
+    }
+
+    /// Trying the same read again may well work (no answer, throttled, a server fault).
+    pub fn is_transient(&self) -> bool {
+        self.is_network() || matches!(self.status, 408 | 429 | 500..=599)
+    }
+
     pub fn network(detail: &str) -> ArmError {
         ArmError {
             status: 0,
@@ -130,6 +140,19 @@ mod tests {
         let e = ArmError::from_response(403, &format!(r#"{{"error":{{"code":"AuthorizationFailed","message":"{msg}"}}}}"#), None, None);
         assert_eq!(e.missing_permission(), Some("Microsoft.ContainerRegistry/registries/agentpools/write"));
         assert_eq!(ArmError::network("x").missing_permission(), None);
+    }
+
+    #[test]
+    fn only_missing_answers_count_as_unreachable() {
+        assert!(ArmError::network("refused").is_network());
+        assert!(!ArmError::unexpected(0, "token outside the endpoint", None).is_network());
+        assert!(ArmError::network("refused").is_transient());
+        for status in [429, 500, 503] {
+            assert!(ArmError::from_response(status, "", None, None).is_transient(), "{status}");
+        }
+        for status in [400, 403, 404, 409] {
+            assert!(!ArmError::from_response(status, "", None, None).is_transient(), "{status}");
+        }
     }
 
     #[test]

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
 use crate::arm::ArmError;
+use crate::live::reach::use_reach;
 
 fn title(e: &ArmError) -> &'static str {
     match e.status {
@@ -15,9 +16,14 @@ fn title(e: &ArmError) -> &'static str {
 }
 
 /// An ARM error as ARM gave it: code, message and request id (for a support ticket), plus the
-/// permission a 403 names and the wait a 429 asked for.
+/// permission a 403 names and the wait a 429 asked for. `reload`: the error is a read's, so a
+/// transient one offers to read again (writes are retried from their own form).
 #[component]
-pub fn ArmErrorView(error: ArmError) -> impl IntoView {
+pub fn ArmErrorView(error: ArmError, #[prop(optional)] reload: bool) -> impl IntoView {
+    let again = (reload && error.is_transient()).then(|| {
+        let reach = use_reach();
+        view! { <button type="button" on:click=move |_| reach.reload()>"Try again"</button> }
+    });
     let permission = error.missing_permission().map(|p| {
         view! { <p class="hint">"Ask for a role that grants " <code>{p.to_string()}</code> "."</p> }
     });
@@ -34,6 +40,7 @@ pub fn ArmErrorView(error: ArmError) -> impl IntoView {
                 <dt>"Status"</dt><dd>{status}</dd>
                 {error.request_id.clone().map(|id| view! { <dt>"Request id"</dt><dd><code>{id}</code></dd> })}
             </dl>
+            {again}
         </section>
     }
 }

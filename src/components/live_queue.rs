@@ -112,7 +112,7 @@ pub fn LiveQueuePanel(id: AgentPoolId, live: UseLiveReturn<QueueSnapshot>, #[pro
             })}</p>
             {body}
             <div class="sparks">{sparks}</div>
-            {move || live.error.get().map(|error| view! { <ArmErrorView error/> })}
+            {move || live.error.get().map(|error| view! { <ArmErrorView error reload=true/> })}
         </section>
     }
 }

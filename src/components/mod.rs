@@ -3,6 +3,7 @@
 pub mod account_menu;
 pub mod breadcrumbs;
 pub mod cli_echo;
+pub mod connection_banner;
 pub mod copy_link;
 pub mod delete_pool;
 pub mod error_view;

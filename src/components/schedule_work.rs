@@ -8,6 +8,7 @@ use crate::arm::tasks::{self, Task};
 use crate::arm::ArmError;
 use crate::components::{cli_echo::CliEcho, error_view::ArmErrorView};
 use crate::domain::{cli, names, permissions as perms};
+use crate::live::reach::reload_if_failed;
 
 const SAMPLE_SOURCE: &str = "https://github.com/Azure-Samples/acr-build-helloworld-node.git";
 
@@ -27,6 +28,7 @@ pub fn ScheduleWork(id: AgentPoolId, location: String, #[prop(into)] can_run: Si
         let (c, r) = (client.get_value(), registry_for_tasks.clone());
         async move { tasks::list(&c, &r).await }
     });
+    reload_if_failed(tasks);
     let pool_name = pool.clone();
     let bound = Memo::new(move |_| match tasks.get() {
         Some(Ok(list)) => Some(Ok(list.into_iter().filter(|t| t.properties.agent_pool_name.as_deref().is_some_and(|p| p.eq_ignore_ascii_case(&pool_name))).collect::<Vec<Task>>())),
@@ -139,7 +141,7 @@ pub fn ScheduleWork(id: AgentPoolId, location: String, #[prop(into)] can_run: Si
     let run_schedule = schedule.clone();
     let task_rows = move || match bound.get() {
         None => view! { <p class="loading">"Loading tasks…"</p> }.into_any(),
-        Some(Err(error)) => view! { <ArmErrorView error/> }.into_any(),
+        Some(Err(error)) => view! { <ArmErrorView error reload=true/> }.into_any(),
         Some(Ok(list)) if list.is_empty() => view! { <p class="empty">"No task is bound to this pool yet."</p> }.into_any(),
         Some(Ok(list)) => {
             let rows = list

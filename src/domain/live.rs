@@ -37,6 +37,12 @@ pub fn next_delay_ms(s: &Schedule, now: &Situation) -> Option<u32> {
     Some(backoff.max(throttled))
 }
 
+/// While ARM cannot be reached: how long before asking again, after `attempts` that failed.
+/// Soon at first (a blip), then backing off to half a minute, never giving up.
+pub fn reconnect_delay_ms(attempts: u32) -> u32 {
+    (2_000u32 << attempts.min(4)).min(30_000)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,5 +76,12 @@ mod tests {
     fn a_429_waits_at_least_its_retry_after() {
         assert_eq!(next_delay_ms(&DEFAULT, &at(true, true, 1, Some(60))), Some(60_000));
         assert_eq!(next_delay_ms(&DEFAULT, &at(true, true, 1, Some(2))), Some(10_000), "and never less than the back-off");
+    }
+
+    #[test]
+    fn reconnecting_backs_off_to_half_a_minute() {
+        let delays: Vec<u32> = (0..7).map(reconnect_delay_ms).collect();
+        assert_eq!(delays, [2_000, 4_000, 8_000, 16_000, 30_000, 30_000, 30_000]);
+        assert_eq!(reconnect_delay_ms(u32::MAX), 30_000);
     }
 }

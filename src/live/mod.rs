@@ -3,6 +3,7 @@
 //! and 429s), one refresh at a time, keeping the last data on screen while it refreshes.
 
 pub mod queue;
+pub mod reach;
 
 use std::cell::{Cell, RefCell};
 use std::future::Future;
@@ -233,7 +234,16 @@ where
         },
         false,
     );
-    let cleanup = SendWrapper::new((inner.clone(), on_visibility, document));
+    // ARM reachable again, or the user asked to try again: refresh now, back-off forgotten.
+    if let Some(epoch) = reach::reload_epoch() {
+        let for_reload = SendWrapper::new(inner.clone());
+        Effect::watch(move || epoch.get(), move |_, _, _| {
+            for_reload.failures.set(0);
+            for_reload.retry_after.set(None);
+            for_reload.run();
+        }, false);
+    }
+        let cleanup = SendWrapper::new((inner.clone(), on_visibility, document));
     on_cleanup(move || {
         let (inner, listener, document) = cleanup.take();
         inner.disposed.set(true);

@@ -19,6 +19,7 @@ use crate::domain::tier::{Tier, TierKind, TIERS};
 use crate::domain::{cli, names, permissions as perms, region};
 use crate::ops::tracker::Tracker;
 use crate::ops::Kind;
+use crate::live::reach::reload_if_failed;
 
 #[component]
 pub fn CreatePoolPage(registry: RegistryId) -> impl IntoView {
@@ -30,15 +31,18 @@ pub fn CreatePoolPage(registry: RegistryId) -> impl IntoView {
         let (c, i) = (c1.clone(), i1.clone());
         async move { registries::get(&c, &i).await }
     });
+    reload_if_failed(reg);
     let pools = LocalResource::new(move || {
         let (c, i) = (c2.clone(), i2.clone());
         async move { agent_pools::list(&c, &i).await }
     });
+    reload_if_failed(pools);
     let sub = id.subscription.clone();
     let vnets = LocalResource::new(move || {
         let (c, s) = (c3.clone(), sub.clone());
         async move { network::list_vnets(&c, &s).await }
     });
+    reload_if_failed(vnets);
     let allowed = LocalResource::new(move || {
         let (c, i) = (c4.clone(), i3.clone());
         async move { permissions::on_registry(&c, &i).await.map(|p| perms::allows(&p, perms::POOL_WRITE)).unwrap_or(true) }
@@ -47,7 +51,7 @@ pub fn CreatePoolPage(registry: RegistryId) -> impl IntoView {
         <h1>"Create agent pool"</h1>
         <p class="muted">{format!("In registry {}", id.name)}</p>
         {move || match (reg.get(), pools.get()) {
-            (Some(Err(error)), _) | (_, Some(Err(error))) => view! { <ArmErrorView error/> }.into_any(),
+            (Some(Err(error)), _) | (_, Some(Err(error))) => view! { <ArmErrorView error reload=true/> }.into_any(),
             (Some(Ok(r)), Some(Ok(p))) => view! { <CreateForm id=id.clone() registry=r pools=p vnets allowed/> }.into_any(),
             _ => view! { <Loading what="registry"/> }.into_any(),
         }}

@@ -3,6 +3,7 @@ use leptos::prelude::*;
 use crate::app::ctx;
 use crate::arm::{id::subscription_path, subscriptions};
 use crate::components::{error_view::ArmErrorView, loading::Loading};
+use crate::live::reach::reload_if_failed;
 
 /// The subscriptions the user can see, and a shortcut to the default registry.
 #[component]
@@ -12,6 +13,7 @@ pub fn Home() -> impl IntoView {
         let client = client.clone();
         async move { subscriptions::list(&client).await }
     });
+    reload_if_failed(subs);
     let default = crate::prefs::default_registry().map(|r| {
         view! { <p class="shortcut">"Default registry: " <a href=r.path()>{r.name.clone()}</a></p> }
     });
@@ -20,7 +22,7 @@ pub fn Home() -> impl IntoView {
         {default}
         <Suspense fallback=|| view! { <Loading what="subscriptions"/> }>
             {move || subs.get().map(|r| match r {
-                Err(error) => view! { <ArmErrorView error/> }.into_any(),
+                Err(error) => view! { <ArmErrorView error reload=true/> }.into_any(),
                 Ok(list) if list.is_empty() => view! {
                     <p class="empty">"You have no role on any subscription in this directory. Ask an owner for at least Reader."</p>
                 }.into_any(),

@@ -19,6 +19,7 @@ use crate::domain::quota;
 use crate::domain::tier::Tier;
 use crate::ops::tracker::Tracker;
 use crate::ops::{Kind, OpState};
+use crate::live::reach::reload_if_failed;
 
 /// One agent pool: what it is, a link to share (F13), and what can be done to it: scale, pause or
 /// resume, delete (F6–F8), with its subnet's readiness (F10). Operations in flight show here.
@@ -32,10 +33,12 @@ pub fn PoolPage(id: AgentPoolId) -> impl IntoView {
         let (c, p) = (c1.clone(), p1.clone());
         async move { agent_pools::get(&c, &p).await }
     });
+    reload_if_failed(pool);
     let siblings = LocalResource::new(move || {
         let (c, r) = (c2.clone(), r2.clone());
         async move { agent_pools::list(&c, &r).await }
     });
+    reload_if_failed(siblings);
     let allowed = LocalResource::new(move || {
         let (c, r) = (c3.clone(), r3.clone());
         async move {
@@ -95,7 +98,7 @@ pub fn PoolPage(id: AgentPoolId) -> impl IntoView {
         // Only for a pool that exists: a missing one gets ARM's error once, not twice.
         {move || pool_found.get().then(|| view! { <LiveQueuePanel id=queue_id.clone() live pool=pool_view/> })}
         {move || match (pool.get(), siblings.get()) {
-            (Some(Err(error)), _) => view! { <ArmErrorView error/> }.into_any(),
+            (Some(Err(error)), _) => view! { <ArmErrorView error reload=true/> }.into_any(),
             (Some(Ok(p)), Some(list)) => {
                 let others = quota::usage(list.unwrap_or_default().iter().filter(|x| !x.display_name().eq_ignore_ascii_case(&pid.name)).map(|x| (x.tier(), x.count())));
                 view! { <PoolBody id=pid.clone() pool=p others can_write can_delete busy/> }.into_any()

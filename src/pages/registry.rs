@@ -13,6 +13,7 @@ use crate::components::live_queue::clock_time as clock;
 use std::collections::BTreeMap;
 use crate::components::{error_view::ArmErrorView, loading::Loading, quota_meter::QuotaMeter};
 use crate::domain::{quota, tier};
+use crate::live::reach::reload_if_failed;
 
 /// A registry's agent pools with their size and state, and the vCPU quota meter (F4).
 #[component]
@@ -23,11 +24,13 @@ pub fn RegistryPage(id: RegistryId) -> impl IntoView {
         let (c, rid) = (c.clone(), rid.clone());
         async move { registries::get(&c, &rid).await }
     });
+    reload_if_failed(registry);
     let (c, rid) = (client.clone(), id.clone());
     let pools = LocalResource::new(move || {
         let (c, rid) = (c.clone(), rid.clone());
         async move { agent_pools::list(&c, &rid).await }
     });
+    reload_if_failed(pools);
     // Pools being created, scaled or deleted: refresh the list when one of those ends.
     let tracker = expect_context::<Tracker>();
     let prefix = format!("{}/", id.path());
@@ -39,7 +42,7 @@ pub fn RegistryPage(id: RegistryId) -> impl IntoView {
     view! {
         <h1>{name}</h1>
         {move || match (registry.get(), pools.get()) {
-            (Some(Err(error)), _) => view! { <ArmErrorView error/> }.into_any(),
+            (Some(Err(error)), _) => view! { <ArmErrorView error reload=true/> }.into_any(),
             (Some(Ok(reg)), Some(pools)) => view! { <RegistryBody registry=reg pools id=id.clone() counts/> }.into_any(),
             _ => view! { <Loading what="agent pools"/> }.into_any(),
         }}
@@ -78,7 +81,7 @@ fn RegistryBody(registry: registries::Registry, pools: Result<Vec<AgentPool>, cr
         }
     };
     let list = match pools {
-        Err(error) => view! { <ArmErrorView error/> }.into_any(),
+        Err(error) => view! { <ArmErrorView error reload=true/> }.into_any(),
         Ok(list) => {
             let usage = quota::usage(list.iter().map(|p| (p.tier(), p.count())));
             view! { <PoolTable pools=list registry=id counts/> <QuotaMeter usage/> }.into_any()
@@ -146,7 +149,7 @@ fn PoolTable(pools: Vec<AgentPool>, registry: RegistryId, counts: UseLiveReturn<
             " "
             <label class="inline"><input type="checkbox" prop:checked=move || !counts.paused.get() on:change=move |ev| counts.paused.set(!event_target_checked(&ev))/>" Live"</label>
         </p>
-        {move || counts.error.get().map(|error| view! { <ArmErrorView error/> })}
+        {move || counts.error.get().map(|error| view! { <ArmErrorView error reload=true/> })}
     }
     .into_any()
 }

@@ -128,7 +128,7 @@ pub fn RunPage(id: RunId) -> impl IntoView {
         </div>
         <p class="muted">{format!("In registry {}", id.registry.name)}</p>
         {move || match (run.data.get(), run.error.get()) {
-            (None, Some(error)) => view! { <ArmErrorView error/> }.into_any(),
+            (None, Some(error)) => view! { <ArmErrorView error reload=true/> }.into_any(),
             (None, None) => view! { <p class="loading" role="status"><span class="spinner" aria-hidden="true"></span>"Loading run…"</p> }.into_any(),
             (Some(r), _) => {
                 let v = r.view();
@@ -183,7 +183,7 @@ pub fn RunPage(id: RunId) -> impl IntoView {
                 }.into_any()),
                 Some(LogView::Text { .. }) => None,
             }}
-            {move || log.error.get().map(|error| view! { <ArmErrorView error/> })}
+            {move || log.error.get().map(|error| view! { <ArmErrorView error reload=true/> })}
         </section>
     }
 }

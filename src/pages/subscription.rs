@@ -3,6 +3,7 @@ use leptos::prelude::*;
 use crate::app::ctx;
 use crate::arm::{registries, subscriptions};
 use crate::components::{error_view::ArmErrorView, loading::Loading};
+use crate::live::reach::reload_if_failed;
 
 /// A subscription's registries, each marked whether it can host agent pools and why not (F3).
 #[component]
@@ -18,12 +19,13 @@ pub fn SubscriptionPage(subscription: String) -> impl IntoView {
         let (c, s) = (client.clone(), subscription.clone());
         async move { registries::list(&c, &s).await }
     });
+    reload_if_failed(regs);
     view! {
         <h1>{move || name.get().flatten().unwrap_or_else(|| "Subscription".into())}</h1>
         <h2 class="section">"Container registries"</h2>
         <Suspense fallback=|| view! { <Loading what="registries"/> }>
             {move || regs.get().map(|r| match r {
-                Err(error) => view! { <ArmErrorView error/> }.into_any(),
+                Err(error) => view! { <ArmErrorView error reload=true/> }.into_any(),
                 Ok(list) if list.is_empty() => view! { <p class="empty">"No container registries in this subscription."</p> }.into_any(),
                 Ok(list) => view! { <RegistryTable registries=list/> }.into_any(),
             })}

@@ -54,6 +54,15 @@ impl Grants {
         self.refresh.lock().expect("refresh").get(token).cloned()
     }
 
+    /// Every refresh token ends, as when an administrator revokes sessions: the next silent
+    /// renewal needs the user to sign in again.
+    pub fn revoke_all(&self) -> usize {
+        let mut refresh = self.refresh.lock().expect("refresh");
+        let n = refresh.len();
+        refresh.clear();
+        n
+    }
+
     /// Sign-out ends every refresh token of that user.
     pub fn revoke_user(&self, oid: &str) {
         self.refresh.lock().expect("refresh").retain(|_, g| g.oid != oid);

@@ -64,6 +64,10 @@ export async function startEmulator(extraArgs = []) {
     setClock(change) {
       return fetch(`${origins.admin}/clock`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(change) });
     },
+    /** Ends every refresh token: the next silent renewal needs a new sign-in. */
+    revokeRefreshTokens() {
+      return fetch(`${origins.admin}/revoke-refresh-tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    },
     /** Back to the demo data. */
     reset() {
       return fetch(`${origins.admin}/reset`, { method: 'POST', headers: { 'content-type': 'application/json' } });

@@ -84,7 +84,7 @@ async fn revoke_refresh_tokens(State(emulator): State<Arc<Emulator>>, headers: a
 async fn reset(State(emulator): State<Arc<Emulator>>, headers: axum::http::HeaderMap) -> Result<Json<Value>, axum::http::StatusCode> {
     require_json(&headers)?;
     let mut state = emulator.state();
-    *state = crate::store::demo::state(emulator.clock.now_ms());
+    *state = crate::store::demo::seed(emulator.clock.now_ms(), emulator.settings.hostile);
     emulator.persist(&mut state);
     Ok(Json(json!({ "reset": true })))
 }

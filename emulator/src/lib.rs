@@ -47,11 +47,13 @@ pub struct Settings {
     pub run_ms: u64,
     /// Simulated seconds per real second.
     pub speed: f64,
+    /// Seed hostile strings too (`store::hostile`).
+    pub hostile: bool,
 }
 
 impl Settings {
     pub fn new(dist: PathBuf) -> Settings {
-        Settings { dist, token_lifetime_secs: 3600, page_size: 100, lro_ms: 20_000, run_ms: 45_000, speed: 1.0 }
+        Settings { dist, token_lifetime_secs: 3600, page_size: 100, lro_ms: 20_000, run_ms: 45_000, speed: 1.0, hostile: false }
     }
 }
 
@@ -83,7 +85,7 @@ impl Emulator {
             None => None,
         };
         let clock = clock::Clock::new(settings.speed, saved.as_ref().map_or(0, |s| s.saved_at_ms));
-        let state = saved.unwrap_or_else(|| store::demo::state(clock.now_ms()));
+        let state = saved.unwrap_or_else(|| store::demo::seed(clock.now_ms(), settings.hostile));
         Ok(Emulator {
             keys: authority::keys::SigningKeys::load_or_create(data_dir)?,
             grants: authority::grants::Grants::default(),

@@ -45,6 +45,10 @@ struct Args {
     /// Items per page in ARM list responses (small values exercise nextLink paging).
     #[arg(long, default_value_t = 100)]
     page_size: usize,
+    /// Seed hostile strings (markup, script, javascript: URLs, ANSI escapes) into a pool, a task
+    /// and a run of contosobuilds, for testing that the portal shows them as text.
+    #[arg(long)]
+    hostile_demo: bool,
     /// Simulated seconds a pool create, update or delete takes.
     #[arg(long, default_value_t = 20.0)]
     lro_seconds: f64,
@@ -121,6 +125,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             lro_ms: (args.lro_seconds.max(0.0) * 1000.0) as u64,
             run_ms: (args.run_seconds.max(0.1) * 1000.0) as u64,
             speed: args.speed,
+            hostile: args.hostile_demo,
         },
     })
     .await?;

@@ -59,7 +59,7 @@ pub fn PausePanel(id: AgentPoolId, count: i32, tags: BTreeMap<String, String>, #
             };
             view! {
                 <p class="paused" role="note"><strong>{format!("Paused by {by}")}</strong>{format!(": {why_paused}")}
-                    <span class="muted small">{format!(" (since {at}; was {back} instance{})", if back == 1 { "" } else { "s" })}</span></p>
+                    <span class="muted small">{format!(" ({}was {back} instance{})", if at.is_empty() { String::new() } else { format!("since {at}; ") }, if back == 1 { "" } else { "s" })}</span></p>
                 <button type="button" class="primary" on:click=resume disabled=disabled aria-describedby="pause-why">{format!("Resume ({back} instance{})", if back == 1 { "" } else { "s" })}</button>
             }
             .into_any()

@@ -55,7 +55,11 @@ pub fn RunPage(id: RunId) -> impl IntoView {
                 let link = tail.borrow().link.clone();
                 let link = match link {
                     Some(l) => l,
-                    None => match runs::log_link(&c, &i).await?.log_link.filter(|l| logs::is_https(l)) {
+                    None => match runs::log_link(&c, &i).await?.log_link {
+                        // Only https is fetched or linked: never `javascript:` or plain http.
+                        Some(l) if !logs::is_https(&l) => {
+                            return Err(ArmError::unexpected(200, "the log link is not an https URL, so it was not followed", None));
+                        }
                         Some(l) => {
                             tail.borrow_mut().link = Some(l.clone());
                             l
@@ -82,7 +86,8 @@ pub fn RunPage(id: RunId) -> impl IntoView {
                         Err(_) => return Ok(LogView::Blocked(link)),
                     },
                 };
-                let text = String::from_utf8_lossy(&bytes).into_owned();
+                // Terminal colours would show as stray `[31m`: the page gets plain text.
+                let text = crate::domain::ansi::strip(&String::from_utf8_lossy(&bytes));
                 tail.borrow_mut().bytes = bytes;
                 Ok(LogView::Text { text, complete })
             }

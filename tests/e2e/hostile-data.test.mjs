@@ -1,7 +1,9 @@
 // Every string ARM or the log storage returns is shown as text (brief: "renders every server
-// string as text"). The answers are rewritten in flight to carry markup; the page must show the
-// markup literally, build no element from it, and run none of it. The CSP gate in `closePages`
-// and the dialog watch in `freshPage` catch a script that got through anyway.
+// string as text"). The emulator's --hostile-demo seeds a pool, a task and a run whose tags,
+// names, steps and log carry markup, script, `javascript:` URLs and ANSI escapes; other answers
+// are rewritten in flight. The page must show the markup literally, build no element or link
+// from it, and run none of it. The CSP gate in `closePages` and the dialog watch in `freshPage`
+// catch a script that got through anyway.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { startEmulator, CONTOSO_BUILDS } from './support/emulator.mjs';
@@ -9,13 +11,22 @@ import { launch, closePages, freshPage, signIn, screenshot } from './support/bro
 
 const HOSTILE = '<img src=x onerror="window.__owned=1;alert(1)"><script>window.__owned=2</script><b>bold</b>';
 let emulator, browser;
-before(async () => { emulator = await startEmulator(); browser = await launch(); });
+before(async () => { emulator = await startEmulator(['--hostile-demo']); browser = await launch(); });
 after(async () => { await browser?.close(); await emulator?.stop(); });
 afterEach(closePages);
 
-/** Nothing hostile became markup or ran. */
+// What `emulator/src/store/hostile.rs` seeds.
+const SEEDED = {
+  markup: '<img src=x onerror="window.__owned=1"><b>bold</b>',
+  script: '<script>window.__owned=2</script>',
+  jsUrl: 'javascript:window.__owned=3',
+};
+const API = 'api-version=2019-06-01-preview';
+
+/** Nothing hostile became markup, a link, or ran. */
 async function assertInert(page, problems) {
   assert.equal(await page.locator('img[src="x"], b:text("bold")').count(), 0, 'no element was built from server text');
+  assert.equal(await page.locator('a[href^="javascript:" i], a[href^="data:" i]').count(), 0, 'no script link');
   assert.equal(await page.evaluate(() => window.__owned), undefined, 'no server text ran as script');
   assert.deepEqual(problems.filter((p) => p.startsWith('dialog') || p.startsWith('pageerror')), []);
 }
@@ -68,4 +79,47 @@ test('a run log full of markup is shown as text', async () => {
   assert.equal(await log.locator('img, script, b').count(), 0);
   await assertInert(page, problems);
   await screenshot(page, 'hostile-log');
+});
+
+test('a pool whose tags, pause record and task are hostile shows them as text', async () => {
+  const { page, problems } = await freshPage(browser);
+  await signIn(page, emulator, 'Olivia Owner');
+  await page.goto(`${emulator.origins.portal}${CONTOSO_BUILDS}/agentPools/odd-s1`);
+  const tags = page.getByRole('table', { name: 'Tags' });
+  await tags.waitFor();
+  await assert.doesNotReject(tags.getByRole('cell', { name: SEEDED.markup, exact: true }).first().waitFor());
+  await assert.doesNotReject(tags.getByRole('rowheader', { name: SEEDED.script, exact: true }).waitFor());
+  await assert.doesNotReject(tags.getByRole('cell', { name: SEEDED.jsUrl, exact: true }).waitFor());
+  await assert.doesNotReject(page.getByText(`Paused by ${SEEDED.markup}`, { exact: true }).waitFor());
+  const task = page.locator('li.task', { hasText: 'oddtask' });
+  await task.waitFor();
+  assert.ok((await task.innerText()).includes(`docker build -f ${SEEDED.markup} ${SEEDED.jsUrl}`), 'the step as text');
+  await assertInert(page, problems);
+  await screenshot(page, 'hostile-pool');
+});
+
+test('a run whose log holds markup, javascript: URLs and ANSI escapes shows plain text', async () => {
+  const runs = await emulator.armList(`${CONTOSO_BUILDS}/runs?${API}&$filter=${encodeURIComponent("agentPoolName eq 'odd-s1'")}`);
+  assert.equal(runs.length, 1);
+  const { page, problems } = await freshPage(browser);
+  await signIn(page, emulator, 'Olivia Owner');
+  await page.goto(`${emulator.origins.portal}${CONTOSO_BUILDS}/runs/${runs[0].properties.runId}`);
+  await page.waitForFunction(() => /was failed after/.test(document.querySelector('pre.log-text')?.textContent ?? ''));
+  const log = await page.locator('pre.log-text').textContent();
+  for (const part of [SEEDED.jsUrl, SEEDED.markup, SEEDED.script, 'red bold']) assert.ok(log.includes(part), `log shows ${part}`);
+  assert.ok(!/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.test(log), 'no escape or control character reaches the page');
+  assert.equal(await page.locator('pre.log-text *:not(code)').count(), 0, 'the log is one text node');
+  await assertInert(page, problems);
+  await screenshot(page, 'hostile-run');
+});
+
+test('a log link that is not https is neither followed nor linked', async () => {
+  const { page, problems } = await freshPage(browser);
+  await page.route('**/listLogSasUrl?*', (route) => route.fulfill({
+    headers: { 'access-control-allow-origin': emulator.origins.portal }, json: { logLink: SEEDED.jsUrl },
+  }));
+  await signIn(page, emulator, 'Olivia Owner');
+  await page.goto(`${emulator.origins.portal}${CONTOSO_BUILDS}/runs/ca1`);
+  await assert.doesNotReject(page.getByRole('alert').getByText('the log link is not an https URL', { exact: false }).waitFor());
+  await assertInert(page, problems);
 });

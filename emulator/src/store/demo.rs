@@ -99,6 +99,15 @@ fn run(reg: &Registry, n: u64, pool: Option<&str>, status: &str, now_ms: u64, ag
     }
 }
 
+/// The demo data, with `store::hostile`'s strings added when asked.
+pub fn seed(now_ms: u64, hostile: bool) -> State {
+    let mut state = state(now_ms);
+    if hostile {
+        super::hostile::add(&mut state);
+    }
+    state
+}
+
 pub fn state(now_ms: u64) -> State {
     let builds = registry(CONTOSO_SUB, "rg-builds", "contosobuilds", "eastus", Sku::Premium, "2025-03-04T09:12:44.1537861Z");
     let basic = registry(CONTOSO_SUB, "rg-builds", "contosobasic", "eastus", Sku::Basic, "2025-05-20T14:02:10.0000000Z");

@@ -3,6 +3,7 @@
 //! and `sim` moves it through time.
 
 pub mod demo;
+pub mod hostile;
 pub mod persist;
 
 use serde::{Deserialize, Serialize};

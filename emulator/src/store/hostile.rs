@@ -1,0 +1,88 @@
+//! `--hostile-demo`: the demo data plus server strings written to break a careless UI (markup,
+//! script, `javascript:` URLs, ANSI escapes) in every field the portal shows. The portal must show
+//! them as text; its e2e test asserts that no element is built from them and nothing runs.
+
+use serde_json::json;
+
+use super::{AgentPool, ImageRef, State, Task};
+
+pub const POOL: &str = "odd-s1";
+pub const TASK: &str = "oddtask";
+pub const MARKUP: &str = "<img src=x onerror=\"window.__owned=1\"><b>bold</b>";
+pub const SCRIPT: &str = "<script>window.__owned=2</script>";
+pub const JS_URL: &str = "javascript:window.__owned=3";
+/// Red, bold, reset, and a window-title sequence: a terminal would act on them, a page must not.
+pub const ANSI: &str = "\u{1b}[31mred\u{1b}[0m \u{1b}[1mbold\u{1b}[22m \u{1b}]0;title\u{7}";
+
+/// Adds to `state` (the demo data of `contosobuilds`) a pool, a task and a finished run whose
+/// every shown string is hostile.
+pub fn add(state: &mut State) {
+    let Some(reg) = state.registries.iter().find(|r| r.name == "contosobuilds").cloned() else { return };
+    let Some(template) = state.pools.iter().find(|p| p.registry == reg.name).cloned() else { return };
+    state.pools.push(AgentPool {
+        name: POOL.into(),
+        tier: "S1".into(),
+        count: 0,
+        subnet: None,
+        tags: vec![
+            ("owner".into(), MARKUP.into()),
+            ("docs".into(), JS_URL.into()),
+            (SCRIPT.into(), ANSI.into()),
+            ("poolportal-paused-count".into(), "1".into()),
+            ("poolportal-paused-by".into(), MARKUP.into()),
+            ("poolportal-paused-reason".into(), format!("{SCRIPT} {ANSI}")),
+        ],
+        ..template
+    });
+    state.tasks.push(Task {
+        subscription: reg.subscription.clone(),
+        resource_group: reg.resource_group.clone(),
+        registry: reg.name.clone(),
+        name: TASK.into(),
+        location: reg.location.clone(),
+        tags: Vec::new(),
+        created_ms: 0,
+        properties: json!({
+            "status": "Enabled",
+            "platform": { "os": "Linux" },
+            "agentPoolName": POOL,
+            "step": { "type": "Docker", "contextPath": JS_URL, "dockerFilePath": MARKUP, "imageNames": [format!("{SCRIPT}:{ANSI}")] },
+        }),
+        identity: None,
+    });
+    if let Some(mut run) = state.runs.iter().find(|r| r.registry == reg.name && r.is_finished()).cloned() {
+        state.run_counter += 1;
+        run.run_id = format!("ca{}", state.run_counter);
+        run.agent_pool_name = Some(POOL.into());
+        run.status = "Failed".into();
+        run.will_fail = true;
+        run.source_location = Some(JS_URL.into());
+        run.docker_file = Some(format!("{MARKUP} {ANSI}"));
+        run.error_message = Some(format!("{SCRIPT} {ANSI}"));
+        run.output_images = vec![ImageRef { registry: "contosobuilds.azurecr.io".into(), repository: MARKUP.into(), tag: ANSI.into(), digest: JS_URL.into() }];
+        state.runs.push(run);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::demo;
+
+    #[test]
+    fn every_shown_field_carries_something_hostile() {
+        let plain = demo::state(10_000_000);
+        let s = demo::seed(10_000_000, true);
+        assert_eq!(s.pools.len(), plain.pools.len() + 1);
+        let pool = s.pools.iter().find(|p| p.name == POOL).unwrap();
+        assert!(pool.tags.iter().any(|(k, v)| k == "poolportal-paused-by" && v == MARKUP));
+        assert_eq!(s.tasks.iter().find(|t| t.name == TASK).unwrap().agent_pool_name(), Some(POOL));
+        let run = s.runs.last().unwrap();
+        assert_eq!(run.agent_pool_name.as_deref(), Some(POOL));
+        let log = crate::sim::logs::text(run, 20_000_000);
+        for part in [JS_URL, MARKUP, SCRIPT, "\u{1b}[31m"] {
+            assert!(log.contains(part), "the log holds {part:?}");
+        }
+        assert_eq!(format!("ca{}", s.run_counter), run.run_id, "run ids stay unique");
+    }
+}

@@ -4,9 +4,6 @@
 use std::rc::Rc;
 
 use leptos::prelude::*;
-use leptos_router::components::{Route as RouterRoute, Router, Routes};
-use leptos_router::path;
-use leptos_router::hooks::use_location;
 
 use crate::arm::client::{ArmClient, TokenFn};
 use crate::arm::id::ResourceId;
@@ -93,7 +90,8 @@ fn App() -> impl IntoView {
             tracker.resume(&ctx.client);
             provide_context(tracker);
             provide_context(StoredValue::new_local(ctx));
-            view! { <Router><Shell/></Router> }.into_any()
+            crate::nav::provide();
+            view! { <Shell/> }.into_any()
         }
     }
 }
@@ -101,8 +99,8 @@ fn App() -> impl IntoView {
 #[component]
 fn Shell() -> impl IntoView {
     let Ctx { session, config, .. } = ctx();
-    let location = use_location();
-    let route = Memo::new(move |_| Route::from_path(&location.pathname.get()));
+    let path = crate::nav::use_path();
+    let route = Memo::new(move |_| Route::from_path(&path.get()));
     let signed_in = session.signed_in();
     let cloud = config.cloud_name.clone();
     view! {
@@ -115,12 +113,7 @@ fn Shell() -> impl IntoView {
         {signed_in.then(|| view! { <ConnectionBanner/> })}
         <main id="main" tabindex="-1">
             // One route for everything: the page comes from parsing the path as a resource id.
-            // <Routes> is still needed: the router only commits a navigation to the address bar
-            // once a matched route has rendered.
-            <Routes fallback=|| ()>
-                <RouterRoute path=path!("/") view=move || current_page(route, signed_in)/>
-                <RouterRoute path=path!("/*any") view=move || current_page(route, signed_in)/>
-            </Routes>
+            {current_page(route, signed_in)}
         </main>
     }
 }

@@ -8,6 +8,8 @@
 //! - `POST /reset`: back to the demo data
 //! - `POST /seed-runs`: `{"count": 10000, "pool": "nightly-s1", "queued": 200}` adds finished
 //!   runs across contosobuilds' pools and `queued` waiting on `pool` (benchmarks)
+//! - `POST /seed-pools`: `{"count": 200}` adds that many idle S1 pools (no instances, so no quota)
+//!   named `bench-000`… to the registry that holds the first pool (benchmarks)
 
 use std::sync::Arc;
 
@@ -124,6 +126,33 @@ async fn seed_runs(State(emulator): State<Arc<Emulator>>, headers: axum::http::H
     Ok(Json(json!({ "runs": state.runs.len() })))
 }
 
+#[derive(Deserialize)]
+struct SeedPools {
+    count: usize,
+}
+
+/// Many pools at once, for the pool list's render benchmark. Zero instances each: a registry can
+/// hold any number of scaled-to-zero pools within its vCPU quota.
+async fn seed_pools(State(emulator): State<Arc<Emulator>>, headers: axum::http::HeaderMap, Json(seed): Json<SeedPools>) -> Result<Json<Value>, axum::http::StatusCode> {
+    require_json(&headers)?;
+    let mut state = emulator.state();
+    let template = state.pools.first().cloned().ok_or(axum::http::StatusCode::CONFLICT)?;
+    let start = state.pools.iter().filter(|p| p.registry == template.registry && p.name.starts_with("bench-")).count();
+    for i in start..start + seed.count {
+        let mut pool = template.clone();
+        pool.name = format!("bench-{i:03}");
+        pool.tier = "S1".into();
+        pool.count = 0;
+        pool.subnet = None;
+        pool.provisioning_state = "Succeeded".into();
+        pool.tags = Vec::new();
+        pool.pending = None;
+        state.pools.push(pool);
+    }
+    let pools = state.pools.iter().filter(|p| p.registry == template.registry).count();
+    Ok(Json(json!({ "registry": template.registry, "pools": pools })))
+}
+
 pub fn router(emulator: Arc<Emulator>) -> Router {
     Router::new()
         .route("/requests", get(requests))
@@ -132,6 +161,7 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
         .route("/clock", get(get_clock).put(put_clock))
         .route("/reset", post(reset))
         .route("/seed-runs", post(seed_runs))
+        .route("/seed-pools", post(seed_pools))
         .route("/revoke-refresh-tokens", post(revoke_refresh_tokens))
         .with_state(emulator)
 }

@@ -191,3 +191,28 @@ async fn callers_can_read_their_own_permissions_by_role() {
     let (s, none) = h.get(&path, &h.user_token(&NO_ACCESS)).await;
     assert_eq!((s, none["value"].as_array().map(Vec::len)), (200, Some(0)));
 }
+
+#[tokio::test]
+async fn seeded_pools_list_in_pages_and_take_no_quota() {
+    let h = harness().await;
+    let t = h.user_token(&OWNER);
+    let seed = |count: u32| h.http.post(format!("{}/seed-pools", h.emu.origins.admin)).json(&serde_json::json!({ "count": count })).send();
+    let first: serde_json::Value = seed(150).await.unwrap().json().await.unwrap();
+    let second: serde_json::Value = seed(50).await.unwrap().json().await.unwrap();
+    assert_eq!(second["pools"].as_u64().unwrap(), first["pools"].as_u64().unwrap() + 50, "a second seed adds, it does not rename");
+    // Every pool, through nextLink, with no name twice.
+    let mut names = std::collections::BTreeSet::new();
+    let mut next = Some(format!("{REGISTRY}/agentPools?{POOLS_API}"));
+    while let Some(path) = next.take() {
+        let (s, page) = h.get(&path, &t).await;
+        assert_eq!(s, 200);
+        for p in page["value"].as_array().unwrap() {
+            assert!(names.insert(p["name"].as_str().unwrap().to_string()), "listed twice: {}", p["name"]);
+        }
+        next = page["nextLink"].as_str().map(|l| l.trim_start_matches(&h.emu.origins.arm).to_string());
+    }
+    assert_eq!(names.len() as u64, second["pools"].as_u64().unwrap());
+    assert!(names.contains("bench-000") && names.contains("bench-199"));
+    let (_, pool) = h.get(&pool_url("bench-199"), &t).await;
+    assert_eq!((pool["properties"]["count"].as_i64(), pool["properties"]["tier"].as_str()), (Some(0), Some("S1")));
+}

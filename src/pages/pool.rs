@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 
 use crate::app::ctx;
 use crate::arm::agent_pools::{self, AgentPool};
@@ -54,7 +53,6 @@ pub fn PoolPage(id: AgentPoolId) -> impl IntoView {
     let busy = Signal::derive(move || op.get().is_some_and(|o| o.is_running()));
     // When an operation ends, show the pool as it is now; after a delete, go back to the list.
     let registry_path = id.registry.path();
-    let navigate = use_navigate();
     Effect::watch(
         move || op.get().map(|o| (o.id, o.state.clone(), o.kind)),
         move |now, before, _| {
@@ -65,7 +63,7 @@ pub fn PoolPage(id: AgentPoolId) -> impl IntoView {
             pool.refetch();
             siblings.refetch();
             if let Some((_, OpState::Succeeded, Kind::Delete)) = now {
-                navigate(&registry_path, Default::default());
+                crate::nav::navigate(&registry_path);
             }
         },
         false,

@@ -45,3 +45,29 @@ test('a well-formed link to a missing pool shows ARM’s error with its request 
   await assert.doesNotReject(alert.getByText('Request id', { exact: true }).waitFor());
   await screenshot(page, 'deep-link-missing');
 });
+
+test('crafted links cannot steer a call: no ARM request, nothing sent elsewhere', async () => {
+  const { page } = await freshPage(browser);
+  await signIn(page, emulator, 'Olivia Owner');
+  const elsewhere = [];
+  page.on('request', (r) => {
+    const origin = new URL(r.url()).origin;
+    if (![emulator.origins.portal, emulator.origins.arm, emulator.origins.login].includes(origin)) elsewhere.push(r.url());
+  });
+  const crafted = [
+    // Path segments smuggled through encoding, a traversal, and a host in the path.
+    `${CONTOSO_BUILDS}%2F..%2F..%2F..%2Fproviders%2FMicrosoft.Authorization%2FroleAssignments/agentPools/x`,
+    `${CONTOSO_BUILDS}/agentPools/..%2F..%2Fregistries%2Fother`,
+    '/subscriptions/1f0e2d3c-4b5a-4697-8877-665544332211/resourceGroups/rg-builds/providers/Microsoft.Authorization/roleAssignments/x',
+    '/subscriptions/1f0e2d3c-4b5a-4697-8877-665544332211@127.0.0.1:9/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/r',
+    '/subscriptions/%2F%2F127.0.0.1:9',
+  ];
+  for (const path of crafted) {
+    const mark = await emulator.mark();
+    await page.goto(`${emulator.origins.portal}${path}`);
+    await page.getByRole('heading', { name: 'This link does not lead to a page' }).waitFor();
+    const armCalls = (await emulator.requests(mark)).filter((e) => e.listener === 'arm' && !e.path.startsWith('/subscriptions?'));
+    assert.deepEqual(armCalls, [], `nothing was asked of ARM for ${path}`);
+  }
+  assert.deepEqual(elsewhere, [], 'no request left our three origins');
+});

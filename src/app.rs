@@ -101,6 +101,11 @@ fn Shell() -> impl IntoView {
     let Ctx { session, config, .. } = ctx();
     let path = crate::nav::use_path();
     let route = Memo::new(move |_| Route::from_path(&path.get()));
+    // Each move of the address bar (even to a path that parses to the same page) is an arrival.
+    Effect::new(move |_| {
+        path.track();
+        route.with_untracked(|r| crate::nav::arrived(&r.title()));
+    });
     let signed_in = session.signed_in();
     let cloud = config.cloud_name.clone();
     view! {

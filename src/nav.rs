@@ -34,11 +34,15 @@ pub fn provide() {
     let first = NAV.with(|n| n.get()).is_none();
     NAV.with(|n| n.set(Some(Nav { path: RwSignal::new(current_path()) })));
     let Some(window) = web_sys::window().filter(|_| first) else { return };
-    let on_pop = Closure::<dyn Fn()>::new(move || nav().path.set(current_path()));
+    // Back/Forward: the browser has already moved the address bar and restores the scroll.
+    let on_pop = Closure::<dyn Fn()>::new(move || {
+        MOVED.with(|m| m.set(Some(Moved::Pop)));
+        nav().path.set(current_path());
+    });
     let on_click = Closure::<dyn Fn(MouseEvent)>::new(move |e: MouseEvent| {
-        if let Some(to) = in_app_target(&e) {
+        if let Some(href) = in_app_target(&e) {
             e.prevent_default();
-            go(nav(), &to);
+            go(&href, false);
         }
     });
     let _ = window.add_event_listener_with_callback("popstate", on_pop.as_ref().unchecked_ref());
@@ -50,8 +54,20 @@ pub fn provide() {
     on_click.forget();
 }
 
-/// The path of the link clicked, if the app should handle it: a plain left click on a same-origin
-/// link that opens here, and not just a jump within the page.
+/// How the path last changed, for `arrived`: a link or `navigate` (scroll to the top) or
+/// Back/Forward (leave the browser's scroll alone). None on the first load.
+#[derive(Clone, Copy)]
+enum Moved {
+    Push,
+    Pop,
+}
+
+thread_local! {
+    static MOVED: std::cell::Cell<Option<Moved>> = const { std::cell::Cell::new(None) };
+}
+
+/// The full URL of the link clicked, if the app should handle it: a plain left click on a
+/// same-origin link that opens here, and not just a jump within the page.
 fn in_app_target(e: &MouseEvent) -> Option<String> {
     if e.default_prevented() || e.button() != 0 || e.meta_key() || e.ctrl_key() || e.shift_key() || e.alt_key() {
         return None;
@@ -63,24 +79,63 @@ fn in_app_target(e: &MouseEvent) -> Option<String> {
     if opens_elsewhere || a.origin() != location.origin().ok()? {
         return None;
     }
-    let (path, search) = (a.pathname(), a.search());
-    if path == location.pathname().ok()? && search == location.search().ok()? && !a.hash().is_empty() {
+    if a.pathname() == location.pathname().ok()? && a.search() == location.search().ok()? && !a.hash().is_empty() {
         return None;
     }
-    Some(format!("{path}{search}{}", a.hash()))
+    Some(a.href())
 }
 
-fn go(nav: Nav, to: &str) {
+/// Moves the address bar to `href` (same origin) and the app with it. The full URL is pushed, not
+/// a path, so a path that starts with `//` can't be read as another host. Going to where we
+/// already are, or `replace`, rewrites the current entry instead of adding one, so Back isn't a
+/// step that seems to do nothing (or lands on a pool just deleted).
+fn go(href: &str, replace: bool) {
     let Some(window) = web_sys::window() else { return };
+    let here = window.location().href().ok();
     if let Ok(history) = window.history() {
-        let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(to));
+        let _ = if replace || here.as_deref() == Some(href) {
+            history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(href))
+        } else {
+            history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(href))
+        };
     }
-    nav.path.set(current_path());
-    window.scroll_to_with_x_and_y(0.0, 0.0);
-    // Keyboard and screen-reader users start on the new page's content, not back at the top.
-    if let Some(main) = window.document().and_then(|d| d.get_element_by_id("main")).and_then(|m| m.dyn_into::<web_sys::HtmlElement>().ok()) {
-        let _ = main.focus();
+    let path = current_path();
+    if nav().path.get_untracked() == path {
+        // Same page: no new render to wait for, so no `arrived`; land on it as a reload would.
+        land(Moved::Push);
+        return;
     }
+    MOVED.with(|m| m.set(Some(Moved::Push)));
+    nav().path.set(path);
+}
+
+/// Called by the shell each time the path resolves to a page: names the document after it and,
+/// after a navigation (not the first load), puts keyboard and screen-reader users on the new
+/// page's content. That waits a frame: the new page renders after this runs.
+pub fn arrived(title: &str) {
+    let Some(window) = web_sys::window() else { return };
+    if let Some(doc) = window.document() {
+        doc.set_title(title);
+    }
+    if let Some(moved) = MOVED.with(|m| m.take()) {
+        land(moved);
+    }
+}
+
+/// Scrolls (after a link) and focuses the page's content, a frame from now: after the render.
+fn land(moved: Moved) {
+    leptos::prelude::request_animation_frame(move || {
+        let Some(window) = web_sys::window() else { return };
+        if matches!(moved, Moved::Push) {
+            window.scroll_to_with_x_and_y(0.0, 0.0);
+        }
+        let main = window.document().and_then(|d| d.get_element_by_id("main")).and_then(|m| m.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(main) = main {
+            let options = web_sys::FocusOptions::new();
+            options.set_prevent_scroll(true);
+            let _ = main.focus_with_options(&options);
+        }
+    });
 }
 
 /// The current path (`location.pathname`), reactive.
@@ -88,7 +143,9 @@ pub fn use_path() -> ReadSignal<String> {
     nav().path.read_only()
 }
 
-/// Goes to `to` (a path in the app) as a link click would.
-pub fn navigate(to: &str) {
-    go(nav(), to);
+/// Goes to `to` (a path in the app) as a link click would; with `replace`, in place of the
+/// current history entry.
+pub fn navigate(to: &str, replace: bool) {
+    let Some(origin) = web_sys::window().and_then(|w| w.location().origin().ok()) else { return };
+    go(&format!("{origin}{to}"), replace);
 }

@@ -38,6 +38,21 @@ impl Route {
             Err(e @ (IdError::Shape | IdError::Name { .. })) => Route::Invalid(e.to_string()),
         }
     }
+
+    /// The document title: what a tab, the history list and a screen reader name the page by.
+    /// Most specific first, so tabs of sibling pools tell apart.
+    pub fn title(&self) -> String {
+        let what = match self {
+            Route::Home => "Subscriptions".to_string(),
+            Route::Resource(ResourceId::Subscription(id)) => format!("Registries in subscription {id}"),
+            Route::Resource(ResourceId::Registry(r)) => format!("{} · agent pools", r.name),
+            Route::Resource(ResourceId::AgentPool(p)) => format!("{} · agent pool in {}", p.name, p.registry.name),
+            Route::Resource(ResourceId::Run(r)) => format!("Run {} · {}", r.run_id, r.registry.name),
+            Route::CreatePool(r) => format!("Create agent pool · {}", r.name),
+            Route::Invalid(_) => "Link not found".to_string(),
+        };
+        format!("{what} · Pool Portal")
+    }
 }
 
 #[cfg(test)]
@@ -57,6 +72,20 @@ mod tests {
         assert_eq!(create_pool_path(&r), format!("{reg}/createAgentPool"));
         assert!(matches!(Route::from_path(&format!("{reg}/agentPools/p1p/createAgentPool")), Route::Invalid(_)));
         assert!(matches!(Route::from_path("/createAgentPool"), Route::Invalid(_)));
+    }
+
+    #[test]
+    fn every_page_has_its_own_title() {
+        let reg = "/subscriptions/s/resourceGroups/g/providers/Microsoft.ContainerRegistry/registries/abcde";
+        let titles: Vec<String> = ["/", "/subscriptions/s", reg, &format!("{reg}/agentPools/p1p"), &format!("{reg}/runs/ca12"), &format!("{reg}/createAgentPool"), "/nope"]
+            .iter()
+            .map(|p| Route::from_path(p).title())
+            .collect();
+        assert_eq!(titles[3], "p1p · agent pool in abcde · Pool Portal");
+        assert_eq!(titles[4], "Run ca12 · abcde · Pool Portal");
+        assert_eq!(titles[6], "Link not found · Pool Portal");
+        let distinct: std::collections::BTreeSet<&String> = titles.iter().collect();
+        assert_eq!(distinct.len(), titles.len(), "{titles:?}");
     }
 
     #[test]

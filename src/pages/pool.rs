@@ -63,7 +63,8 @@ pub fn PoolPage(id: AgentPoolId) -> impl IntoView {
             pool.refetch();
             siblings.refetch();
             if let Some((_, OpState::Succeeded, Kind::Delete)) = now {
-                crate::nav::navigate(&registry_path);
+                // In place of the pool's entry: Back must not lead to a pool that is gone.
+                crate::nav::navigate(&registry_path, true);
             }
         },
         false,

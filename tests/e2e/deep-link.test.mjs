@@ -71,3 +71,48 @@ test('crafted links cannot steer a call: no ARM request, nothing sent elsewhere'
   }
   assert.deepEqual(elsewhere, [], 'no request left our three origins');
 });
+
+test('in-app links: one history entry each, the title names the page, focus lands on its content; Back and Forward too', async () => {
+  const { page, problems } = await freshPage(browser);
+  await signIn(page, emulator, 'Olivia Owner');
+  const registry = `${emulator.origins.portal}${CONTOSO_BUILDS}`;
+  await page.goto(registry);
+  const table = page.getByRole('table', { name: 'Agent pools' });
+  await table.waitFor();
+  assert.equal(await page.title(), 'contosobuilds · agent pools · Pool Portal');
+  const entries = () => page.evaluate(() => history.length);
+  const focusedId = () => page.evaluate(() => document.activeElement?.id ?? '');
+  const before = await entries();
+
+  await table.getByRole('link', { name: 'build-s2' }).click();
+  await page.getByRole('heading', { level: 1, name: 'build-s2' }).waitFor();
+  await page.waitForFunction(() => document.activeElement?.id === 'main');
+  assert.equal(await page.title(), 'build-s2 · agent pool in contosobuilds · Pool Portal');
+  assert.equal(await entries(), before + 1, 'a link adds one entry');
+
+  await page.locator('nav[aria-label="Breadcrumb"]').getByRole('link', { name: 'contosobuilds' }).click();
+  await table.waitFor();
+  // Home's own link, clicked on Home: nothing new to go Back through.
+  const brand = page.getByRole('link', { name: 'Pool Portal' });
+  await brand.click();
+  await page.getByRole('heading', { level: 1, name: 'Subscriptions' }).waitFor();
+  assert.equal(await page.title(), 'Subscriptions · Pool Portal');
+  await brand.click();
+  await page.waitForFunction(() => document.activeElement?.id === 'main');
+  assert.equal(await entries(), before + 3, 'the same link twice adds one entry, not two');
+
+  await page.goBack();
+  await table.waitFor();
+  await brand.focus(); // away from the content, to see the next arrival move it back
+  await page.goBack();
+  await page.getByRole('heading', { level: 1, name: 'build-s2' }).waitFor();
+  await page.waitForFunction(() => document.activeElement?.id === 'main');
+  assert.equal(await page.title(), 'build-s2 · agent pool in contosobuilds · Pool Portal');
+  await brand.focus();
+  await page.goForward();
+  await table.waitFor();
+  await page.waitForFunction(() => document.activeElement?.id === 'main');
+  assert.equal(await focusedId(), 'main');
+  assert.equal(page.url(), registry);
+  assert.deepEqual(problems, []);
+});

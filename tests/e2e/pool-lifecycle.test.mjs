@@ -159,8 +159,10 @@ test('delete after typing the name; the pool leaves the list', async () => {
   await page.setViewportSize({ width: 360, height: 800 });
   assert.ok(await fitsWidth(page));
   await screenshot(page, 'delete-confirm-360');
+  const entries = await page.evaluate(() => history.length);
   await del.click();
   await page.waitForURL(`${emulator.origins.portal}${CONTOSO_BUILDS}`, { timeout: 20000 });
+  assert.equal(await page.evaluate(() => history.length), entries, 'the list replaced the pool in history: Back cannot lead to it');
   const table = page.locator('table[aria-label="Agent pools"]');
   await table.waitFor();
   assert.equal(await table.getByRole('link', { name: 'nightly-s1' }).count(), 0);

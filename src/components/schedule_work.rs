@@ -8,7 +8,7 @@ use crate::arm::tasks::{self, Task};
 use crate::arm::ArmError;
 use crate::components::{cli_echo::CliEcho, error_view::ArmErrorView};
 use crate::domain::{cli, names, permissions as perms};
-use crate::live::reach::reload_if_failed;
+use crate::live::reach::arm_read;
 
 const SAMPLE_SOURCE: &str = "https://github.com/Azure-Samples/acr-build-helloworld-node.git";
 
@@ -23,12 +23,7 @@ fn images(text: &str) -> Vec<String> {
 pub fn ScheduleWork(id: AgentPoolId, location: String, #[prop(into)] can_run: Signal<bool>, on_scheduled: Callback<()>) -> impl IntoView {
     let client = StoredValue::new_local(ctx().client);
     let (reg, pool) = (id.registry.clone(), id.name.clone());
-    let registry_for_tasks = id.registry.clone();
-    let tasks = LocalResource::new(move || {
-        let (c, r) = (client.get_value(), registry_for_tasks.clone());
-        async move { tasks::list(&c, &r).await }
-    });
-    reload_if_failed(tasks);
+    let tasks = arm_read(id.registry.clone(), |c, r| async move { tasks::list(&c, &r).await });
     let pool_name = pool.clone();
     let bound = Memo::new(move |_| match tasks.get() {
         Some(Ok(list)) => Some(Ok(list.into_iter().filter(|t| t.properties.agent_pool_name.as_deref().is_some_and(|p| p.eq_ignore_ascii_case(&pool_name))).collect::<Vec<Task>>())),

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::arm::client::NetEvent;
+use crate::arm::client::{ArmClient, NetEvent};
 
 #[derive(Clone, Copy)]
 pub struct Reach {
@@ -70,6 +70,22 @@ pub fn reload_if_failed<T: 'static, E: 'static>(resource: LocalResource<Result<T
             false,
         );
     }
+}
+
+/// A page's read from ARM: `read(client, key)` with the page's client, as a resource that runs
+/// again on `Reach::reload` if it failed (`reload_if_failed`). The client and key are cloned
+/// into each read, so callers hand over their own copies and nothing else.
+pub fn arm_read<K, T, E, Fut>(key: K, read: impl Fn(ArmClient, K) -> Fut + 'static) -> LocalResource<Result<T, E>>
+where
+    K: Clone + 'static,
+    T: 'static,
+    E: 'static,
+    Fut: std::future::Future<Output = Result<T, E>> + 'static,
+{
+    let client = crate::app::ctx().client;
+    let resource = LocalResource::new(move || read(client.clone(), key.clone()));
+    reload_if_failed(resource);
+    resource
 }
 
 /// The reload count, for live views that refresh on it rather than re-run as a resource.

@@ -19,32 +19,18 @@ use crate::domain::tier::{Tier, TierKind, TIERS};
 use crate::domain::{cli, names, permissions as perms, region};
 use crate::ops::tracker::Tracker;
 use crate::ops::Kind;
-use crate::live::reach::reload_if_failed;
+use crate::live::reach::arm_read;
 
 #[component]
 pub fn CreatePoolPage(registry: RegistryId) -> impl IntoView {
     let client = ctx().client;
     let id = registry.clone();
-    let (c1, c2, c3, c4) = (client.clone(), client.clone(), client.clone(), client);
-    let (i1, i2, i3) = (id.clone(), id.clone(), id.clone());
-    let reg = LocalResource::new(move || {
-        let (c, i) = (c1.clone(), i1.clone());
-        async move { registries::get(&c, &i).await }
-    });
-    reload_if_failed(reg);
-    let pools = LocalResource::new(move || {
-        let (c, i) = (c2.clone(), i2.clone());
-        async move { agent_pools::list(&c, &i).await }
-    });
-    reload_if_failed(pools);
-    let sub = id.subscription.clone();
-    let vnets = LocalResource::new(move || {
-        let (c, s) = (c3.clone(), sub.clone());
-        async move { network::list_vnets(&c, &s).await }
-    });
-    reload_if_failed(vnets);
+    let reg = arm_read(id.clone(), |c, i| async move { registries::get(&c, &i).await });
+    let pools = arm_read(id.clone(), |c, i| async move { agent_pools::list(&c, &i).await });
+    let vnets = arm_read(id.subscription.clone(), |c, s| async move { network::list_vnets(&c, &s).await });
+    let for_allowed = id.clone();
     let allowed = LocalResource::new(move || {
-        let (c, i) = (c4.clone(), i3.clone());
+        let (c, i) = (client.clone(), for_allowed.clone());
         async move { permissions::on_registry(&c, &i).await.map(|p| perms::allows(&p, perms::POOL_WRITE)).unwrap_or(true) }
     });
     view! {

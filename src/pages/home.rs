@@ -1,19 +1,13 @@
 use leptos::prelude::*;
 
-use crate::app::ctx;
 use crate::arm::{id::subscription_path, subscriptions};
 use crate::components::{error_view::ArmErrorView, loading::Loading};
-use crate::live::reach::reload_if_failed;
+use crate::live::reach::arm_read;
 
 /// The subscriptions the user can see, and a shortcut to the default registry.
 #[component]
 pub fn Home() -> impl IntoView {
-    let client = ctx().client;
-    let subs = LocalResource::new(move || {
-        let client = client.clone();
-        async move { subscriptions::list(&client).await }
-    });
-    reload_if_failed(subs);
+    let subs = arm_read((), |client, ()| async move { subscriptions::list(&client).await });
     let default = crate::prefs::default_registry().map(|r| {
         view! { <p class="shortcut">"Default registry: " <a href=r.path()>{r.name.clone()}</a></p> }
     });

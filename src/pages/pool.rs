@@ -18,7 +18,7 @@ use crate::domain::quota;
 use crate::domain::tier::Tier;
 use crate::ops::tracker::Tracker;
 use crate::ops::{Kind, OpState};
-use crate::live::reach::reload_if_failed;
+use crate::live::reach::arm_read;
 
 /// One agent pool: what it is, a link to share (F13), and what can be done to it: scale, pause or
 /// resume, delete (F6–F8), with its subnet's readiness (F10). Operations in flight show here.
@@ -26,20 +26,11 @@ use crate::live::reach::reload_if_failed;
 pub fn PoolPage(id: AgentPoolId) -> impl IntoView {
     let client = ctx().client;
     let tracker = expect_context::<Tracker>();
-    let (c1, c2, c3) = (client.clone(), client.clone(), client);
-    let (p1, r2, r3) = (id.clone(), id.registry.clone(), id.registry.clone());
-    let pool = LocalResource::new(move || {
-        let (c, p) = (c1.clone(), p1.clone());
-        async move { agent_pools::get(&c, &p).await }
-    });
-    reload_if_failed(pool);
-    let siblings = LocalResource::new(move || {
-        let (c, r) = (c2.clone(), r2.clone());
-        async move { agent_pools::list(&c, &r).await }
-    });
-    reload_if_failed(siblings);
+    let pool = arm_read(id.clone(), |c, p| async move { agent_pools::get(&c, &p).await });
+    let siblings = arm_read(id.registry.clone(), |c, r| async move { agent_pools::list(&c, &r).await });
+    let registry = id.registry.clone();
     let allowed = LocalResource::new(move || {
-        let (c, r) = (c3.clone(), r3.clone());
+        let (c, r) = (client.clone(), registry.clone());
         async move {
             match permissions::on_registry(&c, &r).await {
                 Ok(p) => (perms::allows(&p, perms::POOL_WRITE), perms::allows(&p, perms::POOL_DELETE), perms::allows(&p, perms::SCHEDULE_RUN)),

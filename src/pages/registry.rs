@@ -13,24 +13,13 @@ use crate::components::live_queue::clock_time as clock;
 use std::collections::BTreeMap;
 use crate::components::{error_view::ArmErrorView, loading::Loading, quota_meter::QuotaMeter};
 use crate::domain::{quota, tier};
-use crate::live::reach::reload_if_failed;
+use crate::live::reach::arm_read;
 
 /// A registry's agent pools with their size and state, and the vCPU quota meter (F4).
 #[component]
 pub fn RegistryPage(id: RegistryId) -> impl IntoView {
-    let client = ctx().client;
-    let (c, rid) = (client.clone(), id.clone());
-    let registry = LocalResource::new(move || {
-        let (c, rid) = (c.clone(), rid.clone());
-        async move { registries::get(&c, &rid).await }
-    });
-    reload_if_failed(registry);
-    let (c, rid) = (client.clone(), id.clone());
-    let pools = LocalResource::new(move || {
-        let (c, rid) = (c.clone(), rid.clone());
-        async move { agent_pools::list(&c, &rid).await }
-    });
-    reload_if_failed(pools);
+    let registry = arm_read(id.clone(), |c, rid| async move { registries::get(&c, &rid).await });
+    let pools = arm_read(id.clone(), |c, rid| async move { agent_pools::list(&c, &rid).await });
     // Pools being created, scaled or deleted: refresh the list when one of those ends.
     let tracker = expect_context::<Tracker>();
     let prefix = format!("{}/", id.path());

@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use crate::app::ctx;
 use crate::arm::{registries, subscriptions};
 use crate::components::{error_view::ArmErrorView, loading::Loading};
-use crate::live::reach::reload_if_failed;
+use crate::live::reach::arm_read;
 
 /// A subscription's registries, each marked whether it can host agent pools and why not (F3).
 #[component]
@@ -15,11 +15,7 @@ pub fn SubscriptionPage(subscription: String) -> impl IntoView {
         let (c, s) = (c.clone(), sub_for_name.clone());
         async move { subscriptions::get(&c, &s).await.map(|s| s.display_name).ok() }
     });
-    let regs = LocalResource::new(move || {
-        let (c, s) = (client.clone(), subscription.clone());
-        async move { registries::list(&c, &s).await }
-    });
-    reload_if_failed(regs);
+    let regs = arm_read(subscription, |c, s| async move { registries::list(&c, &s).await });
     view! {
         <h1>{move || name.get().flatten().unwrap_or_else(|| "Subscription".into())}</h1>
         <h2 class="section">"Container registries"</h2>

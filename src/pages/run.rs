@@ -78,7 +78,9 @@ pub fn RunPage(id: RunId) -> impl IntoView {
                         return Err(ArmError { status, code: "LogUnavailable".into(), message: format!("The log storage answered {status}; a fresh link is asked for next."), request_id: None, retry_after: None });
                     }
                 };
-                let bytes = match logs::apply(&tail.borrow().bytes, chunk) {
+                // Bound first, so the borrow of `tail` ends here and not across the re-read below.
+                let continued = logs::apply(&tail.borrow().bytes, chunk);
+                let bytes = match continued {
                     Some(b) => b,
                     // The tail did not continue where we were: read it all again.
                     None => match logs::read(&link, 0).await {

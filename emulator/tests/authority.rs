@@ -186,18 +186,27 @@ async fn a_wrong_verifier_or_a_reused_code_is_invalid_grant() {
     assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")));
 }
 
+/// A session's refresh token: sign in, redeem the code.
+async fn signed_in_refresh_token(h: &Harness) -> String {
+    let params = sign_in(h).await;
+    let (_, tokens) = redeem(h, &params["code"], VERIFIER).await;
+    tokens["refresh_token"].as_str().unwrap().to_string()
+}
+
+/// The refresh grant, as msal sends it.
+async fn renew_with(h: &Harness, refresh: &str) -> reqwest::Result<reqwest::Response> {
+    h.http
+        .post(h.login("/oauth2/v2.0/token"))
+        .form(&[("grant_type", "refresh_token"), ("client_id", PORTAL_CLIENT_ID), ("refresh_token", refresh), ("scope", &scope())])
+        .send()
+        .await
+}
+
 #[tokio::test]
 async fn refresh_tokens_renew_until_sign_out() {
     let h = harness().await;
-    let params = sign_in(&h).await;
-    let (_, tokens) = redeem(&h, &params["code"], VERIFIER).await;
-    let refresh = tokens["refresh_token"].as_str().unwrap().to_string();
-    let renew = || {
-        h.http
-            .post(h.login("/oauth2/v2.0/token"))
-            .form(&[("grant_type", "refresh_token"), ("client_id", PORTAL_CLIENT_ID), ("refresh_token", &refresh), ("scope", &scope())])
-            .send()
-    };
+    let refresh = signed_in_refresh_token(&h).await;
+    let renew = || renew_with(&h, &refresh);
     let r = renew().await.unwrap();
     assert_eq!(r.status(), 200);
     let renewed: serde_json::Value = r.json().await.unwrap();
@@ -218,15 +227,8 @@ async fn refresh_tokens_renew_until_sign_out() {
 #[tokio::test]
 async fn revoked_sessions_end_every_refresh_token() {
     let h = harness().await;
-    let params = sign_in(&h).await;
-    let (_, tokens) = redeem(&h, &params["code"], VERIFIER).await;
-    let refresh = tokens["refresh_token"].as_str().unwrap().to_string();
-    let renew = || {
-        h.http
-            .post(h.login("/oauth2/v2.0/token"))
-            .form(&[("grant_type", "refresh_token"), ("client_id", PORTAL_CLIENT_ID), ("refresh_token", &refresh), ("scope", &scope())])
-            .send()
-    };
+    let refresh = signed_in_refresh_token(&h).await;
+    let renew = || renew_with(&h, &refresh);
     assert_eq!(renew().await.unwrap().status(), 200);
     let revoke = |json: bool| {
         let r = h.http.post(format!("{}/revoke-refresh-tokens", h.emu.origins.admin));

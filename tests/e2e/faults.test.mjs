@@ -105,7 +105,7 @@ test('500 on a read: retried with growing back-off, then a clear error; "Try aga
   const { page } = await freshPage(browser);
   await signIn(page, emulator, 'Olivia Owner');
   // A 500 carries no Retry-After (the emulator's 503 asks for 1 s, which is honoured instead).
-  await emulator.setFaults({ serverErrors: 20, serverErrorStatus: 500, matching: 'GET /subscriptions/1f0e2d3c-4b5a-4697-8877-665544332211/resourceGroups/rg-builds/providers/Microsoft.ContainerRegistry/registries/contosobuilds/agentPools/build-s2?' });
+  await emulator.setFaults({ serverErrors: 20, serverErrorStatus: 500, matching: `GET ${POOL}?` });
   const mark = await emulator.mark();
   await page.goto(`${emulator.origins.portal}${POOL}`);
   const alert = page.getByRole('alert');
@@ -126,7 +126,7 @@ test('500 on a read: retried with growing back-off, then a clear error; "Try aga
 test('429 on a read: the wait is shown and honoured', async () => {
   const { page } = await freshPage(browser);
   await signIn(page, emulator, 'Olivia Owner');
-  await emulator.setFaults({ throttle: 2, retryAfterSecs: 3, matching: 'GET /subscriptions/1f0e2d3c-4b5a-4697-8877-665544332211/resourceGroups/rg-builds/providers/Microsoft.ContainerRegistry/registries/contosobuilds/agentPools/build-s2?' });
+  await emulator.setFaults({ throttle: 2, retryAfterSecs: 3, matching: `GET ${POOL}?` });
   const mark = await emulator.mark();
   await page.goto(`${emulator.origins.portal}${POOL}`);
   const notice = page.locator('.banner.throttled');

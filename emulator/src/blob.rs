@@ -1,6 +1,7 @@
 //! The log origin: like a storage account's blob endpoint, it serves run logs by SAS link
 //! (`listLogSasUrl`), with no bearer token (one sent is refused, so tests can prove the portal
-//! never sends it there). Supports `Range` so a log can be tailed.
+//! never sends it there). Supports `Range` (and Storage's `x-ms-range`) so a log can be tailed, and
+//! the `Complete` metadata the Azure CLI waits for.
 
 use std::sync::Arc;
 
@@ -29,7 +30,7 @@ fn log_path(run: &Run) -> String {
 
 /// A SAS link to a run's log, valid for an hour of real time.
 pub fn sas_link(emu: &Emulator, run: &Run) -> String {
-    let expiry = crate::arm::rfc3339(crate::now_secs() + SAS_LIFETIME_SECS);
+    let expiry = crate::clock::rfc3339(crate::now_secs() + SAS_LIFETIME_SECS);
     let path = log_path(run);
     let mut q = url::form_urlencoded::Serializer::new(String::new());
     q.append_pair("sv", "2021-08-06").append_pair("se", &expiry).append_pair("sr", "b").append_pair("sp", "r");
@@ -51,10 +52,26 @@ fn storage_error(status: StatusCode, code: &str, message: &str) -> Response {
     (status, [(header::CONTENT_TYPE, "application/xml")], body).into_response()
 }
 
-/// `bytes=N-` → N (the only form a tailing reader needs).
-fn range_start(headers: &HeaderMap) -> Option<usize> {
-    let v = headers.get(header::RANGE)?.to_str().ok()?;
-    v.strip_prefix("bytes=")?.strip_suffix('-')?.parse().ok()
+/// `bytes=N-` or `bytes=N-M` from `x-ms-range` (what the Storage SDKs send) or `Range` (browsers):
+/// the first byte and, if given, the last.
+fn requested_range(headers: &HeaderMap) -> Option<(usize, Option<usize>)> {
+    let v = headers.get("x-ms-range").or_else(|| headers.get(header::RANGE))?.to_str().ok()?;
+    let (first, last) = v.strip_prefix("bytes=")?.split_once('-')?;
+    let last = if last.is_empty() { None } else { Some(last.parse().ok()?) };
+    Some((first.parse().ok()?, last))
+}
+
+/// The blob's `Complete` metadata, which ACR sets when the run ends: the Azure CLI streams a log
+/// until it appears, and reads the run's outcome from it.
+fn completion(run: &crate::store::Run) -> Option<&'static str> {
+    Some(match run.status.as_str() {
+        "Succeeded" => "succeeded",
+        "Failed" => "failed",
+        "Canceled" => "canceled",
+        "Timeout" => "timedout",
+        "Error" => "internalerror",
+        _ => return None,
+    })
 }
 
 async fn get_log(
@@ -81,32 +98,36 @@ async fn get_log(
     if expired {
         return storage_error(StatusCode::FORBIDDEN, "AuthenticationFailed", "Signed expiry time has passed.");
     }
-    let text = {
+    let (text, complete) = {
         let state = emu.current();
         let run = state.runs.iter().find(|r| {
             same(&r.subscription, &sub) && same(&r.resource_group, &rg) && same(&r.registry, &registry) && r.run_id == run_id
         });
         match run {
-            Some(run) => crate::sim::logs::text(run, emu.clock.now_ms()),
+            Some(run) => (crate::sim::logs::text(run, emu.clock.now_ms()), completion(run)),
             None => return storage_error(StatusCode::NOT_FOUND, "BlobNotFound", "The specified blob does not exist."),
         }
     };
     let bytes = text.into_bytes();
     let total = bytes.len();
-    let mut response = match range_start(&headers) {
-        Some(start) if start >= total && total > 0 || start > total => {
+    let mut response = match requested_range(&headers) {
+        Some((start, _)) if start >= total && total > 0 || start > total => {
             let mut r = storage_error(StatusCode::RANGE_NOT_SATISFIABLE, "InvalidRange", "The range specified is invalid for the current size of the resource.");
             r.headers_mut().insert(header::CONTENT_RANGE, HeaderValue::from_str(&format!("bytes */{total}")).expect("ascii"));
             r
         }
-        Some(start) if total > 0 => {
-            let mut r = (StatusCode::PARTIAL_CONTENT, bytes[start..].to_vec()).into_response();
-            r.headers_mut().insert(header::CONTENT_RANGE, HeaderValue::from_str(&format!("bytes {start}-{}/{total}", total - 1)).expect("ascii"));
+        Some((start, last)) if total > 0 => {
+            let end = last.map_or(total - 1, |l| l.min(total - 1)).max(start);
+            let mut r = (StatusCode::PARTIAL_CONTENT, bytes[start..=end].to_vec()).into_response();
+            r.headers_mut().insert(header::CONTENT_RANGE, HeaderValue::from_str(&format!("bytes {start}-{end}/{total}")).expect("ascii"));
             r
         }
         _ => (StatusCode::OK, bytes).into_response(),
     };
     let h = response.headers_mut();
+    if let Some(complete) = complete {
+        h.insert("x-ms-meta-complete", HeaderValue::from_static(complete));
+    }
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
     h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
     h.insert("x-ms-blob-type", HeaderValue::from_static("AppendBlob"));
@@ -127,7 +148,7 @@ async fn cors(State(emu): State<Arc<Emulator>>, request: axum::extract::Request,
         h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
         h.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, HEAD, OPTIONS"));
         h.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static("range, x-ms-version"));
-        h.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static("content-range, content-length, x-ms-blob-type"));
+        h.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static("content-range, content-length, x-ms-blob-type, x-ms-meta-complete"));
     }
     response
 }

@@ -33,7 +33,8 @@ struct Args {
     /// Port of the sign-in authority origin (0 = any free port).
     #[arg(long, default_value_t = 8445)]
     login_port: u16,
-    /// Port of the plain-HTTP admin endpoint for tests (0 = any free port).
+    /// Port of the plain-HTTP admin endpoint for tests (0 = any free port). Always on loopback,
+    /// whatever --host says.
     #[arg(long, default_value_t = 8446)]
     admin_port: u16,
     /// Port of the log origin, where listLogSasUrl links point (0 = any free port).
@@ -105,8 +106,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
     if !args.host.is_loopback() {
         eprintln!(
-            "warning: listening on {} — anyone who can reach it can sign in as the demo Owner and read \
-             the request log. This is a test double; keep it on loopback.",
+            "warning: listening on {}: anyone who can reach the emulator can sign in as any demo user \
+             (Owner included) without a password. This is a test double; keep it on loopback. The \
+             admin port stays on loopback.",
             args.host
         );
     }

@@ -34,6 +34,14 @@ impl Options {
     }
 }
 
+/// Loopback of the same family as `host`.
+pub fn admin_host(host: IpAddr) -> IpAddr {
+    match host {
+        IpAddr::V6(_) => IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
+        IpAddr::V4(_) => IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+    }
+}
+
 fn bind(host: IpAddr, port: u16) -> std::io::Result<TcpListener> {
     let listener = TcpListener::bind(SocketAddr::new(host, port))?;
     listener.set_nonblocking(true)?;
@@ -46,7 +54,9 @@ pub async fn start(options: Options) -> Result<Arc<Emulator>, Box<dyn std::error
     let arm_l = bind(options.host, options.arm_port)?;
     let login_l = bind(options.host, options.login_port)?;
     let blob_l = bind(options.host, options.blob_port)?;
-    let admin_l = bind(options.host, options.admin_port)?;
+    // The admin port resets, revokes, seeds and injects faults without authentication: it stays on
+    // loopback whatever `host` says, so sharing the emulator on a network never shares it.
+    let admin_l = bind(admin_host(options.host), options.admin_port)?;
     let https = |l: &TcpListener| -> std::io::Result<String> { Ok(format!("https://{}", l.local_addr()?)) };
     let origins = Origins {
         portal: https(&portal_l)?,

@@ -53,7 +53,7 @@ async fn fifty_clients_times_two_hundred_mixed_requests() {
                         reqwest::Method::PUT,
                         format!("{REGISTRY}/tasks/task-{c}-{i}?{POOLS_API}"),
                         Some(json!({"location": "eastus", "properties": {"platform": {"os": "Linux"}, "agentPoolName": "build-s2", "step": {"type": "Docker", "dockerFilePath": "Dockerfile"}}})),
-                        201,
+                        200, // a new task is 200, as the service answers (tasks.rs)
                     ),
                     // A pool operation: accepted, or refused while the previous one still runs.
                     _ => (reqwest::Method::PATCH, format!("{REGISTRY}/agentPools/stress-{c}?{POOLS_API}"), Some(json!({"tags": {"i": i.to_string()}})), 200),

@@ -19,7 +19,7 @@ async fn tasks_are_created_read_updated_listed_and_deleted() {
     let t = h.owner();
     let url = format!("{REGISTRY}/tasks/web-build?{POOLS_API}");
     let created = h.put(&url, &t, task("build-s2")).await;
-    assert_eq!(created.status, 201, "{}", created.body);
+    assert_eq!(created.status, 200, "a new task is 200 too, as the CLI expects: {}", created.body);
     assert_eq!(created.body["properties"]["provisioningState"], "Succeeded");
     assert!(created.body["properties"]["creationDate"].is_string());
     assert_eq!(h.put(&url, &t, task("build-s2")).await.status, 200, "a second PUT replaces");
@@ -95,4 +95,37 @@ async fn a_null_in_a_patch_removes_the_field() {
     let r = h.patch(&url, &t, json!({"properties": {"agentPoolName": null}})).await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(r.body["properties"].get("agentPoolName").is_none());
+}
+
+#[tokio::test]
+async fn security_rules_are_written_and_the_next_pool_sees_them() {
+    let h = harness().await;
+    let t = h.owner();
+    let nsg = format!("{SUB}/resourceGroups/rg-network/providers/Microsoft.Network/networkSecurityGroups/nsg-locked");
+    let rule = |priority: u32| json!({"properties": {
+        "protocol": "Tcp", "sourcePortRange": "*", "sourceAddressPrefixes": ["VirtualNetwork"], "destinationAddressPrefixes": ["Storage"],
+        "destinationPortRanges": ["443"], "access": "Allow", "priority": priority, "direction": "Outbound"}});
+    let url = format!("{nsg}/securityRules/AllowStorageOutbound?api-version=2022-01-01");
+
+    let reader = h.user_token(&pool_portal_emulator::authority::users::READER);
+    assert_eq!(h.put(&url, &reader, rule(199)).await.code(), "AuthorizationFailed");
+    let taken = h.put(&url, &t, rule(200)).await;
+    assert_eq!((taken.status, taken.code().as_str()), (400, "SecurityRuleConflict"), "DenyStorageOutbound holds 200");
+    assert_eq!(h.put(&url, &t, rule(99)).await.code(), "SecurityRuleInvalidPriority");
+
+    let made = h.put(&url, &t, rule(199)).await;
+    assert_eq!(made.status, 201, "{}", made.body);
+    assert_eq!(made.body["properties"]["provisioningState"], "Succeeded");
+    assert_eq!(made.body["properties"]["sourceAddressPrefixes"], json!(["VirtualNetwork"]));
+    assert_eq!(h.put(&url, &t, rule(199)).await.status, 200, "a second PUT replaces");
+    let listed = h.send(reqwest::Method::GET, &format!("{nsg}/securityRules?api-version=2022-01-01"), &t, None).await;
+    assert_eq!(listed.body["value"].as_array().unwrap().len(), 2);
+
+    // The allow now wins over the deny: a pool in snet-locked is created and stays Succeeded.
+    let subnet = format!("{SUB}/resourceGroups/rg-network/providers/Microsoft.Network/virtualNetworks/vnet-builds/subnets/snet-locked");
+    let body = json!({"location": "eastus", "properties": {"tier": "S1", "count": 1, "os": "Linux", "virtualNetworkSubnetResourceId": subnet}});
+    assert_eq!(h.put(&pool_url("locked-s1"), &t, body).await.status, 201);
+    h.later(60_000);
+    let (_, pool) = h.get(&pool_url("locked-s1"), &t).await;
+    assert_eq!(pool["properties"]["provisioningState"], "Succeeded");
 }

@@ -9,10 +9,16 @@ pub fn quote(value: &str) -> String {
     }
 }
 
-pub fn create_pool(registry: &str, name: &str, tier: &str, count: i64, subnet: Option<&str>) -> String {
+/// The create, and when there are tags a second command for them: `az acr agentpool create` has
+/// no `--tags`. `pool_path` is the new pool's resource id.
+pub fn create_pool(registry: &str, name: &str, tier: &str, count: i64, subnet: Option<&str>, tags: &[(String, String)], pool_path: &str) -> String {
     let mut cmd = format!("az acr agentpool create -r {} -n {} --tier {} --count {count}", quote(registry), quote(name), quote(tier));
     if let Some(s) = subnet.filter(|s| !s.is_empty()) {
         cmd.push_str(&format!(" --subnet-id {}", quote(s)));
+    }
+    if !tags.is_empty() {
+        cmd.push('\n');
+        cmd.push_str(&tag_resource(pool_path, tags));
     }
     cmd
 }
@@ -31,10 +37,11 @@ pub fn quick_build(registry: &str, pool: &str, images: &[String], docker_file: &
     format!("az acr build -r {} --agent-pool {}{tags} -f {} {}", quote(registry), quote(pool), quote(docker_file), quote(context))
 }
 
-/// `az acr task create --agent-pool …`: a task whose runs go to the pool.
+/// `az acr task create --agent-pool …`: a task whose runs go to the pool, with no triggers, as
+/// the portal makes it (the CLI adds a commit and a base-image trigger unless told not to).
 pub fn create_task(registry: &str, name: &str, pool: &str, image: &str, docker_file: &str, context: &str) -> String {
     format!(
-        "az acr task create -r {} -n {} --agent-pool {} -t {} -f {} -c {} --commit-trigger-enabled false",
+        "az acr task create -r {} -n {} --agent-pool {} -t {} -f {} -c {} --commit-trigger-enabled false --base-image-trigger-enabled false",
         quote(registry), quote(name), quote(pool), quote(image), quote(docker_file), quote(context)
     )
 }
@@ -44,10 +51,12 @@ pub fn run_task(registry: &str, name: &str) -> String {
     format!("az acr task run -r {} -n {}", quote(registry), quote(name))
 }
 
-/// Tags are not an `az acr agentpool` option: `az resource tag` sets them on any resource.
+/// Tags are not an `az acr agentpool` option: `az resource tag` sets them (all of them: it
+/// replaces). It needs the agent-pool api-version named: left to itself it takes the parent
+/// registry's newest stable version, which has no agent pools.
 pub fn tag_resource(id: &str, tags: &[(String, String)]) -> String {
     let pairs: Vec<String> = tags.iter().map(|(k, v)| quote(&format!("{k}={v}"))).collect();
-    format!("az resource tag --ids {} --tags {}", quote(id), pairs.join(" "))
+    format!("az resource tag --ids {} --tags {} --api-version {}", quote(id), pairs.join(" "), crate::arm::agent_pools::API_VERSION)
 }
 
 #[cfg(test)]
@@ -56,9 +65,14 @@ mod tests {
 
     #[test]
     fn commands_read_like_the_docs() {
-        assert_eq!(create_pool("myreg", "mypool", "S2", 1, None), "az acr agentpool create -r myreg -n mypool --tier S2 --count 1");
+        assert_eq!(create_pool("myreg", "mypool", "S2", 1, None, &[], "/p"), "az acr agentpool create -r myreg -n mypool --tier S2 --count 1");
         let subnet = "/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/virtualNetworks/v/subnets/n";
-        assert!(create_pool("r", "p", "S1", 0, Some(subnet)).ends_with(&format!("--subnet-id {subnet}")));
+        assert!(create_pool("r", "p", "S1", 0, Some(subnet), &[], "/p").ends_with(&format!("--subnet-id {subnet}")));
+        let tagged = create_pool("r", "p", "S1", 1, None, &[("team".into(), "web".into())], "/x/agentPools/p");
+        assert_eq!(
+            tagged.lines().collect::<Vec<_>>(),
+            ["az acr agentpool create -r r -n p --tier S1 --count 1", "az resource tag --ids /x/agentPools/p --tags team=web --api-version 2019-06-01-preview"]
+        );
         assert_eq!(scale_pool("r", "p", 0), "az acr agentpool update -r r -n p --count 0");
         assert_eq!(delete_pool("r", "p"), "az acr agentpool delete -r r -n p --yes");
     }
@@ -70,7 +84,7 @@ mod tests {
             "az acr build -r r --agent-pool p -t myimage:mytag -f Dockerfile https://github.com/Azure-Samples/acr-build-helloworld-node.git"
         );
         assert_eq!(quick_build("r", "p", &["web:{{.Run.ID}}".into()], "D", "https://x"), "az acr build -r r --agent-pool p -t 'web:{{.Run.ID}}' -f D https://x");
-        assert_eq!(create_task("r", "mytask", "p", "img:t", "Dockerfile", "https://x"), "az acr task create -r r -n mytask --agent-pool p -t img:t -f Dockerfile -c https://x --commit-trigger-enabled false");
+        assert_eq!(create_task("r", "mytask", "p", "img:t", "Dockerfile", "https://x"), "az acr task create -r r -n mytask --agent-pool p -t img:t -f Dockerfile -c https://x --commit-trigger-enabled false --base-image-trigger-enabled false");
         assert_eq!(run_task("r", "mytask"), "az acr task run -r r -n mytask");
     }
 
@@ -79,6 +93,6 @@ mod tests {
         assert_eq!(quote("a b"), "'a b'");
         assert_eq!(quote("it's"), r"'it'\''s'");
         assert_eq!(quote("$(rm -rf ~)"), "'$(rm -rf ~)'");
-        assert_eq!(tag_resource("/x", &[("team".into(), "web ops".into())]), "az resource tag --ids /x --tags 'team=web ops'");
+        assert_eq!(tag_resource("/x", &[("team".into(), "web ops".into())]), "az resource tag --ids /x --tags 'team=web ops' --api-version 2019-06-01-preview");
     }
 }

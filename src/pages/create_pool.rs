@@ -172,9 +172,13 @@ fn CreateForm(
     let tag_issues = Memo::new(move |_| tag_problems(&tags.get()));
     let subnet_for_cli = move || subnet_choice.get().ok().flatten().map(|s| s.path());
     let reg_name = id.name.clone();
+    let registry_for_cli = id.clone();
     let command = Signal::derive(move || {
         let n = name.get();
-        cli::create_pool(&reg_name, if n.is_empty() { "<name>" } else { &n }, &tier.get(), count.get().unwrap_or(0) as i64, subnet_for_cli().as_deref())
+        let n = if n.is_empty() { "<name>" } else { &n };
+        let tags: Vec<(String, String)> = tags.get().into_iter().filter(|(k, _)| !k.trim().is_empty()).collect();
+        let pool_path = registry_for_cli.pool(n).path();
+        cli::create_pool(&reg_name, n, &tier.get(), count.get().unwrap_or(0) as i64, subnet_for_cli().as_deref(), &tags, &pool_path)
     });
     let form_ok = Memo::new(move |_| name_problems.get().is_empty() && count.get().is_some() && subnet_choice.get().is_ok() && tag_issues.get().is_empty());
     let checks_ok = Memo::new(move |_| preflight::no_failures(&checks.get()));
@@ -330,7 +334,7 @@ fn CreateForm(
                         </label>
                     })}
                 </section>
-                <CliEcho command note="Tags are set with az resource tag after creation."/>
+                <CliEcho command note="az acr agentpool create has no --tags option: with tags, a second command sets them."/>
             </aside>
 
             <div class="form-actions">

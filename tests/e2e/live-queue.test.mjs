@@ -98,7 +98,7 @@ test('the run page tails the log to completion, and the token never goes to the 
   await page.getByRole('heading', { name: /^Run ca\d+$/ }).waitFor();
   const log = page.locator('pre.log-text');
   await log.filter({ hasText: 'Step 1/5' }).waitFor({ timeout: 30000 });
-  await log.filter({ hasText: /was succeeded after \d+s/ }).waitFor({ timeout: 30000 });
+  await log.filter({ hasText: /was successful after \d+s/ }).waitFor({ timeout: 30000 });
   await page.getByText('Complete', { exact: true }).waitFor();
   await page.locator('dl.pool-facts .state-succeeded').waitFor();
   assert.ok(logRequests.length >= 2, 'the log was read more than once (tailed)');

@@ -2,7 +2,7 @@
 //! role there that allows the action (Reader: reads only), the resource group exists.
 
 use super::error::ArmError;
-use super::Call;
+use super::call::Call;
 use crate::store::{Registry, State};
 
 /// Whether an action needs more than read access.

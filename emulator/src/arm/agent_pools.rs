@@ -10,12 +10,11 @@ use serde_json::{json, Value};
 use super::access::{self, Access, RegistryRef};
 use super::body::Body;
 use super::error::ArmError;
-use super::{operations, paging, ArmResult, Call};
+use super::call::{ArmResult, Call};
+use super::{operations, paging, versions};
 use crate::sim::{nsg, rules};
 use crate::store::{pool_id, same, AgentPool, OpError, OpKind, PendingOp, Registry, Sku, State};
 
-pub const API_VERSION: &str = "2019-06-01-preview";
-pub const API_VERSIONS: &[&str] = &["2019-06-01-preview", "2025-03-01-preview"];
 pub const READ: &str = "Microsoft.ContainerRegistry/registries/agentpools/read";
 pub const WRITE: &str = "Microsoft.ContainerRegistry/registries/agentpools/write";
 pub const DELETE: &str = "Microsoft.ContainerRegistry/registries/agentpools/delete";
@@ -50,7 +49,7 @@ fn not_found(registry: &Registry, name: &str) -> ArmError {
 }
 
 pub fn list(call: &Call, r: &RegistryRef) -> ArmResult {
-    call.require_api_version(API_VERSIONS)?;
+    call.require_api_version(&versions::AGENT_POOLS)?;
     let state = call.emu.state();
     let registry = access::registry(call, &state, r, READ, Access::Read)?;
     let items = state.pools_of(registry).map(to_json).collect();
@@ -58,7 +57,7 @@ pub fn list(call: &Call, r: &RegistryRef) -> ArmResult {
 }
 
 pub fn get(call: &Call, r: &RegistryRef, name: &str) -> ArmResult {
-    call.require_api_version(API_VERSIONS)?;
+    call.require_api_version(&versions::AGENT_POOLS)?;
     let state = call.emu.state();
     let registry = access::registry(call, &state, r, READ, Access::Read)?;
     let pool = state.pools_of(registry).find(|p| same(&p.name, name)).ok_or_else(|| not_found(registry, name))?;
@@ -67,7 +66,7 @@ pub fn get(call: &Call, r: &RegistryRef, name: &str) -> ArmResult {
 
 /// `POST …/listQueueStatus`: `{"count": n}`, the runs waiting for this pool.
 pub fn queue_status(call: &Call, r: &RegistryRef, name: &str) -> ArmResult {
-    call.require_api_version(API_VERSIONS)?;
+    call.require_api_version(&versions::AGENT_POOLS)?;
     let state = call.emu.state();
     // An action: the Reader role's `*/read` does not cover it, as on Azure.
     let registry = access::registry(call, &state, r, QUEUE, Access::Write)?;
@@ -224,7 +223,7 @@ fn read_spec(body: &Body) -> Result<Spec, ArmError> {
 
 /// `PUT`: create (201, Creating) or update an existing pool's count and tags (200, Updating).
 pub fn put(call: &Call, r: &RegistryRef, name: &str) -> ArmResult {
-    call.require_api_version(API_VERSIONS)?;
+    call.require_api_version(&versions::AGENT_POOLS)?;
     let emu = call.emu;
     let mut state = emu.state();
     let registry = access::registry(call, &state, r, WRITE, Access::Write)?.clone();
@@ -278,7 +277,7 @@ pub fn put(call: &Call, r: &RegistryRef, name: &str) -> ArmResult {
         tags: spec.tags.unwrap_or_default(),
         pending: None,
     };
-    let op = operations::start(emu, &mut state, &registry.subscription, &registry.location, pool_id(&pool), OpKind::Create);
+    let op = operations::start(call, &mut state, &registry.subscription, &registry.location, pool_id(&pool), OpKind::Create);
     let mut pool = pool;
     pool.pending = Some(PendingOp { operation: op.clone(), kind: OpKind::Create, done_at_ms: emu.clock.now_ms() + emu.settings.lro_ms, new_count: None, failure });
     let body = to_json(&pool);
@@ -306,7 +305,7 @@ fn update(call: &Call, state: &mut State, i: usize, count: Option<i32>, tags: Op
         let p = &state.pools[i];
         (p.subscription.clone(), p.location.clone(), pool_id(p))
     };
-    let op = operations::start(emu, state, &sub, &location, id, OpKind::Update);
+    let op = operations::start(call, state, &sub, &location, id, OpKind::Update);
     let pool = &mut state.pools[i];
     pool.provisioning_state = "Updating".into();
     pool.pending = Some(PendingOp { operation: op.clone(), kind: OpKind::Update, done_at_ms: emu.clock.now_ms() + emu.settings.lro_ms, new_count: count, failure });
@@ -316,7 +315,7 @@ fn update(call: &Call, state: &mut State, i: usize, count: Option<i32>, tags: Op
 
 /// `PATCH`: `{properties: {count}, tags}`; nothing else can change.
 pub fn patch(call: &Call, r: &RegistryRef, name: &str) -> ArmResult {
-    call.require_api_version(API_VERSIONS)?;
+    call.require_api_version(&versions::AGENT_POOLS)?;
     let mut state = call.emu.state();
     let registry = access::registry(call, &state, r, WRITE, Access::Write)?.clone();
     let i = state.pool_index(r.key(), name).ok_or_else(|| not_found(&registry, name))?;
@@ -336,7 +335,7 @@ pub fn patch(call: &Call, r: &RegistryRef, name: &str) -> ArmResult {
 
 /// `DELETE`: 202 with `Location` while Deleting; 204 when there is nothing to delete.
 pub fn delete(call: &Call, r: &RegistryRef, name: &str) -> ArmResult {
-    call.require_api_version(API_VERSIONS)?;
+    call.require_api_version(&versions::AGENT_POOLS)?;
     let emu = call.emu;
     let mut state = emu.state();
     access::registry(call, &state, r, DELETE, Access::Write)?;
@@ -348,7 +347,7 @@ pub fn delete(call: &Call, r: &RegistryRef, name: &str) -> ArmResult {
         let p = &state.pools[i];
         (p.subscription.clone(), p.location.clone(), pool_id(p))
     };
-    let op = operations::start(emu, &mut state, &sub, &location, id, OpKind::Delete);
+    let op = operations::start(call, &mut state, &sub, &location, id, OpKind::Delete);
     let pool = &mut state.pools[i];
     pool.provisioning_state = "Deleting".into();
     pool.pending = Some(PendingOp { operation: op.clone(), kind: OpKind::Delete, done_at_ms: emu.clock.now_ms() + emu.settings.lro_ms, new_count: None, failure: None });

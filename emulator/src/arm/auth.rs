@@ -29,8 +29,8 @@ fn expired_at(emu: &Emulator, exp: u64, now: u64) -> ArmError {
         "ExpiredAuthenticationToken",
         format!(
             "The access token expiry UTC time '{}' is earlier than current UTC time '{}'.",
-            super::rfc3339(exp),
-            super::rfc3339(now)
+            crate::clock::rfc3339(exp),
+            crate::clock::rfc3339(now)
         ),
         "The access token expiry UTC time is earlier than current UTC time.",
     )

@@ -2,6 +2,7 @@
 //! response carries ARM's request-id headers and CORS for a browser SPA.
 
 pub mod access;
+pub mod call;
 pub mod agent_pools;
 pub mod auth;
 pub mod body;
@@ -15,8 +16,14 @@ pub mod ratelimit;
 pub mod registries;
 pub mod runs;
 pub mod schedule;
+pub mod security_rules;
 pub mod subscriptions;
 pub mod tasks;
+pub mod versions;
+pub mod metadata;
+pub mod providers;
+pub mod resource_groups;
+pub mod resources;
 
 use std::sync::Arc;
 
@@ -28,51 +35,8 @@ use axum::Router;
 
 use crate::faults::Injected;
 use crate::Emulator;
+use call::{ArmResult, Call};
 use error::ArmError;
-
-pub type ArmResult = Result<Response, ArmError>;
-
-/// One request, authenticated, with its path split into segments.
-pub struct Call<'a> {
-    pub emu: &'a Emulator,
-    pub caller: auth::Caller,
-    pub method: Method,
-    /// The path as sent (its casing is kept in nextLinks).
-    pub path: String,
-    pub segments: Vec<String>,
-    pub query: Vec<(String, String)>,
-    pub body: Bytes,
-}
-
-impl Call<'_> {
-    pub fn param(&self, name: &str) -> Option<&str> {
-        self.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
-    }
-
-    /// ARM refuses a request without one of the versions the resource type supports.
-    pub fn require_api_version(&self, supported: &[&str]) -> Result<(), ArmError> {
-        match self.param("api-version") {
-            None | Some("") => Err(ArmError::new(
-                StatusCode::BAD_REQUEST,
-                "MissingApiVersionParameter",
-                "The api-version query parameter (?api-version=) is required for all requests.",
-            )),
-            Some(v) if supported.contains(&v) => Ok(()),
-            Some(v) => Err(ArmError::new(
-                StatusCode::BAD_REQUEST,
-                "InvalidApiVersionParameter",
-                format!("The api-version '{v}' is invalid. The supported versions are '{}'.", supported.join(",")),
-            )),
-        }
-    }
-}
-
-pub fn rfc3339(secs: u64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(secs as i64)
-        .ok()
-        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
-        .unwrap_or_default()
-}
 
 fn method_not_allowed(call: &Call) -> ArmError {
     ArmError::new(
@@ -92,6 +56,12 @@ fn route(call: &Call) -> ArmResult {
     match s.as_slice() {
         ["subscriptions"] if get => subscriptions::list(call),
         ["subscriptions", _] if get => subscriptions::get(call, seg(1)),
+        ["subscriptions", _, "resources"] if get => resources::list(call, seg(1), None),
+        ["subscriptions", _, "providers", _] if get => providers::get(call, seg(1), seg(3)),
+        ["subscriptions", _, "resourcegroups"] if get => resource_groups::list(call, seg(1)),
+        ["subscriptions", _, "resourcegroups", _] if get => resource_groups::get(call, seg(1), seg(3)),
+        ["subscriptions", _, "resourcegroups", _] if m == Method::HEAD => resource_groups::exists(call, seg(1), seg(3)),
+        ["subscriptions", _, "resourcegroups", _, "resources"] if get => resources::list(call, seg(1), Some(seg(3))),
         ["subscriptions", _, "providers", "microsoft.containerregistry", "registries"] if get => registries::list(call, seg(1), None),
         ["subscriptions", _, "providers", "microsoft.containerregistry", "locations", _, "operationstatuses", _] if get => {
             operations::status(call, seg(1), seg(7))
@@ -100,15 +70,21 @@ fn route(call: &Call) -> ArmResult {
             operations::result(call, seg(1), seg(7))
         }
         ["subscriptions", _, "providers", "microsoft.network", "virtualnetworks"] if get => network::list_vnets(call, seg(1), None),
-        ["subscriptions", _, "resourcegroups", _, "providers", "microsoft.network", rest @ ..] => match rest {
-            ["virtualnetworks"] if get => network::list_vnets(call, seg(1), Some(seg(3))),
-            ["virtualnetworks", _] if get => network::get_vnet(call, seg(1), seg(3), seg(7)),
-            ["virtualnetworks", _, "subnets"] if get => network::list_subnets(call, seg(1), seg(3), seg(7)),
-            ["virtualnetworks", _, "subnets", _] if get => network::get_subnet(call, seg(1), seg(3), seg(7), seg(9)),
-            ["networksecuritygroups", _] if get => network::get_nsg(call, seg(1), seg(3), seg(7)),
-            ["virtualnetworks", ..] | ["networksecuritygroups", _] => Err(method_not_allowed(call)),
-            _ => Err(unknown_path(call)),
-        },
+        ["subscriptions", _, "resourcegroups", _, "providers", "microsoft.network", rest @ ..] => {
+            let nsg = || security_rules::NsgRef { sub: seg(1), rg: seg(3), name: seg(7) };
+            match rest {
+                ["virtualnetworks"] if get => network::list_vnets(call, seg(1), Some(seg(3))),
+                ["virtualnetworks", _] if get => network::get_vnet(call, seg(1), seg(3), seg(7)),
+                ["virtualnetworks", _, "subnets"] if get => network::list_subnets(call, seg(1), seg(3), seg(7)),
+                ["virtualnetworks", _, "subnets", _] if get => network::get_subnet(call, seg(1), seg(3), seg(7), seg(9)),
+                ["networksecuritygroups", _] if get => network::get_nsg(call, seg(1), seg(3), seg(7)),
+                ["networksecuritygroups", _, "securityrules"] if get => security_rules::list(call, &nsg()),
+                ["networksecuritygroups", _, "securityrules", _] if get => security_rules::get(call, &nsg(), seg(9)),
+                ["networksecuritygroups", _, "securityrules", _] if put => security_rules::put(call, &nsg(), seg(9)),
+                ["virtualnetworks", ..] | ["networksecuritygroups", ..] => Err(method_not_allowed(call)),
+                _ => Err(unknown_path(call)),
+            }
+        }
         ["subscriptions", _, "resourcegroups", _, "providers", "microsoft.containerregistry", "registries"] if get => {
             registries::list(call, seg(1), Some(seg(3)))
         }
@@ -163,6 +139,10 @@ async fn dispatch(
     body: Bytes,
 ) -> Response {
     let path_and_query = uri.path_and_query().map_or("/".to_string(), |p| p.to_string());
+    if method == Method::GET && metadata::is_metadata_path(uri.path()) {
+        let api_version = uri.query().and_then(|q| url::form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "api-version").map(|(_, v)| v.into_owned()));
+        return metadata::endpoints(&emu, api_version.as_deref());
+    }
     let fault = emu.faults.take(method.as_str(), &path_and_query);
     let caller = match (fault, auth::authenticate(&emu, &headers)) {
         (_, Err(e)) => return e.into_response(),

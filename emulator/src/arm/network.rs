@@ -8,11 +8,11 @@ use serde_json::{json, Value};
 
 use super::access::{check_scope, Access};
 use super::error::ArmError;
-use super::{paging, ArmResult, Call};
+use super::call::{ArmResult, Call};
+use super::{paging, versions};
 use crate::sim::nsg::default_rules;
 use crate::store::{nsg_id, same, vnet_id, NetworkSecurityGroup, SecurityRule, Subnet, VirtualNetwork};
 
-pub const API_VERSIONS: &[&str] = &["2023-04-01", "2023-09-01", "2023-11-01", "2024-01-01", "2024-03-01", "2024-05-01", "2024-07-01"];
 const VNET_READ: &str = "Microsoft.Network/virtualNetworks/read";
 const NSG_READ: &str = "Microsoft.Network/networkSecurityGroups/read";
 
@@ -40,12 +40,11 @@ fn vnet_json(v: &VirtualNetwork) -> Value {
     })
 }
 
-fn rule_json(nsg: &NetworkSecurityGroup, kind: &str, r: &SecurityRule) -> Value {
+pub fn rule_json(nsg: &NetworkSecurityGroup, kind: &str, r: &SecurityRule) -> Value {
     let mut p = json!({
         "provisioningState": "Succeeded",
         "protocol": r.protocol,
         "sourcePortRange": r.source_port_range,
-        "sourceAddressPrefix": r.source_address_prefix,
         "access": r.access,
         "priority": r.priority,
         "direction": r.direction,
@@ -54,6 +53,11 @@ fn rule_json(nsg: &NetworkSecurityGroup, kind: &str, r: &SecurityRule) -> Value 
         p["description"] = json!(d);
     }
     // ARM sends the singular or the plural form, whichever the rule uses.
+    if r.source_address_prefixes.is_empty() {
+        p["sourceAddressPrefix"] = json!(r.source_address_prefix);
+    } else {
+        p["sourceAddressPrefixes"] = json!(r.source_address_prefixes);
+    }
     match &r.destination_port_range {
         Some(range) => p["destinationPortRange"] = json!(range),
         None => p["destinationPortRanges"] = json!(r.destination_port_ranges),
@@ -65,7 +69,7 @@ fn rule_json(nsg: &NetworkSecurityGroup, kind: &str, r: &SecurityRule) -> Value 
     json!({ "name": r.name, "id": format!("{}/{kind}/{}", nsg_id(nsg), r.name), "properties": p })
 }
 
-fn nsg_json(state: &crate::store::State, n: &NetworkSecurityGroup) -> Value {
+pub fn nsg_json(state: &crate::store::State, n: &NetworkSecurityGroup) -> Value {
     let id = nsg_id(n);
     let subnets: Vec<Value> = state
         .vnets
@@ -87,7 +91,7 @@ fn nsg_json(state: &crate::store::State, n: &NetworkSecurityGroup) -> Value {
 }
 
 pub fn list_vnets(call: &Call, sub: &str, rg: Option<&str>) -> ArmResult {
-    call.require_api_version(API_VERSIONS)?;
+    call.require_api_version(&versions::NETWORK)?;
     let state = call.emu.state();
     check_scope(call, &state, sub, rg, VNET_READ, Access::Read)?;
     let items = state
@@ -109,13 +113,13 @@ fn find_vnet<'s>(call: &Call, state: &'s crate::store::State, sub: &str, rg: &st
 }
 
 pub fn get_vnet(call: &Call, sub: &str, rg: &str, name: &str) -> ArmResult {
-    call.require_api_version(API_VERSIONS)?;
+    call.require_api_version(&versions::NETWORK)?;
     let state = call.emu.state();
     Ok(Json(vnet_json(find_vnet(call, &state, sub, rg, name)?)).into_response())
 }
 
 pub fn list_subnets(call: &Call, sub: &str, rg: &str, vnet: &str) -> ArmResult {
-    call.require_api_version(API_VERSIONS)?;
+    call.require_api_version(&versions::NETWORK)?;
     let state = call.emu.state();
     let v = find_vnet(call, &state, sub, rg, vnet)?;
     let items = v.subnets.iter().map(|s| subnet_json(v, s)).collect();
@@ -123,7 +127,7 @@ pub fn list_subnets(call: &Call, sub: &str, rg: &str, vnet: &str) -> ArmResult {
 }
 
 pub fn get_subnet(call: &Call, sub: &str, rg: &str, vnet: &str, name: &str) -> ArmResult {
-    call.require_api_version(API_VERSIONS)?;
+    call.require_api_version(&versions::NETWORK)?;
     let state = call.emu.state();
     let v = find_vnet(call, &state, sub, rg, vnet)?;
     let s = v
@@ -135,7 +139,7 @@ pub fn get_subnet(call: &Call, sub: &str, rg: &str, vnet: &str, name: &str) -> A
 }
 
 pub fn get_nsg(call: &Call, sub: &str, rg: &str, name: &str) -> ArmResult {
-    call.require_api_version(API_VERSIONS)?;
+    call.require_api_version(&versions::NETWORK)?;
     let state = call.emu.state();
     check_scope(call, &state, sub, Some(rg), NSG_READ, Access::Read)?;
     let n = state

@@ -10,16 +10,17 @@ use serde_json::json;
 
 use super::access::{check_scope, Access};
 use super::error::ArmError;
-use super::{ArmResult, Call};
+use super::call::{ArmResult, Call};
+use super::versions;
 use crate::clock::rfc3339_ms;
 use crate::store::{OpKind, Operation, State};
 use crate::Emulator;
 
-pub const API_VERSIONS: &[&str] = super::agent_pools::API_VERSIONS;
 const PROVIDER_PATH: &str = "providers/Microsoft.ContainerRegistry/locations";
 
-/// Records a new operation and returns its id.
-pub fn start(emu: &Emulator, state: &mut State, sub: &str, location: &str, resource_id: String, kind: OpKind) -> String {
+/// Records a new operation, started by `call`, and returns its id.
+pub fn start(call: &Call, state: &mut State, sub: &str, location: &str, resource_id: String, kind: OpKind) -> String {
+    let emu = call.emu;
     let id = crate::new_guid();
     state.operations.push(Operation {
         id: id.clone(),
@@ -31,6 +32,7 @@ pub fn start(emu: &Emulator, state: &mut State, sub: &str, location: &str, resou
         start_ms: emu.clock.now_ms(),
         end_ms: None,
         error: None,
+        api_version: call.param("api-version").unwrap_or_default().to_string(),
     });
     id
 }
@@ -38,7 +40,11 @@ pub fn start(emu: &Emulator, state: &mut State, sub: &str, location: &str, resou
 fn url(emu: &Emulator, op: &Operation, leaf: &str) -> String {
     format!(
         "{}/subscriptions/{}/{PROVIDER_PATH}/{}/{leaf}/{}?api-version={}",
-        emu.origins.arm, op.subscription, op.location, op.id, super::agent_pools::API_VERSION
+        emu.origins.arm,
+        op.subscription,
+        op.location,
+        op.id,
+        if op.api_version.is_empty() { versions::AGENT_POOLS.versions[0] } else { &op.api_version }
     )
 }
 
@@ -76,7 +82,7 @@ fn find<'s>(call: &Call, state: &'s State, sub: &str, id: &str) -> Result<&'s Op
 
 /// `GET …/operationStatuses/{id}`: always 200 with the status body (ARM async API).
 pub fn status(call: &Call, sub: &str, id: &str) -> ArmResult {
-    call.require_api_version(API_VERSIONS)?;
+    call.require_api_version(&versions::AGENT_POOLS)?;
     let state = call.emu.state();
     let op = find(call, &state, sub, id)?;
     let mut body = json!({
@@ -98,7 +104,7 @@ pub fn status(call: &Call, sub: &str, id: &str) -> ArmResult {
 /// `GET …/operationResults/{id}` (the `Location` of a delete): 202 while running, then 204, or
 /// the operation's error.
 pub fn result(call: &Call, sub: &str, id: &str) -> ArmResult {
-    call.require_api_version(API_VERSIONS)?;
+    call.require_api_version(&versions::AGENT_POOLS)?;
     let state = call.emu.state();
     let op = find(call, &state, sub, id)?;
     match (op.status.as_str(), &op.error) {

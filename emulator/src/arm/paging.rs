@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use super::Call;
+use super::call::Call;
 
 pub const SKIP_TOKEN: &str = "$skipToken";
 

@@ -6,10 +6,10 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use super::access::RegistryRef;
-use super::{paging, ArmResult, Call};
+use super::call::{ArmResult, Call};
+use super::{paging, versions};
 use crate::store::Role;
 
-pub const API_VERSIONS: &[&str] = &["2015-07-01", "2018-01-01-preview", "2022-04-01"];
 
 fn role_permissions(role: Role) -> Value {
     let (actions, not_actions): (&[&str], &[&str]) = match role {
@@ -25,7 +25,7 @@ fn role_permissions(role: Role) -> Value {
 
 /// Anyone may read their own permissions; no role means an empty list.
 pub fn on_registry(call: &Call, r: &RegistryRef) -> ArmResult {
-    call.require_api_version(API_VERSIONS)?;
+    call.require_api_version(&versions::PERMISSIONS)?;
     let state = call.emu.state();
     let items = state.role_of(&call.caller.oid, r.sub).map(role_permissions).into_iter().collect();
     Ok(Json(paging::page(call, items)).into_response())

@@ -6,13 +6,9 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use super::access::{self, check_scope, Access, RegistryRef};
-use super::{paging, ArmResult, Call};
+use super::call::{ArmResult, Call};
+use super::{paging, versions};
 use crate::store::Registry;
-
-pub const API_VERSIONS: &[&str] = &[
-    "2019-05-01", "2021-09-01", "2022-12-01", "2023-01-01-preview", "2023-07-01",
-    "2023-11-01-preview", "2024-11-01-preview", "2025-04-01",
-];
 
 pub fn id(r: &Registry) -> String {
     format!(
@@ -57,7 +53,7 @@ pub fn to_json(r: &Registry) -> Value {
 pub const READ: &str = "Microsoft.ContainerRegistry/registries/read";
 
 pub fn list(call: &Call, sub: &str, rg: Option<&str>) -> ArmResult {
-    call.require_api_version(API_VERSIONS)?;
+    call.require_api_version(&versions::REGISTRIES)?;
     let state = call.emu.state();
     check_scope(call, &state, sub, rg, READ, Access::Read)?;
     let items = state
@@ -71,7 +67,7 @@ pub fn list(call: &Call, sub: &str, rg: Option<&str>) -> ArmResult {
 }
 
 pub fn get(call: &Call, r: &RegistryRef) -> ArmResult {
-    call.require_api_version(API_VERSIONS)?;
+    call.require_api_version(&versions::REGISTRIES)?;
     let state = call.emu.state();
     let registry = access::registry(call, &state, r, READ, Access::Read)?;
     Ok(Json(to_json(registry)).into_response())

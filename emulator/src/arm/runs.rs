@@ -8,11 +8,11 @@ use serde_json::{json, Value};
 
 use super::access::{self, Access, RegistryRef};
 use super::error::ArmError;
-use super::{filter, paging, ArmResult, Call};
+use super::call::{ArmResult, Call};
+use super::{filter, paging, versions};
 use crate::clock::rfc3339_ms;
 use crate::store::{registry_id, Run, State};
 
-pub const API_VERSIONS: &[&str] = &["2018-09-01", "2019-04-01", "2019-06-01-preview", "2025-03-01-preview"];
 pub const READ: &str = "Microsoft.ContainerRegistry/registries/runs/read";
 pub const WRITE: &str = "Microsoft.ContainerRegistry/registries/runs/write";
 pub const CANCEL: &str = "Microsoft.ContainerRegistry/registries/runs/cancel/action";
@@ -60,7 +60,7 @@ fn find_index(state: &State, r: &RegistryRef, run_id: &str) -> Option<usize> {
 
 /// Newest first, filtered, at most `$top`, then paged.
 pub fn list(call: &Call, r: &RegistryRef) -> ArmResult {
-    call.require_api_version(API_VERSIONS)?;
+    call.require_api_version(&versions::TASKS)?;
     let filter = filter::parse(call.param("$filter").unwrap_or(""))
         .map_err(|e| ArmError::bad_field("InvalidFilter", "$filter", format!("The $filter is invalid: {e}.")))?;
     let top = match call.param("$top") {
@@ -76,7 +76,7 @@ pub fn list(call: &Call, r: &RegistryRef) -> ArmResult {
 }
 
 pub fn get(call: &Call, r: &RegistryRef, run_id: &str) -> ArmResult {
-    call.require_api_version(API_VERSIONS)?;
+    call.require_api_version(&versions::TASKS)?;
     let state = call.emu.state();
     access::registry(call, &state, r, READ, Access::Read)?;
     let i = find_index(&state, r, run_id).ok_or_else(|| not_found(r, run_id))?;
@@ -85,7 +85,7 @@ pub fn get(call: &Call, r: &RegistryRef, run_id: &str) -> ArmResult {
 
 /// `PATCH`: only `isArchiveEnabled` can change (RunUpdateParameters).
 pub fn patch(call: &Call, r: &RegistryRef, run_id: &str) -> ArmResult {
-    call.require_api_version(API_VERSIONS)?;
+    call.require_api_version(&versions::TASKS)?;
     let mut state = call.emu.state();
     access::registry(call, &state, r, WRITE, Access::Write)?;
     let i = find_index(&state, r, run_id).ok_or_else(|| not_found(r, run_id))?;
@@ -98,7 +98,7 @@ pub fn patch(call: &Call, r: &RegistryRef, run_id: &str) -> ArmResult {
 
 /// `POST …/cancel`: a queued or running run ends Canceled; a finished one cannot be.
 pub fn cancel(call: &Call, r: &RegistryRef, run_id: &str) -> ArmResult {
-    call.require_api_version(API_VERSIONS)?;
+    call.require_api_version(&versions::TASKS)?;
     let now = call.emu.clock.now_ms();
     let mut state = call.emu.state();
     access::registry(call, &state, r, CANCEL, Access::Write)?;
@@ -116,7 +116,7 @@ pub fn cancel(call: &Call, r: &RegistryRef, run_id: &str) -> ArmResult {
 
 /// `POST …/listLogSasUrl`: a link to the log on the blob origin, authorised by SAS.
 pub fn log_link(call: &Call, r: &RegistryRef, run_id: &str) -> ArmResult {
-    call.require_api_version(API_VERSIONS)?;
+    call.require_api_version(&versions::TASKS)?;
     let state = call.emu.state();
     // An action, so Readers are refused, as on Azure.
     access::registry(call, &state, r, LOGS, Access::Write)?;

@@ -8,7 +8,8 @@ use axum::Json;
 use super::access::{self, Access, RegistryRef};
 use super::body::Body;
 use super::error::ArmError;
-use super::{agent_pools, runs, ArmResult, Call};
+use super::call::{ArmResult, Call};
+use super::{agent_pools, runs, versions};
 use crate::store::{same, ImageRef, Run, State};
 
 pub const ACTION: &str = "Microsoft.ContainerRegistry/registries/scheduleRun/action";
@@ -134,7 +135,7 @@ fn plan(state: &State, r: &RegistryRef, body: &Body) -> Result<Planned, ArmError
 }
 
 pub fn schedule(call: &Call, r: &RegistryRef) -> ArmResult {
-    call.require_api_version(runs::API_VERSIONS)?;
+    call.require_api_version(&versions::TASKS)?;
     let emu = call.emu;
     let mut state = emu.state();
     let registry = access::registry(call, &state, r, ACTION, Access::Write)?.clone();

@@ -5,12 +5,10 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use super::error::ArmError;
-use super::{paging, ArmResult, Call};
+use super::call::{ArmResult, Call};
+use super::{paging, versions};
 use crate::authority::users::TENANT_ID;
 use crate::store::Subscription;
-
-pub const API_VERSIONS: &[&str] =
-    &["2016-06-01", "2018-06-01", "2019-06-01", "2020-01-01", "2021-01-01", "2022-12-01"];
 
 pub fn to_json(s: &Subscription) -> Value {
     json!({
@@ -31,7 +29,7 @@ pub fn to_json(s: &Subscription) -> Value {
 }
 
 pub fn list(call: &Call) -> ArmResult {
-    call.require_api_version(API_VERSIONS)?;
+    call.require_api_version(&versions::SUBSCRIPTIONS)?;
     let state = call.emu.state();
     let items = state
         .subscriptions
@@ -43,7 +41,7 @@ pub fn list(call: &Call) -> ArmResult {
 }
 
 pub fn get(call: &Call, id: &str) -> ArmResult {
-    call.require_api_version(API_VERSIONS)?;
+    call.require_api_version(&versions::SUBSCRIPTIONS)?;
     let state = call.emu.state();
     let sub = state.subscription(id).ok_or_else(|| ArmError::subscription_not_found(id))?;
     if state.role_of(&call.caller.oid, &sub.id).is_none() {

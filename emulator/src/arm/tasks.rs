@@ -10,7 +10,8 @@ use serde_json::{json, Map, Value};
 use super::access::{self, Access, RegistryRef};
 use super::body::Body;
 use super::error::ArmError;
-use super::{agent_pools, paging, runs, ArmResult, Call};
+use super::call::{ArmResult, Call};
+use super::{agent_pools, paging, versions};
 use crate::clock::rfc3339_ms;
 use crate::store::{registry_id, same, State, Task};
 
@@ -191,7 +192,7 @@ fn known_step_fields(mut p: Map<String, Value>) -> Map<String, Value> {
 }
 
 pub fn list(call: &Call, r: &RegistryRef) -> ArmResult {
-    call.require_api_version(runs::API_VERSIONS)?;
+    call.require_api_version(&versions::TASKS)?;
     let state = call.emu.state();
     access::registry(call, &state, r, READ, Access::Read)?;
     let items = state.tasks_of(r.key()).map(to_json).collect();
@@ -208,7 +209,7 @@ pub fn details(call: &Call, r: &RegistryRef, name: &str) -> ArmResult {
 }
 
 fn read(call: &Call, r: &RegistryRef, name: &str, with_secrets: bool) -> ArmResult {
-    call.require_api_version(runs::API_VERSIONS)?;
+    call.require_api_version(&versions::TASKS)?;
     let state = call.emu.state();
     let action = if with_secrets { "Microsoft.ContainerRegistry/registries/tasks/listDetails/action" } else { READ };
     access::registry(call, &state, r, action, if with_secrets { Access::Write } else { Access::Read })?;
@@ -217,7 +218,7 @@ fn read(call: &Call, r: &RegistryRef, name: &str, with_secrets: bool) -> ArmResu
 }
 
 pub fn put(call: &Call, r: &RegistryRef, name: &str) -> ArmResult {
-    call.require_api_version(runs::API_VERSIONS)?;
+    call.require_api_version(&versions::TASKS)?;
     let mut state = call.emu.state();
     let registry = access::registry(call, &state, r, WRITE, Access::Write)?.clone();
     check_name(name)?;
@@ -240,19 +241,21 @@ pub fn put(call: &Call, r: &RegistryRef, name: &str) -> ArmResult {
         properties: Value::Object(properties),
         identity: body.get("identity").cloned(),
     };
-    let (status, body) = match find(&state, r, name) {
+    // 200 for a new task too: the service answers so, and the Azure CLI depends on it (`az acr
+    // task create` prints the raw response of anything but a 200, task.py's `local_fix`).
+    let body = match find(&state, r, name) {
         Some(i) => {
             let created_ms = state.tasks[i].created_ms;
             state.tasks[i] = Task { created_ms, ..task };
-            (StatusCode::OK, to_json(&state.tasks[i]))
+            to_json(&state.tasks[i])
         }
         None => {
             let body = to_json(&task);
             state.tasks.push(task);
-            (StatusCode::CREATED, body)
+            body
         }
     };
-    Ok((status, Json(body)).into_response())
+    Ok((StatusCode::OK, Json(body)).into_response())
 }
 
 /// Merges an update into what is stored, as TaskUpdateParameters work: objects field by field,
@@ -287,7 +290,7 @@ fn merge(into: &mut Value, update: Value) {
 
 /// Top-level properties (and the step's fields) are merged, as TaskUpdateParameters are.
 pub fn patch(call: &Call, r: &RegistryRef, name: &str) -> ArmResult {
-    call.require_api_version(runs::API_VERSIONS)?;
+    call.require_api_version(&versions::TASKS)?;
     let mut state = call.emu.state();
     access::registry(call, &state, r, WRITE, Access::Write)?;
     let i = find(&state, r, name).ok_or_else(|| not_found(r, name))?;
@@ -306,7 +309,7 @@ pub fn patch(call: &Call, r: &RegistryRef, name: &str) -> ArmResult {
 }
 
 pub fn delete(call: &Call, r: &RegistryRef, name: &str) -> ArmResult {
-    call.require_api_version(runs::API_VERSIONS)?;
+    call.require_api_version(&versions::TASKS)?;
     let mut state = call.emu.state();
     access::registry(call, &state, r, DELETE, Access::Write)?;
     match find(&state, r, name) {

@@ -3,6 +3,10 @@
 use crate::clock::rfc3339_ms;
 use crate::store::Run;
 
+/// ACR's logs end lines with CRLF; the Azure CLI prints a streamed log a line at a time when it
+/// sees one (`_stream_utils.py`).
+const EOL: &str = "\r\n";
+
 /// The lines of a build, each with the fraction of the run's duration at which it appears.
 fn script(run: &Run) -> Vec<(f64, String)> {
     let source = run.source_location.clone().unwrap_or_else(|| "(uploaded source)".into());
@@ -37,20 +41,26 @@ pub fn text(run: &Run, now_ms: u64) -> String {
     // Written at queueing.
     for (_, line) in lines.iter().filter(|(at, _)| *at == 0.0) {
         out.push_str(line);
-        out.push('\n');
+        out.push_str(EOL);
     }
     if let Some(start) = run.start_ms {
-        out.push_str(&format!("{} Run {} started on {}\n", rfc3339_ms(start), run.run_id, run.agent_pool_name.as_deref().unwrap_or("the shared pool")));
+        out.push_str(&format!("{} Run {} started on {}{EOL}", rfc3339_ms(start), run.run_id, run.agent_pool_name.as_deref().unwrap_or("the shared pool")));
     }
     for (_, line) in lines.iter().filter(|(at, _)| *at > 0.0 && elapsed >= *at) {
         out.push_str(line);
-        out.push('\n');
+        out.push_str(EOL);
     }
     if let (Some(finish), true) = (run.finish_ms, run.is_finished()) {
         if let Some(e) = &run.error_message {
-            out.push_str(&format!("ERROR: {e}\n"));
+            out.push_str(&format!("ERROR: {e}{EOL}"));
         }
-        out.push_str(&format!("Run ID: {} was {} after {}s\n", run.run_id, run.status.to_lowercase(), (finish - run.start_ms.unwrap_or(finish)) / 1000));
+        let outcome = match run.status.as_str() {
+            "Succeeded" => "was successful".to_string(),
+            "Failed" => "failed".to_string(),
+            "Canceled" => "was canceled".to_string(),
+            other => format!("ended with status {other}"),
+        };
+        out.push_str(&format!("Run ID: {} {outcome} after {}s{EOL}", run.run_id, (finish - run.start_ms.unwrap_or(finish)) / 1000));
     }
     out
 }
@@ -70,12 +80,12 @@ mod tests {
         let early = text(&run, 1_020_000);
         let later = text(&run, 1_090_000);
         assert!(later.len() > early.len() && later.starts_with(&early), "append-only: what was read stays a prefix");
-        assert!(!later.contains("was succeeded"));
+        assert!(!later.contains("was successful"));
         run.status = "Succeeded".into();
         run.finish_ms = Some(1_100_000);
         let done = text(&run, 5_000_000);
         assert!(done.starts_with(&later));
-        assert!(done.ends_with("was succeeded after 100s\n"), "{done}");
+        assert!(done.ends_with("was successful after 100s\r\n"), "{done}");
     }
 
     #[test]

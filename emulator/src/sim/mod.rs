@@ -190,7 +190,7 @@ mod tests {
         s.pools[i].provisioning_state = "Creating".into();
         let error = OpError { code: "X".into(), message: "blocked".into() };
         s.pools[i].pending = Some(PendingOp { operation: "op1".into(), kind: OpKind::Create, done_at_ms: 10, new_count: None, failure: Some(error.clone()) });
-        s.operations.push(crate::store::Operation { id: "op1".into(), subscription: "s".into(), location: "eastus".into(), resource_id: "x".into(), kind: OpKind::Create, status: "InProgress".into(), start_ms: 0, end_ms: None, error: None });
+        s.operations.push(crate::store::Operation { id: "op1".into(), subscription: "s".into(), location: "eastus".into(), resource_id: "x".into(), kind: OpKind::Create, status: "InProgress".into(), start_ms: 0, end_ms: None, error: None, api_version: String::new() });
         advance(&mut s, 10);
         assert_eq!(s.pools[i].provisioning_state, "Failed");
         assert_eq!((s.operations[0].status.as_str(), s.operations[0].error.as_ref()), ("Failed", Some(&error)));

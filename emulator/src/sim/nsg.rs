@@ -26,6 +26,7 @@ pub fn default_rules() -> Vec<SecurityRule> {
         source_address_prefix: source.into(),
         destination_address_prefix: Some(dest.into()),
         destination_address_prefixes: Vec::new(),
+        source_address_prefixes: Vec::new(),
         access: access.into(),
         priority,
         direction: direction.into(),
@@ -73,7 +74,7 @@ fn rule_matches(rule: &SecurityRule, tag: &str, port: u16) -> bool {
     let dests: Vec<&str> = rule.destination_address_prefix.iter().map(String::as_str).chain(rule.destination_address_prefixes.iter().map(String::as_str)).collect();
     rule.direction.eq_ignore_ascii_case("Outbound")
         && (rule.protocol == "*" || rule.protocol.eq_ignore_ascii_case("Tcp"))
-        && source_matches(&rule.source_address_prefix)
+        && std::iter::once(&rule.source_address_prefix).chain(&rule.source_address_prefixes).filter(|p| !p.is_empty()).any(|p| source_matches(p))
         && ports.iter().any(|r| port_matches(r, port))
         && dests.iter().any(|d| destination_matches(d, tag))
 }

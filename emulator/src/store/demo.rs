@@ -54,6 +54,7 @@ pub fn outbound(name: &str, priority: u32, access: &str, dest: &str, port: &str)
         source_address_prefix: "VirtualNetwork".into(),
         destination_address_prefix: Some(dest.into()),
         destination_address_prefixes: Vec::new(),
+        source_address_prefixes: Vec::new(),
         access: access.into(),
         priority,
         direction: "Outbound".into(),

@@ -121,6 +121,9 @@ pub struct Operation {
     pub start_ms: u64,
     pub end_ms: Option<u64>,
     pub error: Option<OpError>,
+    /// The api-version of the request that started it: its status links carry the same one.
+    #[serde(default)]
+    pub api_version: String,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -161,7 +164,10 @@ pub struct SecurityRule {
     /// One of `destination_port_range` / `destination_port_ranges` is used, as in ARM.
     pub destination_port_range: Option<String>,
     pub destination_port_ranges: Vec<String>,
+    /// One of `source_address_prefix` / `source_address_prefixes` is used, as in ARM.
     pub source_address_prefix: String,
+    #[serde(default)]
+    pub source_address_prefixes: Vec<String>,
     pub destination_address_prefix: Option<String>,
     pub destination_address_prefixes: Vec<String>,
     /// Allow | Deny

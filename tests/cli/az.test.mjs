@@ -1,0 +1,116 @@
+// The real Azure CLI drives the emulator unchanged (issue 10): cloud set-up by metadata alone,
+// service-principal sign-in, the whole `az acr agentpool` lifecycle with and without --no-wait,
+// tasks on a pool with their runs and logs, and ARM's errors as the CLI prints them. Every
+// result is checked against what ARM itself then says.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { CONTOSO, CONTOSO_BUILDS } from '../e2e/support/emulator.mjs';
+import { startWithCli, waitFor } from './support/az.mjs';
+
+let cli, emulator;
+before(async () => {
+  cli = await startWithCli(['--speed', '20']);
+  emulator = cli.emulator;
+});
+after(async () => { await cli?.stop(); });
+
+const POOLS_API = 'api-version=2019-06-01-preview';
+const pool = (name) => `${CONTOSO_BUILDS}/agentPools/${name}`;
+const armPool = async (name) => (await emulator.armSend('GET', `${pool(name)}?${POOLS_API}`)).body;
+const RG = ['-r', 'contosobuilds'];
+
+test('az cloud register reads the metadata; az login signs the service principal in', async () => {
+  const login = await cli.signIn();
+  const shown = (await cli.azOk(['cloud', 'show', '-n', 'PoolEmu'])).json;
+  assert.equal(shown.endpoints.resourceManager, `${emulator.origins.arm}/`);
+  assert.equal(shown.endpoints.activeDirectory, emulator.origins.login);
+  assert.equal(shown.endpoints.activeDirectoryResourceId, 'https://management.pool-portal.test/');
+  assert.equal(shown.suffixes.acrLoginServerEndpoint, '.azurecr.io');
+  const subs = login.json.map((s) => s.name).sort();
+  assert.deepEqual(subs, ['Contoso Platform (demo)', 'Fabrikam Research (demo)']);
+  const account = (await cli.azOk(['account', 'show'])).json;
+  assert.equal(account.id, CONTOSO);
+  assert.equal(account.user.type, 'servicePrincipal');
+});
+
+test('agentpool create --tier S1, list, show --queue-count, update --count 2, delete --yes', async () => {
+  const created = (await cli.azOk(['acr', 'agentpool', 'create', ...RG, '-n', 'cli-s1', '--tier', 'S1'])).json;
+  assert.equal(created.provisioningState, 'Succeeded', 'the CLI waited for the operation');
+  let arm = await armPool('cli-s1');
+  assert.deepEqual([arm.properties.tier, arm.properties.count, arm.properties.provisioningState], ['S1', 1, 'Succeeded']);
+
+  const listed = (await cli.azOk(['acr', 'agentpool', 'list', ...RG])).json.map((p) => p.name);
+  const fromArm = (await emulator.armList(`${CONTOSO_BUILDS}/agentPools?${POOLS_API}`)).map((p) => p.name);
+  assert.deepEqual(listed.sort(), fromArm.sort());
+  assert.ok(listed.includes('cli-s1'));
+
+  // nightly-s1 has runs waiting in the demo: the CLI's count is ARM's.
+  const queue = (await cli.azOk(['acr', 'agentpool', 'show', ...RG, '-n', 'nightly-s1', '--queue-count'])).json;
+  const armQueue = (await emulator.armSend('POST', `${pool('nightly-s1')}/listQueueStatus?${POOLS_API}`)).body;
+  assert.equal(queue.count, armQueue.count);
+  assert.ok(queue.count > 0);
+
+  const updated = (await cli.azOk(['acr', 'agentpool', 'update', ...RG, '-n', 'cli-s1', '--count', '2'])).json;
+  assert.equal(updated.count, 2);
+  arm = await armPool('cli-s1');
+  assert.deepEqual([arm.properties.count, arm.properties.provisioningState], [2, 'Succeeded']);
+
+  await cli.azOk(['acr', 'agentpool', 'delete', ...RG, '-n', 'cli-s1', '--yes']);
+  const gone = await emulator.armSend('GET', `${pool('cli-s1')}?${POOLS_API}`);
+  assert.equal(gone.status, 404);
+});
+
+test('--no-wait: create, update and delete return at once and ARM finishes them', async () => {
+  const started = await cli.azOk(['acr', 'agentpool', 'create', ...RG, '-n', 'cli-nowait', '--tier', 'S1', '--count', '0', '--no-wait']);
+  assert.equal(started.stdout.trim(), '', 'nothing to print before it ends');
+  const creating = await armPool('cli-nowait');
+  assert.ok(['Creating', 'Succeeded'].includes(creating.properties.provisioningState));
+  await waitFor(() => armPool('cli-nowait'), (p) => p.properties.provisioningState === 'Succeeded', { what: 'create' });
+
+  await cli.azOk(['acr', 'agentpool', 'update', ...RG, '-n', 'cli-nowait', '--count', '1', '--no-wait']);
+  const done = await waitFor(() => armPool('cli-nowait'), (p) => p.properties.provisioningState === 'Succeeded', { what: 'update' });
+  assert.equal(done.properties.count, 1);
+
+  await cli.azOk(['acr', 'agentpool', 'delete', ...RG, '-n', 'cli-nowait', '--yes', '--no-wait']);
+  await waitFor(() => emulator.armSend('GET', `${pool('cli-nowait')}?${POOLS_API}`), (r) => r.status === 404, { what: 'delete' });
+});
+
+test('a task on a pool: task create --agent-pool --context <git>, task run, list-runs, logs', async () => {
+  const context = 'https://github.com/Azure-Samples/acr-build-helloworld-node.git';
+  const task = (await cli.azOk(['acr', 'task', 'create', ...RG, '-n', 'clitask', '--agent-pool', 'build-s2',
+    '-t', 'web:{{.Run.ID}}', '-f', 'Dockerfile', '--context', context, '--commit-trigger-enabled', 'false'])).json;
+  assert.equal(task.agentPoolName, 'build-s2');
+  const armTask = (await emulator.armSend('GET', `${CONTOSO_BUILDS}/tasks/clitask?${POOLS_API}`)).body;
+  assert.equal(armTask.properties.agentPoolName, 'build-s2');
+  assert.equal(armTask.properties.step.contextPath, context);
+
+  // `task run` waits for the run and streams its log from the log origin.
+  const run = await cli.azOk(['acr', 'task', 'run', ...RG, '-n', 'clitask']);
+  const runId = run.stderr.match(/Queued a run with ID: (\w+)/)?.[1] ?? run.stdout.match(/Queued a build with ID: (\w+)/)?.[1];
+  assert.ok(runId, `a run id in:\n${run.stdout}\n${run.stderr}`);
+  assert.match(run.stdout, new RegExp(`Run ID: ${runId} was successful after \\d+s`));
+  const armRun = (await emulator.armSend('GET', `${CONTOSO_BUILDS}/runs/${runId}?${POOLS_API}`)).body;
+  assert.deepEqual([armRun.properties.task, armRun.properties.agentPoolName, armRun.properties.status], ['clitask', 'build-s2', 'Succeeded']);
+
+  const runs = (await cli.azOk(['acr', 'task', 'list-runs', ...RG, '-n', 'clitask'])).json;
+  assert.deepEqual(runs.map((r) => r.runId), [runId]);
+  assert.equal(runs[0].agentPoolName, 'build-s2');
+
+  const logs = await cli.azOk(['acr', 'task', 'logs', ...RG, '--run-id', runId]);
+  assert.match(logs.stdout, /Waiting for an agent on build-s2/);
+  assert.match(logs.stdout, new RegExp(`Run ID: ${runId} was successful`));
+});
+
+test('a bad pool name and an over-quota create end in the CLI error with ARM\'s code', async () => {
+  const bad = await cli.az(['acr', 'agentpool', 'create', ...RG, '-n', 'no_underscores', '--tier', 'S1']);
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.stderr, /\(InvalidResourceName\)/);
+  assert.match(bad.stderr, /no_underscores/);
+
+  // build-s2 holds 8 of the 16 standard vCPUs: three S3 (24) cannot fit.
+  const over = await cli.az(['acr', 'agentpool', 'create', ...RG, '-n', 'too-big', '--tier', 'S3', '--count', '3']);
+  assert.notEqual(over.code, 0);
+  assert.match(over.stderr, /\(QuotaExceeded\)/);
+  assert.match(over.stderr, /Current usage: 8, additional required: 24, limit: 16/);
+  assert.equal((await emulator.armSend('GET', `${pool('too-big')}?${POOLS_API}`)).status, 404, 'nothing was made');
+});

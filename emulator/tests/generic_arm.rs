@@ -4,6 +4,7 @@
 
 mod common;
 
+use common::schema::Spec;
 use common::*;
 use pool_portal_emulator::authority::users::{NO_ACCESS, READER};
 use pool_portal_emulator::Emulator;
@@ -199,4 +200,34 @@ async fn the_admin_port_stays_on_loopback_when_the_rest_is_shared() {
     let refused = tokio::net::TcpStream::connect((other, admin)).await;
     assert_eq!(refused.map(|_| ()).unwrap_err().kind(), std::io::ErrorKind::ConnectionRefused, "admin must not");
     assert!(tokio::net::TcpStream::connect((std::net::Ipv4Addr::LOCALHOST, admin)).await.is_ok());
+}
+
+/// Our answers against Microsoft's Microsoft.Resources spec (2024-11-01): every field defined there,
+/// of its type, nothing required left out, and what the examples show present.
+#[tokio::test]
+async fn the_answers_follow_microsofts_resources_spec() {
+    let h = harness().await;
+    let t = h.owner();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/azure-spec/resources/2024-11-01");
+    let spec = Spec::load(&dir.join("resources.json"));
+    let example = |name: &str| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(dir.join("examples").join(name)).unwrap()).unwrap()
+    };
+    let group_example = example("ResourceGroups_Get.json")["responses"]["200"]["body"].clone();
+    let provider_example = example("GetProvider.json")["responses"]["200"]["body"].clone();
+    let cases = [
+        ("ResourceListResult", resources(CONTOSO, ""), None),
+        ("ResourceListResult", format!("/subscriptions/{CONTOSO}/resourceGroups/rg-builds/resources?{RESOURCES_API}"), None),
+        ("ResourceGroupListResult", format!("/subscriptions/{CONTOSO}/resourceGroups?{RESOURCES_API}"), None),
+        ("ResourceGroup", format!("/subscriptions/{CONTOSO}/resourceGroups/rg-builds?{RESOURCES_API}"), Some(&group_example)),
+        ("Provider", format!("/subscriptions/{CONTOSO}/providers/Microsoft.ContainerRegistry?{RESOURCES_API}"), Some(&provider_example)),
+        ("Provider", format!("/subscriptions/{CONTOSO}/providers/Microsoft.Network?{RESOURCES_API}"), Some(&provider_example)),
+    ];
+    let mut errors = Vec::new();
+    for (definition, path, ex) in cases {
+        let (status, body) = h.get(&path, &t).await;
+        assert_eq!(status, 200, "{path}");
+        spec.validate(&serde_json::json!({ "$ref": format!("#/definitions/{definition}") }), &body, ex, &format!("{definition} {path}"), &mut errors);
+    }
+    assert!(errors.is_empty(), "{errors:#?}");
 }

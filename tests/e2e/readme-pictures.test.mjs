@@ -1,0 +1,45 @@
+// The README's pictures, taken from the running product: a pool page with its live queue, and
+// the create form with its pre-flight. Each is checked to show what the README says it shows;
+// `scripts/readme-pictures` copies them from tests/e2e/artifacts/ into docs/.
+import { test, before, after, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { startEmulator, CONTOSO_BUILDS } from './support/emulator.mjs';
+import path from 'node:path';
+import { launch, closePages, freshPage, signIn, screenshot, artifacts } from './support/browser.mjs';
+
+let emulator, browser;
+before(async () => { emulator = await startEmulator(); browser = await launch(); });
+after(async () => { await browser?.close(); await emulator?.stop(); });
+afterEach(closePages);
+
+test('a pool page with its live queue', async () => {
+  const { page, problems } = await freshPage(browser, { width: 1280, height: 1000 });
+  await signIn(page, emulator, 'Olivia Owner');
+  await page.goto(`${emulator.origins.portal}${CONTOSO_BUILDS}/agentPools/build-s2`);
+  const queue = page.locator('section.live-queue');
+  await queue.locator('p.queued-count', { hasText: '1 queued (listQueueStatus)' }).waitFor();
+  await queue.getByRole('region', { name: 'Running runs' }).getByText('Running (2)').waitFor();
+  await queue.getByText(/^Updated /).waitFor();
+  await page.locator('dl.pool-facts').waitFor();
+  await page.screenshot({ path: path.join(artifacts, 'readme-pool-page.png') });
+  assert.deepEqual(problems, []);
+});
+
+test('the create form with its pre-flight', async () => {
+  const { page, problems } = await freshPage(browser, { width: 1280, height: 1000 });
+  await signIn(page, emulator, 'Olivia Owner');
+  await page.goto(`${emulator.origins.portal}${CONTOSO_BUILDS}/createAgentPool`);
+  await page.locator('#pool-subnet[aria-describedby]').waitFor();
+  await page.locator('#pool-name').fill('burst-s2');
+  await page.getByRole('radio', { name: /^S2/ }).check();
+  await page.locator('#pool-count').fill('2');
+  await page.locator('#pool-subnet').fill('vnet-builds/snet-pools');
+  await page.locator('ul.preflight li', { hasText: 'Network security group' }).filter({ hasText: 'lets the pool reach every required Azure service' }).waitFor();
+  assert.equal(await page.locator('ul.preflight li.check-pass').count(), 5);
+  // The form's top, as a newcomer first sees it, not scrolled to the field last typed in.
+  await page.locator('#pool-subnet').blur();
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: path.join(artifacts, 'readme-create-pool.png') });
+  await screenshot(page, 'readme-create-pool-full');
+  assert.deepEqual(problems, []);
+});

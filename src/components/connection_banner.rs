@@ -30,6 +30,9 @@ pub fn ConnectionBanner() -> impl IntoView {
     let now = RwSignal::new(js_sys::Date::now());
     let next_try = RwSignal::new(None::<f64>);
     let checking = RwSignal::new(false);
+    // "Try now" pressed while a probe is on its way: ask again as soon as it answers. The button is
+    // never disabled, so a click always counts, even one that lands just as a timed probe starts.
+    let again = RwSignal::new(false);
     let probe = Rc::new(RefCell::new(Probe::default()));
 
     // `try_now` and `schedule` call each other: `try_now` is built once and shared.
@@ -50,19 +53,30 @@ pub fn ConnectionBanner() -> impl IntoView {
         }
     };
     *try_now.borrow_mut() = Some(Rc::new({
-        let (probe, schedule) = (probe.clone(), schedule.clone());
+        let (probe, schedule, this) = (probe.clone(), schedule.clone(), try_now.clone());
         move || {
-            probe.borrow_mut().timer.take();
-            if reach.online.get_untracked() || checking.get_untracked() {
+            if reach.online.get_untracked() {
                 return;
             }
+            if checking.get_untracked() {
+                again.set(true);
+                return;
+            }
+            probe.borrow_mut().timer.take();
             checking.set(true);
             next_try.set(None);
-            let (client, schedule) = (client.clone(), schedule.clone());
+            let (client, schedule, try_again) = (client.clone(), schedule.clone(), this.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 let answered = client.get::<serde_json::Value>(PROBE).await.map_or_else(|e| !e.is_network(), |_| true);
                 checking.set(false);
-                if !answered && !reach.online.get_untracked() {
+                if reach.online.get_untracked() {
+                    again.set(false);
+                } else if again.get_untracked() {
+                    again.set(false);
+                    if let Some(f) = try_again.borrow().clone() {
+                        f()
+                    }
+                } else if !answered {
                     schedule();
                 }
             });
@@ -117,7 +131,7 @@ pub fn ConnectionBanner() -> impl IntoView {
                             next_try.get().map(|at| format!("Trying again in {} s.", seconds_until(at))).unwrap_or_default()
                         }}
                     </p>
-                    <button type="button" on:click=on_try.clone() disabled=move || checking.get()>"Try now"</button>
+                    <button type="button" on:click=on_try.clone()>"Try now"</button>
                 </div>
             </Show>
             {move || reach.throttled_until.get().filter(|_| reach.online.get()).map(|at| view! {

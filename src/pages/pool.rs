@@ -26,8 +26,13 @@ use crate::live::reach::arm_read;
 pub fn PoolPage(id: AgentPoolId) -> impl IntoView {
     let client = ctx().client;
     let tracker = expect_context::<Tracker>();
-    let pool = arm_read(id.clone(), |c, p| async move { agent_pools::get(&c, &p).await });
-    let siblings = arm_read(id.registry.clone(), |c, r| async move { agent_pools::list(&c, &r).await });
+    // The pool and its siblings (for the quota) in one read: when an operation ends both are read
+    // again and the pool's panels are redrawn once. Two reads would redraw them twice, and the
+    // second redraw would throw away what the user began typing into the scale form after the first.
+    let details = arm_read(id.clone(), |c, p| async move {
+        let (pool, siblings) = futures::join!(agent_pools::get(&c, &p), agent_pools::list(&c, &p.registry));
+        pool.map(|pool| (pool, siblings.unwrap_or_default()))
+    });
     let registry = id.registry.clone();
     let allowed = LocalResource::new(move || {
         let (c, r) = (client.clone(), registry.clone());
@@ -51,8 +56,7 @@ pub fn PoolPage(id: AgentPoolId) -> impl IntoView {
             if before == Some(now) || now.is_none() {
                 return;
             }
-            pool.refetch();
-            siblings.refetch();
+            details.refetch();
             if let Some((_, OpState::Succeeded, Kind::Delete)) = now {
                 // In place of the pool's entry: Back must not lead to a pool that is gone.
                 crate::nav::navigate(&registry_path, true);
@@ -65,11 +69,11 @@ pub fn PoolPage(id: AgentPoolId) -> impl IntoView {
     let can_run = Signal::derive(move || allowed.get().is_none_or(|(_, _, r)| r));
     // The live queue and the work forms live outside the pool's details, so refreshing the pool
     // (after an operation) neither restarts the queue's history nor clears a half-typed form.
-    let location = Memo::new(move |_| pool.get().and_then(|r| r.ok()).map(|p| p.location));
+    let location = Memo::new(move |_| details.get().and_then(|r| r.ok()).map(|(p, _)| p.location));
     let pool_found = Memo::new(move |_| location.get().is_some());
     let live = use_live_queue(id.clone(), busy, pool_found.into());
-    let pool_view = Signal::derive(move || match pool.get() {
-        Some(Ok(p)) => PoolView {
+    let pool_view = Signal::derive(move || match details.get() {
+        Some(Ok((p, _))) => PoolView {
             count: p.count(),
             state: p.state().to_string(),
             paused_by: p.tags.as_ref().and_then(crate::domain::pause::paused).map(|x| x.by),
@@ -87,13 +91,13 @@ pub fn PoolPage(id: AgentPoolId) -> impl IntoView {
         {move || op.get().map(|op| view! { <OpProgress op/> })}
         // Only for a pool that exists: a missing one gets ARM's error once, not twice.
         {move || pool_found.get().then(|| view! { <LiveQueuePanel id=queue_id.clone() live pool=pool_view/> })}
-        {move || match (pool.get(), siblings.get()) {
-            (Some(Err(error)), _) => view! { <ArmErrorView error reload=true/> }.into_any(),
-            (Some(Ok(p)), Some(list)) => {
-                let others = quota::usage(list.unwrap_or_default().iter().filter(|x| !x.display_name().eq_ignore_ascii_case(&pid.name)).map(|x| (x.tier(), x.count())));
+        {move || match details.get() {
+            Some(Err(error)) => view! { <ArmErrorView error reload=true/> }.into_any(),
+            Some(Ok((p, list))) => {
+                let others = quota::usage(list.iter().filter(|x| !x.display_name().eq_ignore_ascii_case(&pid.name)).map(|x| (x.tier(), x.count())));
                 view! { <PoolBody id=pid.clone() pool=p others can_write can_delete busy/> }.into_any()
             }
-            _ => view! { <Loading what="agent pool"/> }.into_any(),
+            None => view! { <Loading what="agent pool"/> }.into_any(),
         }}
         {move || location.get().map(|location| view! {
             <ScheduleWork id=work_id.clone() location can_run on_scheduled=live.refresh/>

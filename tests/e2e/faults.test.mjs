@@ -91,6 +91,48 @@ test('a page opened while ARM is out of reach loads once it is back, on "Try now
   assert.ok(await sameDocument(page));
 });
 
+test('"Try now" pressed while a probe is on its way still counts: another probe follows it', async () => {
+  const { page } = await freshPage(browser);
+  await signIn(page, emulator, 'Olivia Owner');
+  await page.goto(`${emulator.origins.portal}${CONTOSO_BUILDS}`);
+  await page.getByRole('link', { name: 'build-s2', exact: true }).waitFor();
+  // ARM refuses connections, or holds them unanswered; probes are counted from the hold on.
+  let mode = 'refuse';
+  const held = [];
+  let probes = 0;
+  await page.route(`${emulator.origins.arm}/**`, (route) => {
+    const isProbe = new URL(route.request().url()).pathname === '/subscriptions';
+    if (mode === 'hold') {
+      if (isProbe) probes += 1;
+      held.push(route);
+      return undefined;
+    }
+    if (isProbe && mode === 'counting') probes += 1;
+    return route.abort('connectionrefused');
+  });
+  await page.getByRole('link', { name: 'build-s2', exact: true }).click();
+  const tryNow = banner(page).getByRole('button', { name: 'Try now' });
+  await tryNow.waitFor({ timeout: 15000 });
+  mode = 'hold';
+  await tryNow.click();
+  await waitUntil(() => held.length >= 1, 'a probe on its way');
+  assert.ok(await tryNow.isEnabled(), 'the button stays usable while a probe is out');
+  await tryNow.click();
+  mode = 'counting';
+  for (const route of held.splice(0)) await route.abort('connectionrefused');
+  await waitUntil(() => probes >= 2, 'the probe the second click asked for');
+  await banner(page).waitFor();
+});
+
+/** Polls a condition of the test's own state (route handlers), not of the page. */
+async function waitUntil(condition, what, timeoutMs = 10000) {
+  const until = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 test('slow ARM (3 s): progress shows and a second click sends nothing', async () => {
   const { page } = await freshPage(browser);
   await signIn(page, emulator, 'Olivia Owner');
@@ -109,11 +151,16 @@ test('slow ARM (3 s): progress shows and a second click sends nothing', async ()
   await page.getByText('Scale 2 → 1: Succeeded.').waitFor({ timeout: 40000 });
   assert.equal((await armCalls(mark, 'PATCH', '/agentPools/build-s2?')).length, 1, 'one PATCH');
 
-  // A slow read shows that it is loading.
+  // A slow read shows that it is loading. The pool list is held back until that is seen, so a
+  // busy machine cannot let the answer arrive before the check.
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route((url) => url.pathname.endsWith('/agentPools'), async (route) => { await held; await route.fallback(); });
   await page.getByRole('link', { name: 'contosobuilds' }).first().click();
   await page.waitForURL(`${emulator.origins.portal}${CONTOSO_BUILDS}`);
+  await page.locator('p.loading').first().waitFor();
   await screenshot(page, 'fault-slow-read');
-  await page.locator('p.loading').first().waitFor({ timeout: 2000 });
+  release();
   await page.locator('table[aria-label="Agent pools"]').waitFor({ timeout: 20000 });
 });
 

@@ -11,11 +11,9 @@ after(async () => { await browser?.close(); await emulator?.stop(); });
 afterEach(closePages);
 
 const MEMORY_GB = { S1: 3, S2: 8, S3: 16, I6: 216 };
-const tokenDestinations = new Set();
 
 test('the owner sees the seeded pools, walking from subscriptions to a pool', async () => {
   const { page, problems } = await freshPage(browser);
-  page.on('request', (r) => { if (r.headers().authorization) tokenDestinations.add(new URL(r.url()).origin); });
   await signIn(page, emulator, 'Olivia Owner');
   await screenshot(page, 'owner-subscriptions');
 
@@ -71,10 +69,20 @@ test('the owner sees the seeded pools, walking from subscriptions to a pool', as
 });
 
 test('the bearer token only ever goes to ARM, and never in a URL', async () => {
+  // A journey of its own: sign in, a registry, a pool and its live queue.
+  const { page } = await freshPage(browser);
+  const tokenDestinations = new Set();
+  page.on('request', (r) => { if (r.headers().authorization) tokenDestinations.add(new URL(r.url()).origin); });
+  const mark = await emulator.mark();
+  await signIn(page, emulator, 'Olivia Owner');
+  await page.goto(`${emulator.origins.portal}${CONTOSO_BUILDS}`);
+  await page.getByRole('table', { name: 'Agent pools' }).waitFor();
+  await page.goto(`${emulator.origins.portal}${CONTOSO_BUILDS}/agentPools/build-s2`);
+  await page.locator('p.queued-count', { hasText: 'queued' }).waitFor();
   // What the browser sent (any host, not only ours) ...
   assert.deepEqual([...tokenDestinations], [emulator.origins.arm]);
   // ... and what the emulator saw from the portal's page (the test's own API calls have no Origin).
-  const fromPortal = (await emulator.requests()).filter((e) => e.origin === emulator.origins.portal);
+  const fromPortal = (await emulator.requests(mark)).filter((e) => e.origin === emulator.origins.portal);
   const withToken = fromPortal.filter((e) => e.bearer);
   assert.ok(withToken.length >= 4, 'the journey made authenticated calls');
   assert.deepEqual([...new Set(withToken.map((e) => e.listener))], ['arm']);

@@ -110,6 +110,9 @@ test('scale 2 → 0 → 3 with the slider and the keyboard', async () => {
   await page.getByRole('button', { name: 'Scale to 0' }).click();
   await page.getByText('Scale 2 → 0: Succeeded.').waitFor({ timeout: 20000 });
   assert.equal((await pool('build-s2')).properties.count, 0);
+  // The pool is read again once the operation ends and its panels are redrawn from it: keys
+  // pressed before that would go to the panel being replaced. The new one starts at 0 → 0.
+  await page.getByText('Instances 0 → 0 · vCPU 0 → 0').waitFor();
 
   await slider.focus();
   for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');

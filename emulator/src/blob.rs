@@ -147,8 +147,8 @@ async fn cors(State(emu): State<Arc<Emulator>>, request: axum::extract::Request,
         let h = response.headers_mut();
         h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
         h.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, HEAD, OPTIONS"));
-        h.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static("range, x-ms-version"));
-        h.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static("content-range, content-length, x-ms-blob-type, x-ms-meta-complete"));
+        h.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static("range, x-ms-range, x-ms-version, x-ms-date, x-ms-client-request-id"));
+        h.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static("content-range, content-length, x-ms-blob-type, x-ms-meta-complete, x-ms-request-id, x-ms-version"));
     }
     response
 }

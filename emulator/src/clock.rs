@@ -53,7 +53,6 @@ impl Clock {
     }
 }
 
-/// RFC 3339 with milliseconds, as ARM writes times.
 /// Whole seconds since the epoch as RFC 3339 (token times in ARM's error messages, SAS expiry).
 pub fn rfc3339(secs: u64) -> String {
     time::OffsetDateTime::from_unix_timestamp(secs as i64)
@@ -62,6 +61,7 @@ pub fn rfc3339(secs: u64) -> String {
         .unwrap_or_default()
 }
 
+/// RFC 3339 with milliseconds, as ARM writes times.
 pub fn rfc3339_ms(ms: u64) -> String {
     let t = time::OffsetDateTime::from_unix_timestamp_nanos(ms as i128 * 1_000_000).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     let f = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");

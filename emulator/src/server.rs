@@ -57,7 +57,15 @@ pub async fn start(options: Options) -> Result<Arc<Emulator>, Box<dyn std::error
     // The admin port resets, revokes, seeds and injects faults without authentication: it stays on
     // loopback whatever `host` says, so sharing the emulator on a network never shares it.
     let admin_l = bind(admin_host(options.host), options.admin_port)?;
-    let https = |l: &TcpListener| -> std::io::Result<String> { Ok(format!("https://{}", l.local_addr()?)) };
+    // Listening on every address (`0.0.0.0`) is no address to name: the origins, which the
+    // certificate covers, stay on loopback (colleagues come in through a tunnel).
+    let https = |l: &TcpListener| -> std::io::Result<String> {
+        let mut addr = l.local_addr()?;
+        if addr.ip().is_unspecified() {
+            addr.set_ip(admin_host(addr.ip()));
+        }
+        Ok(format!("https://{addr}"))
+    };
     let origins = Origins {
         portal: https(&portal_l)?,
         arm: https(&arm_l)?,

@@ -36,13 +36,20 @@ async fn metadata_is_public_and_names_our_own_origins_and_audience() {
     let doubled = format!("{}//metadata/endpoints?api-version=2022-09-01", o.arm);
     assert_eq!(h.http.get(doubled).send().await.unwrap().status(), 200);
 
-    // The older versions list clouds.
-    for v in ["2019-05-01", "2020-06-01"] {
+    // These versions list clouds…
+    for v in ["2019-05-01", "2019-10-01", "2020-06-01"] {
         let list: serde_json::Value = h.http.get(h.arm(&format!("/metadata/endpoints?api-version={v}"))).send().await.unwrap().json().await.unwrap();
         assert_eq!(list.as_array().map(Vec::len), Some(1), "{v}");
         assert_eq!(list[0]["resourceManager"], cloud["resourceManager"]);
     }
-    let bad = h.http.get(h.arm("/metadata/endpoints?api-version=2015-01-01")).send().await.unwrap();
+    // …and the oldest answer the legacy object.
+    for v in ["1.0", "2015-01-01"] {
+        let old: serde_json::Value = h.http.get(h.arm(&format!("/metadata/endpoints?api-version={v}"))).send().await.unwrap().json().await.unwrap();
+        assert_eq!(old["authentication"]["audiences"][0], Emulator::ARM_RESOURCE, "{v}");
+        assert_eq!(old["authentication"]["loginEndpoint"], format!("{}/", o.login));
+        assert!(old.get("name").is_none() && old["galleryEndpoint"].is_string());
+    }
+    let bad = h.http.get(h.arm("/metadata/endpoints?api-version=2016-01-01")).send().await.unwrap();
     assert_eq!(bad.status(), 400);
     let body: serde_json::Value = bad.json().await.unwrap();
     assert_eq!(body["error"]["code"], "InvalidApiVersionParameter");
@@ -61,6 +68,7 @@ async fn the_generic_list_finds_registries_by_type_and_name() {
     assert_eq!(status, 200);
     let names: Vec<&str> = regs["value"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["contosobuilds", "contosobasic", "contosouk"]);
+    assert!(types.contains(&"Microsoft.ContainerRegistry/registries/agentPools"), "tracked children are listed too");
     let first = &regs["value"][0];
     assert_eq!(first["id"], REGISTRY);
     assert_eq!((first["sku"]["name"].as_str(), first["location"].as_str()), (Some("Premium"), Some("eastus")));
@@ -78,31 +86,53 @@ async fn the_generic_list_finds_registries_by_type_and_name() {
     assert!(!in_rg["value"].as_array().unwrap().is_empty());
 }
 
-#[tokio::test]
-async fn tags_top_and_paging_work_as_on_arm() {
-    let h = harness_with(|o| o.settings.page_size = 2).await;
-    let t = h.owner();
-    let tagged = h.get(&resources(CONTOSO, "&$filter=tagName eq 'TEAM' and tagValue eq 'platform'"), &t).await.1;
-    let mut items = tagged["value"].as_array().unwrap().clone();
-    let mut next = tagged["nextLink"].as_str().map(String::from);
+/// Every item of a list, following nextLink from its first page.
+async fn all_pages(h: &Harness, t: &str, first: serde_json::Value) -> Vec<serde_json::Value> {
+    let mut items = first["value"].as_array().unwrap().clone();
+    let mut next = first["nextLink"].as_str().map(String::from);
     while let Some(link) = next {
-        let page = h.get(link.trim_start_matches(&h.emu.origins.arm), &t).await.1;
+        let page = h.get(link.trim_start_matches(&h.emu.origins.arm), t).await.1;
         items.extend(page["value"].as_array().unwrap().iter().cloned());
         next = page["nextLink"].as_str().map(String::from);
     }
-    assert_eq!(items.len(), 3, "the three registries carry team=platform; vnets have no tags");
-    // Tag values are case-sensitive.
-    let none = h.get(&resources(CONTOSO, "&$filter=tagName eq 'team' and tagValue eq 'PLATFORM'"), &t).await.1;
-    assert_eq!(none["value"].as_array().unwrap().len(), 0);
+    items
+}
 
-    let top = h.get(&resources(CONTOSO, "&$top=1"), &t).await.1;
-    assert_eq!(top["value"].as_array().unwrap().len(), 1);
-    assert!(top.get("nextLink").is_none(), "$top limits the whole list, not the page");
+#[tokio::test]
+async fn tags_top_expand_and_paging_work_as_on_arm() {
+    let h = harness_with(|o| o.settings.page_size = 2).await;
+    let t = h.owner();
+    let tagged = all_pages(&h, &t, h.get(&resources(CONTOSO, "&$filter=tagName eq 'TEAM' and tagValue eq 'platform'"), &t).await.1).await;
+    assert_eq!(tagged.len(), 3, "the three registries carry team=platform");
+    assert!(tagged.iter().all(|r| r.get("tags").is_none()), "a list filtered by tag leaves the tags out, as the spec says");
+    let none = h.get(&resources(CONTOSO, "&$filter=tagName eq 'team' and tagValue eq 'PLATFORM'"), &t).await.1;
+    assert_eq!(none["value"].as_array().unwrap().len(), 0, "tag values keep their case");
+    let unfiltered = h.get(&resources(CONTOSO, "&$filter=name eq 'contosobuilds'"), &t).await.1;
+    assert_eq!(unfiltered["value"][0]["tags"]["team"], "platform");
+
+    // $top is the page size: that many, and a link to the rest.
+    let everything = all_pages(&h, &t, h.get(&resources(CONTOSO, ""), &t).await.1).await;
+    let top = h.get(&resources(CONTOSO, "&$top=3"), &t).await.1;
+    assert_eq!(top["value"].as_array().unwrap().len(), 3);
+    assert!(top["nextLink"].as_str().unwrap().contains("%24top=3"), "the link keeps $top");
+    assert_eq!(all_pages(&h, &t, top).await, everything);
+    for bad in ["0", "1001", "x"] {
+        let r = h.send(reqwest::Method::GET, &resources(CONTOSO, &format!("&$top={bad}")), &t, None).await;
+        assert_eq!((r.status, r.code().as_str()), (400, "InvalidTopInQueryString"), "{bad}");
+    }
+
+    // $expand adds what it names; the children of a registry are listed by their path.
+    let pools = h.get(&resources(CONTOSO, "&$filter=resourceType eq 'Microsoft.ContainerRegistry/registries/agentPools'&$expand=provisioningState,createdTime"), &t).await.1;
+    let first = &pools["value"][0];
+    assert_eq!((first["name"].as_str(), first["provisioningState"].as_str()), (Some("contosobuilds/build-s2"), Some("Succeeded")));
+    assert!(first["id"].as_str().unwrap().ends_with("/registries/contosobuilds/agentPools/build-s2"));
+    let registry = h.get(&resources(CONTOSO, "&$filter=name eq 'contosobuilds'&$expand=createdTime"), &t).await.1;
+    assert!(registry["value"][0]["createdTime"].is_string() && registry["value"][0].get("changedTime").is_none());
+    let bad = h.send(reqwest::Method::GET, &resources(CONTOSO, "&$expand=everything"), &t, None).await;
+    assert_eq!((bad.status, bad.code().as_str()), (400, "InvalidExpandQueryString"));
 
     let bad = h.send(reqwest::Method::GET, &resources(CONTOSO, "&$filter=resourceType eq 'x' and tagName eq 'team'"), &t, None).await;
     assert_eq!((bad.status, bad.code().as_str()), (400, "InvalidFilterInQueryString"));
-    let bad_top = h.send(reqwest::Method::GET, &resources(CONTOSO, "&$top=0"), &t, None).await;
-    assert_eq!(bad_top.status, 400);
 }
 
 #[tokio::test]
@@ -160,8 +190,12 @@ async fn the_current_sdks_api_versions_are_accepted() {
     assert_eq!(h.get(&subnet, &t).await.0, 200);
     assert_eq!(h.get(&format!("{REGISTRY}?api-version=2026-09-01-preview"), &t).await.0, 200);
     let (status, body) = h.get(&subnet.replace("2026-03-01", "2026-04-01"), &t).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (400, Some("NoRegisteredProviderFound")));
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(message.contains("for type 'virtualNetworks/subnets'") && message.contains("2026-03-01"), "the error lists what is supported: {message}");
+    // ARM's own endpoints keep ARM's own error.
+    let (status, body) = h.get(&format!("/subscriptions/{CONTOSO}/resourceGroups?api-version=2099-01-01"), &t).await;
     assert_eq!((status, body["error"]["code"].as_str()), (400, Some("InvalidApiVersionParameter")));
-    assert!(body["error"]["message"].as_str().unwrap().contains("2026-03-01"), "the error lists what is supported");
 }
 
 #[tokio::test]
@@ -194,6 +228,7 @@ async fn the_admin_port_stays_on_loopback_when_the_rest_is_shared() {
     let h = harness_with(|o| o.host = std::net::IpAddr::from([0, 0, 0, 0])).await;
     let port = |origin: &str| origin.rsplit(':').next().unwrap().parse::<u16>().unwrap();
     assert!(h.emu.origins.admin.starts_with("http://127.0.0.1:"), "{}", h.emu.origins.admin);
+    assert!(h.emu.origins.arm.starts_with("https://127.0.0.1:"), "every address is no origin: {}", h.emu.origins.arm);
     let (arm, admin) = (port(&h.emu.origins.arm), port(&h.emu.origins.admin));
     let other = std::net::Ipv4Addr::new(127, 0, 0, 2);
     assert!(tokio::net::TcpStream::connect((other, arm)).await.is_ok(), "ARM listens on every address");

@@ -83,7 +83,8 @@ async fn an_nsg_has_its_custom_and_default_rules() {
     let defaults: Vec<&str> = r.body["properties"]["defaultSecurityRules"].as_array().unwrap().iter().map(|x| x["name"].as_str().unwrap()).collect();
     assert!(defaults.contains(&"AllowInternetOutBound") && defaults.contains(&"DenyAllOutBound"));
     let wrong = h.send(reqwest::Method::GET, &format!("{SUB}/resourceGroups/rg-network/providers/Microsoft.Network/networkSecurityGroups/nsg-locked?api-version=2019-06-01-preview"), &h.owner(), None).await;
-    assert_eq!(wrong.code(), "InvalidApiVersionParameter");
+    assert_eq!(wrong.code(), "NoRegisteredProviderFound");
+    assert!(wrong.body["error"]["message"].as_str().unwrap().contains("for type 'networkSecurityGroups'"), "{}", wrong.body);
 }
 
 #[tokio::test]
@@ -115,8 +116,17 @@ async fn security_rules_are_written_and_the_next_pool_sees_them() {
 
     let made = h.put(&url, &t, rule(199)).await;
     assert_eq!(made.status, 201, "{}", made.body);
-    assert_eq!(made.body["properties"]["provisioningState"], "Succeeded");
-    assert_eq!(made.body["properties"]["sourceAddressPrefixes"], json!(["VirtualNetwork"]));
+    // Asynchronous, as on Azure: Updating, and a link to Microsoft.Network's operation status.
+    assert_eq!(made.body["properties"]["provisioningState"], "Updating");
+    assert_eq!(made.body["type"], "Microsoft.Network/networkSecurityGroups/securityRules");
+    assert!(made.body["etag"].as_str().unwrap().starts_with("W/\""));
+    let status_url = made.header("azure-asyncoperation").expect("Azure-AsyncOperation");
+    assert!(status_url.contains("/providers/Microsoft.Network/locations/eastus/operations/"), "{status_url}");
+    let status = h.send(reqwest::Method::GET, &status_url, &t, None).await;
+    assert_eq!(status.body, json!({"status": "Succeeded"}));
+    let read = h.send(reqwest::Method::GET, &url, &t, None).await;
+    assert_eq!(read.body["properties"]["provisioningState"], "Succeeded");
+    assert_eq!(read.body["properties"]["sourceAddressPrefixes"], json!(["VirtualNetwork"]));
     assert_eq!(h.put(&url, &t, rule(199)).await.status, 200, "a second PUT replaces");
     let listed = h.send(reqwest::Method::GET, &format!("{nsg}/securityRules?api-version=2022-01-01"), &t, None).await;
     assert_eq!(listed.body["value"].as_array().unwrap().len(), 2);

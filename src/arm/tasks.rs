@@ -69,8 +69,14 @@ impl Task {
     }
 }
 
-/// A Docker-step task bound to `pool`, as `az acr task create --agent-pool` makes one.
+/// A Docker-step task bound to `pool`, as `az acr task create --agent-pool` makes one (with
+/// `--commit-trigger-enabled false --base-image-trigger-enabled false`): the same settings
+/// written out, so the form and the command it echoes make the same task.
 pub fn docker_task(location: &str, pool: &str, context: &str, docker_file: &str, images: Vec<String>) -> Task {
+    let mut extra = Extra::new();
+    extra.insert("timeout".into(), serde_json::json!(3600));
+    extra.insert("agentConfiguration".into(), serde_json::json!({ "cpu": 2 }));
+    extra.insert("isSystemTask".into(), serde_json::json!(false));
     Task {
         id: None,
         name: None,
@@ -80,12 +86,13 @@ pub fn docker_task(location: &str, pool: &str, context: &str, docker_file: &str,
         properties: TaskProperties {
             status: Some("Enabled".into()),
             agent_pool_name: Some(pool.to_string()),
-            platform: Some(serde_json::json!({ "os": "Linux" })),
+            platform: Some(serde_json::json!({ "os": "Linux", "architecture": "amd64" })),
             step: Some(serde_json::json!({
-                "type": "Docker", "contextPath": context, "dockerFilePath": docker_file, "imageNames": images, "isPushEnabled": true
+                "type": "Docker", "contextPath": context, "dockerFilePath": docker_file, "imageNames": images,
+                "isPushEnabled": true, "noCache": false
             })),
             provisioning_state: None,
-            extra: Extra::new(),
+            extra,
         },
         extra: Extra::new(),
     }

@@ -9,16 +9,22 @@ pub fn quote(value: &str) -> String {
     }
 }
 
+/// Where a second command sets a new pool's tags: its resource id and the agent-pool api-version.
+pub struct TagTarget<'a> {
+    pub id: &'a str,
+    pub api_version: &'a str,
+}
+
 /// The create, and when there are tags a second command for them: `az acr agentpool create` has
-/// no `--tags`. `pool_path` is the new pool's resource id.
-pub fn create_pool(registry: &str, name: &str, tier: &str, count: i64, subnet: Option<&str>, tags: &[(String, String)], pool_path: &str) -> String {
+/// no `--tags`.
+pub fn create_pool(registry: &str, name: &str, tier: &str, count: i64, subnet: Option<&str>, tags: &[(String, String)], pool: TagTarget) -> String {
     let mut cmd = format!("az acr agentpool create -r {} -n {} --tier {} --count {count}", quote(registry), quote(name), quote(tier));
     if let Some(s) = subnet.filter(|s| !s.is_empty()) {
         cmd.push_str(&format!(" --subnet-id {}", quote(s)));
     }
     if !tags.is_empty() {
         cmd.push('\n');
-        cmd.push_str(&tag_resource(pool_path, tags));
+        cmd.push_str(&tag_resource(pool.id, tags, pool.api_version));
     }
     cmd
 }
@@ -51,12 +57,12 @@ pub fn run_task(registry: &str, name: &str) -> String {
     format!("az acr task run -r {} -n {}", quote(registry), quote(name))
 }
 
-/// Tags are not an `az acr agentpool` option: `az resource tag` sets them (all of them: it
-/// replaces). It needs the agent-pool api-version named: left to itself it takes the parent
-/// registry's newest stable version, which has no agent pools.
-pub fn tag_resource(id: &str, tags: &[(String, String)]) -> String {
+/// `az resource tag` sets a resource's tags (all of them: it replaces). The api-version is
+/// named: for a child resource such as an agent pool the CLI would otherwise take its parent's
+/// newest stable version, which (for registries) has no agent pools.
+pub fn tag_resource(id: &str, tags: &[(String, String)], api_version: &str) -> String {
     let pairs: Vec<String> = tags.iter().map(|(k, v)| quote(&format!("{k}={v}"))).collect();
-    format!("az resource tag --ids {} --tags {} --api-version {}", quote(id), pairs.join(" "), crate::arm::agent_pools::API_VERSION)
+    format!("az resource tag --ids {} --tags {} --api-version {}", quote(id), pairs.join(" "), quote(api_version))
 }
 
 #[cfg(test)]
@@ -65,10 +71,11 @@ mod tests {
 
     #[test]
     fn commands_read_like_the_docs() {
-        assert_eq!(create_pool("myreg", "mypool", "S2", 1, None, &[], "/p"), "az acr agentpool create -r myreg -n mypool --tier S2 --count 1");
+        let pool = || TagTarget { id: "/x/agentPools/p", api_version: "2019-06-01-preview" };
+        assert_eq!(create_pool("myreg", "mypool", "S2", 1, None, &[], pool()), "az acr agentpool create -r myreg -n mypool --tier S2 --count 1");
         let subnet = "/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/virtualNetworks/v/subnets/n";
-        assert!(create_pool("r", "p", "S1", 0, Some(subnet), &[], "/p").ends_with(&format!("--subnet-id {subnet}")));
-        let tagged = create_pool("r", "p", "S1", 1, None, &[("team".into(), "web".into())], "/x/agentPools/p");
+        assert!(create_pool("r", "p", "S1", 0, Some(subnet), &[], pool()).ends_with(&format!("--subnet-id {subnet}")));
+        let tagged = create_pool("r", "p", "S1", 1, None, &[("team".into(), "web".into())], pool());
         assert_eq!(
             tagged.lines().collect::<Vec<_>>(),
             ["az acr agentpool create -r r -n p --tier S1 --count 1", "az resource tag --ids /x/agentPools/p --tags team=web --api-version 2019-06-01-preview"]
@@ -93,6 +100,6 @@ mod tests {
         assert_eq!(quote("a b"), "'a b'");
         assert_eq!(quote("it's"), r"'it'\''s'");
         assert_eq!(quote("$(rm -rf ~)"), "'$(rm -rf ~)'");
-        assert_eq!(tag_resource("/x", &[("team".into(), "web ops".into())]), "az resource tag --ids /x --tags 'team=web ops' --api-version 2019-06-01-preview");
+        assert_eq!(tag_resource("/x", &[("team".into(), "web ops".into())], "2019-06-01-preview"), "az resource tag --ids /x --tags 'team=web ops' --api-version 2019-06-01-preview");
     }
 }

@@ -178,7 +178,8 @@ fn CreateForm(
         let n = if n.is_empty() { "<name>" } else { &n };
         let tags: Vec<(String, String)> = tags.get().into_iter().filter(|(k, _)| !k.trim().is_empty()).collect();
         let pool_path = registry_for_cli.pool(n).path();
-        cli::create_pool(&reg_name, n, &tier.get(), count.get().unwrap_or(0) as i64, subnet_for_cli().as_deref(), &tags, &pool_path)
+        let target = cli::TagTarget { id: &pool_path, api_version: agent_pools::API_VERSION };
+        cli::create_pool(&reg_name, n, &tier.get(), count.get().unwrap_or(0) as i64, subnet_for_cli().as_deref(), &tags, target)
     });
     let form_ok = Memo::new(move |_| name_problems.get().is_empty() && count.get().is_some() && subnet_choice.get().is_ok() && tag_issues.get().is_empty());
     let checks_ok = Memo::new(move |_| preflight::no_failures(&checks.get()));

@@ -7,10 +7,11 @@ import assert from 'node:assert/strict';
 import { CONTOSO, CONTOSO_BUILDS } from '../e2e/support/emulator.mjs';
 import { startWithCli, waitFor } from './support/az.mjs';
 
-let cli, emulator;
+let cli, emulator, login;
 before(async () => {
   cli = await startWithCli(['--speed', '20']);
   emulator = cli.emulator;
+  login = await cli.signIn();
 });
 after(async () => { await cli?.stop(); });
 
@@ -19,8 +20,7 @@ const pool = (name) => `${CONTOSO_BUILDS}/agentPools/${name}`;
 const armPool = async (name) => (await emulator.armSend('GET', `${pool(name)}?${POOLS_API}`)).body;
 const RG = ['-r', 'contosobuilds'];
 
-test('az cloud register reads the metadata; az login signs the service principal in', async () => {
-  const login = await cli.signIn();
+test('az cloud register read the metadata; az login signed the service principal in', async () => {
   const shown = (await cli.azOk(['cloud', 'show', '-n', 'PoolEmu'])).json;
   assert.equal(shown.endpoints.resourceManager, `${emulator.origins.arm}/`);
   assert.equal(shown.endpoints.activeDirectory, emulator.origins.login);

@@ -186,19 +186,6 @@ test('new task, then its run: the echoed task create and task run make the same 
   assert.deepEqual(await runOutcome(await newestRunId()), formRun);
 }));
 
-/** What the task form decides: pool, status, platform, step, triggers (none). */
-function taskState(task) {
-  const p = task.properties;
-  const triggers = Object.values(p.trigger ?? {}).flatMap((t) => (t == null ? [] : Array.isArray(t) ? t : [t]));
-  return {
-    agentPoolName: p.agentPoolName,
-    status: p.status,
-    os: p.platform.os.toLowerCase(),
-    step: { type: p.step.type, contextPath: p.step.contextPath, dockerFilePath: p.step.dockerFilePath, imageNames: p.step.imageNames, isPushEnabled: p.step.isPushEnabled },
-    triggers,
-  };
-}
-
 test('pre-flight\'s NSG fix: the echoed az network nsg rule commands let the pool out', async () => {
   const { page } = await ownerOn(`${CONTOSO_BUILDS}/createAgentPool`);
   await page.locator('#pool-subnet[aria-describedby]').waitFor();
@@ -221,3 +208,44 @@ test('pre-flight\'s NSG fix: the echoed az network nsg rule commands let the poo
   await page.getByText('Create fixed-s1 (S1 × 1): Succeeded.').waitFor({ timeout: 20000 });
   assert.equal((await settledPool('fixed-s1')).body.properties.provisioningState, 'Succeeded');
 });
+
+test('pre-flight\'s NSG fix that first moves a blocking rule: az network nsg rule update, then create', async () => {
+  const { page } = await ownerOn(`${CONTOSO_BUILDS}/createAgentPool`);
+  // A deny at 101 (100 allows Key Vault) leaves no room before it: the fix must move it first.
+  await cli.azOk(['network', 'nsg', 'rule', 'create', '-g', 'rg-network', '--nsg-name', 'nsg-pools', '-n', 'DenyStorageFirst',
+    '--priority', '101', '--direction', 'Outbound', '--access', 'Deny', '--protocol', 'Tcp',
+    '--source-address-prefixes', 'VirtualNetwork', '--destination-address-prefixes', 'Storage', '--destination-port-ranges', '443']);
+  await page.locator('#pool-subnet[aria-describedby]').waitFor();
+  await page.locator('#pool-name').fill('moved-s1');
+  await page.locator('#pool-subnet').fill('vnet-builds/snet-pools');
+  const nsgCheck = page.locator('ul.preflight li', { hasText: 'Network security group' });
+  await nsgCheck.filter({ hasText: 'DenyStorageFirst' }).waitFor();
+  const fixes = (await page.locator('pre.fixes code').innerText()).split('\n').filter((l) => l.trim());
+  assert.match(fixes[0], /^az network nsg rule update -g rg-network --nsg-name nsg-pools -n DenyStorageFirst --priority \d+$/);
+  assert.match(fixes[1], /^az network nsg rule create .* --priority \d+ /);
+  for (const line of fixes) await cli.azOk(shellWords(line).slice(1));
+  await page.locator('#pool-subnet').fill('');
+  await page.locator('#pool-subnet').fill('vnet-builds/snet-pools');
+  await nsgCheck.filter({ hasText: 'lets the pool reach every required Azure service' }).waitFor();
+  await page.getByRole('button', { name: 'Create agent pool' }).click();
+  await page.getByText('Create moved-s1 (S1 × 1): Succeeded.').waitFor({ timeout: 20000 });
+  assert.equal((await settledPool('moved-s1')).body.properties.provisioningState, 'Succeeded');
+});
+
+/** A task's properties as a comparison should see them: what the service sets itself
+ * (creation date, provisioning state) left out, empty lists and objects the same as absent,
+ * and the OS without case (the CLI writes `linux`, the spec's enum `Linux`). */
+function taskState(task) {
+  const tidy = (v) => {
+    if (Array.isArray(v)) return v.length ? v.map(tidy) : undefined;
+    if (v && typeof v === 'object') {
+      const kept = Object.entries(v).map(([k, x]) => [k, tidy(x)]).filter(([, x]) => x !== undefined && x !== null);
+      return kept.length ? Object.fromEntries(kept.sort(([a], [b]) => a.localeCompare(b))) : undefined;
+    }
+    return v;
+  };
+  const { creationDate, provisioningState, ...rest } = task.properties;
+  const state = tidy(rest);
+  state.platform.os = state.platform.os.toLowerCase();
+  return state;
+}

@@ -96,7 +96,7 @@ test('"Try now" pressed while a probe is on its way still counts: another probe 
   await signIn(page, emulator, 'Olivia Owner');
   await page.goto(`${emulator.origins.portal}${CONTOSO_BUILDS}`);
   await page.getByRole('link', { name: 'build-s2', exact: true }).waitFor();
-  // ARM refuses connections, or holds them unanswered; probes are counted from the hold on.
+  // ARM refuses connections, or (from `hold` on) keeps them unanswered and counts the probes.
   let mode = 'refuse';
   const held = [];
   let probes = 0;
@@ -107,7 +107,6 @@ test('"Try now" pressed while a probe is on its way still counts: another probe 
       held.push(route);
       return undefined;
     }
-    if (isProbe && mode === 'counting') probes += 1;
     return route.abort('connectionrefused');
   });
   await page.getByRole('link', { name: 'build-s2', exact: true }).click();
@@ -118,10 +117,19 @@ test('"Try now" pressed while a probe is on its way still counts: another probe 
   await waitUntil(() => held.length >= 1, 'a probe on its way');
   assert.ok(await tryNow.isEnabled(), 'the button stays usable while a probe is out');
   await tryNow.click();
-  mode = 'counting';
+  // What the banner says from here on: the failed probe must lead straight to the next one, never
+  // to "Trying again in …" (the back-off), which is what a lost click would look like.
+  await page.evaluate(() => {
+    window.__bannerTexts = [];
+    const p = document.querySelector('.banner.offline p');
+    new MutationObserver(() => window.__bannerTexts.push(p.textContent)).observe(p, { childList: true, characterData: true, subtree: true });
+  });
   for (const route of held.splice(0)) await route.abort('connectionrefused');
-  await waitUntil(() => probes >= 2, 'the probe the second click asked for');
-  await banner(page).waitFor();
+  await waitUntil(() => held.length === 1, 'the probe the second click asked for');
+  assert.equal(probes, 2);
+  const said = await page.evaluate(() => window.__bannerTexts);
+  assert.ok(!said.some((t) => t.includes('Trying again')), `no back-off between the two probes: ${said.join(' | ')}`);
+  await banner(page).getByText('Checking…').waitFor();
 });
 
 /** Polls a condition of the test's own state (route handlers), not of the page. */

@@ -21,6 +21,8 @@ test('a pool page with its live queue', async () => {
   await queue.getByRole('region', { name: 'Running runs' }).getByText('Running (2)').waitFor();
   await queue.getByText(/^Updated /).waitFor();
   await page.locator('dl.pool-facts').waitFor();
+  // A few refreshes (every 5 s while runs wait), so the sparklines have a history to draw.
+  await page.waitForFunction(() => (document.querySelector('polyline.spark-line')?.getAttribute('points') ?? '').trim().split(/\s+/).length >= 3, null, { timeout: 30000 });
   await page.screenshot({ path: path.join(artifacts, 'readme-pool-page.png') });
   assert.deepEqual(problems, []);
 });

@@ -353,8 +353,3 @@ pub fn delete(call: &Call, r: &RegistryRef, name: &str) -> ArmResult {
     pool.pending = Some(PendingOp { operation: op.clone(), kind: OpKind::Delete, done_at_ms: emu.clock.now_ms() + emu.settings.lro_ms, new_count: None, failure: None });
     Ok(operations::with_headers(emu, &state, &op, StatusCode::ACCEPTED.into_response()))
 }
-
-/// Used by the run scheduler's callers: the pool a run names must exist in the registry.
-pub fn exists(state: &State, r: &RegistryRef, name: &str) -> bool {
-    state.pool_index(r.key(), name).is_some()
-}

@@ -1,6 +1,8 @@
 //! `GET /metadata/endpoints`: ARM's public description of its cloud, read without a token by
-//! `az cloud register --endpoint-resource-manager` (2022-09-01: this cloud, as one object) and by
-//! SDKs and tools that take `ARM_CLOUD_METADATA_URL` (2019-05-01, 2020-06-01: a list of clouds).
+//! `az cloud register --endpoint-resource-manager` (2022-09-01: this cloud, as one object), by
+//! SDKs and tools that take `ARM_CLOUD_METADATA_URL` (2019-05-01, 2019-10-01, 2020-06-01: a list
+//! of clouds), and by older clients (1.0, 2015-01-01: the legacy object of go-autorest,
+//! msrestazure, `Add-AzEnvironment -ARMEndpoint` and azure-cli before 2.70). NOTES.md §10.
 //! Every endpoint names this emulator's own origins, and the audience its tokens carry.
 
 use axum::response::{IntoResponse, Response};
@@ -62,14 +64,26 @@ pub fn cloud(emu: &Emulator) -> Value {
     })
 }
 
+/// The legacy shape: no name, no suffixes.
+fn legacy(emu: &Emulator) -> Value {
+    let arm = format!("{}/", emu.origins.arm);
+    json!({
+        "galleryEndpoint": arm,
+        "graphEndpoint": arm,
+        "portalEndpoint": format!("{}/", emu.origins.portal),
+        "authentication": { "loginEndpoint": format!("{}/", emu.origins.login), "audiences": [Emulator::ARM_RESOURCE] },
+    })
+}
+
 /// Answered before authentication: the metadata is public, as on Azure.
 pub fn endpoints(emu: &Emulator, api_version: Option<&str>) -> Response {
     if let Err(e) = versions::METADATA.check(api_version) {
         return e.into_response();
     }
     match api_version {
-        // The older forms list every cloud the endpoint knows: here, only this one.
-        Some("2019-05-01" | "2020-06-01") => Json(json!([cloud(emu)])).into_response(),
+        // These list every cloud the endpoint knows: here, only this one.
+        Some("2019-05-01" | "2019-10-01" | "2020-06-01") => Json(json!([cloud(emu)])).into_response(),
+        Some("1.0" | "2015-01-01") => Json(legacy(emu)).into_response(),
         _ => Json(cloud(emu)).into_response(),
     }
 }

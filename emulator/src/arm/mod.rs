@@ -1,29 +1,34 @@
 //! The ARM slice, on its own origin. Paths are matched case-insensitively, as ARM does, and every
 //! response carries ARM's request-id headers and CORS for a browser SPA.
 
+// The request pipeline: one authenticated call, its checks and its answers.
 pub mod access;
-pub mod call;
-pub mod agent_pools;
 pub mod auth;
 pub mod body;
+pub mod call;
 pub mod error;
-pub mod filter;
-pub mod network;
-pub mod operations;
 pub mod paging;
-pub mod permissions;
 pub mod ratelimit;
-pub mod registries;
-pub mod runs;
-pub mod schedule;
-pub mod security_rules;
-pub mod subscriptions;
-pub mod tasks;
 pub mod versions;
+
+// Resource types in ARM's tree: the cloud, subscriptions and their groups, then each provider's
+// types, parents before children.
 pub mod metadata;
-pub mod providers;
+pub mod subscriptions;
 pub mod resource_groups;
+pub mod resource_filter;
 pub mod resources;
+pub mod providers;
+pub mod permissions;
+pub mod registries;
+pub mod agent_pools;
+pub mod operations;
+pub mod runs;
+pub mod filter;
+pub mod schedule;
+pub mod tasks;
+pub mod network;
+pub mod security_rules;
 
 use std::sync::Arc;
 
@@ -70,6 +75,7 @@ fn route(call: &Call) -> ArmResult {
             operations::result(call, seg(1), seg(7))
         }
         ["subscriptions", _, "providers", "microsoft.network", "virtualnetworks"] if get => network::list_vnets(call, seg(1), None),
+        ["subscriptions", _, "providers", "microsoft.network", "locations", _, "operations", _] if get => security_rules::operation(call, seg(1), seg(7)),
         ["subscriptions", _, "resourcegroups", _, "providers", "microsoft.network", rest @ ..] => {
             let nsg = || security_rules::NsgRef { sub: seg(1), rg: seg(3), name: seg(7) };
             match rest {
@@ -163,7 +169,7 @@ async fn dispatch(
         .unwrap_or_default();
     // Time passes before the request is looked at, so it sees the service as it is now.
     drop(emu.current());
-    let writes = method != Method::GET;
+    let writes = !matches!(method, Method::GET | Method::HEAD);
     let call = Call { emu: &emu, caller, method, path, segments, query, body };
     let response = route(&call).unwrap_or_else(IntoResponse::into_response);
     if writes && response.status().is_success() {
@@ -215,7 +221,7 @@ async fn arm_headers(State(emu): State<Arc<Emulator>>, request: axum::extract::R
         .cloned()
         .unwrap_or_else(|| HeaderValue::from_str(&crate::new_guid()).expect("guid"));
     let kind = match *request.method() {
-        Method::GET => "reads",
+        Method::GET | Method::HEAD => "reads",
         Method::DELETE => "deletes",
         _ => "writes",
     };

@@ -40,6 +40,13 @@ fn vnet_json(v: &VirtualNetwork) -> Value {
     })
 }
 
+/// A weak etag that changes whenever the rule does, as ARM's do.
+fn etag(properties: &Value) -> String {
+    use sha2::{Digest, Sha256};
+    let h: String = Sha256::digest(properties.to_string().as_bytes()).iter().take(16).map(|b| format!("{b:02x}")).collect();
+    format!("W/\"{}-{}-{}-{}-{}\"", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+}
+
 pub fn rule_json(nsg: &NetworkSecurityGroup, kind: &str, r: &SecurityRule) -> Value {
     let mut p = json!({
         "provisioningState": "Succeeded",
@@ -52,24 +59,30 @@ pub fn rule_json(nsg: &NetworkSecurityGroup, kind: &str, r: &SecurityRule) -> Va
     if let Some(d) = &r.description {
         p["description"] = json!(d);
     }
-    // ARM sends the singular or the plural form, whichever the rule uses.
+    // The singular form when the rule uses it; the plural lists always, empty when unused.
     if r.source_address_prefixes.is_empty() {
         p["sourceAddressPrefix"] = json!(r.source_address_prefix);
-    } else {
-        p["sourceAddressPrefixes"] = json!(r.source_address_prefixes);
     }
-    match &r.destination_port_range {
-        Some(range) => p["destinationPortRange"] = json!(range),
-        None => p["destinationPortRanges"] = json!(r.destination_port_ranges),
+    p["sourceAddressPrefixes"] = json!(r.source_address_prefixes);
+    p["sourcePortRanges"] = json!([]);
+    if let Some(range) = &r.destination_port_range {
+        p["destinationPortRange"] = json!(range);
     }
-    match &r.destination_address_prefix {
-        Some(prefix) => p["destinationAddressPrefix"] = json!(prefix),
-        None => p["destinationAddressPrefixes"] = json!(r.destination_address_prefixes),
+    p["destinationPortRanges"] = json!(r.destination_port_ranges);
+    if let Some(prefix) = &r.destination_address_prefix {
+        p["destinationAddressPrefix"] = json!(prefix);
     }
-    json!({ "name": r.name, "id": format!("{}/{kind}/{}", nsg_id(nsg), r.name), "properties": p })
+    p["destinationAddressPrefixes"] = json!(r.destination_address_prefixes);
+    json!({
+        "name": r.name,
+        "id": format!("{}/{kind}/{}", nsg_id(nsg), r.name),
+        "etag": etag(&p),
+        "type": format!("Microsoft.Network/networkSecurityGroups/{kind}"),
+        "properties": p,
+    })
 }
 
-pub fn nsg_json(state: &crate::store::State, n: &NetworkSecurityGroup) -> Value {
+fn nsg_json(state: &crate::store::State, n: &NetworkSecurityGroup) -> Value {
     let id = nsg_id(n);
     let subnets: Vec<Value> = state
         .vnets

@@ -7,8 +7,14 @@ use super::call::Call;
 
 pub const SKIP_TOKEN: &str = "$skipToken";
 
+/// A page of the emulator's page size (`--page-size`).
 pub fn page(call: &Call, items: Vec<Value>) -> Value {
-    let size = call.emu.settings.page_size;
+    page_of(call, items, call.emu.settings.page_size)
+}
+
+/// A page of `size` items (a client's `$top`, where the API makes it the page size).
+pub fn page_of(call: &Call, items: Vec<Value>, size: usize) -> Value {
+    let size = size.max(1);
     let total = items.len();
     // The token is ours but comes back from the client: never trust it to be in range.
     let skip: usize = call.param(SKIP_TOKEN).and_then(|t| t.parse().ok()).unwrap_or(0).min(total);

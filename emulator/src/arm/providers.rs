@@ -31,7 +31,6 @@ enum Regions {
     Global,
 }
 
-const ALL_REGIONS: &[&str] = &["East US", "East US 2", "West US", "West US 2", "Central US", "South Central US", "UK South", "West Europe", "North Europe"];
 
 const NAMESPACES: &[Namespace] = &[
     Namespace {
@@ -55,19 +54,10 @@ const NAMESPACES: &[Namespace] = &[
     },
 ];
 
-/// `eastus2` → `East US 2`, as providers list their locations.
-fn display_name(region: &str) -> String {
-    ALL_REGIONS
-        .iter()
-        .find(|d| rules::normalize_location(d) == region)
-        .map(|d| d.to_string())
-        .unwrap_or_else(|| region.to_string())
-}
-
 fn type_json(name: &str, regions: Regions, versions: &ApiVersions) -> Value {
     let locations: Vec<String> = match regions {
-        Regions::All => ALL_REGIONS.iter().map(|r| r.to_string()).collect(),
-        Regions::AgentPools => rules::REGIONS.iter().map(|r| display_name(r)).collect(),
+        Regions::All => rules::ALL_REGIONS.iter().map(|r| r.to_string()).collect(),
+        Regions::AgentPools => rules::REGIONS.iter().map(|r| rules::display_name(r)).collect(),
         Regions::Global => Vec::new(),
     };
     // Newest first, as ARM lists them.

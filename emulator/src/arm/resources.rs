@@ -1,11 +1,14 @@
 //! Microsoft.Resources' generic list (`Resources_List`, `Resources_ListByResourceGroup`):
-//! `GET /subscriptions/{s}[/resourceGroups/{g}]/resources` with `$filter`, `$top` and nextLink.
-//! `az acr …` finds a registry's resource group this way (`resourceType eq
-//! 'Microsoft.ContainerRegistry/registries'`), so the CLI works only if this does.
+//! `GET /subscriptions/{s}[/resourceGroups/{g}]/resources` with `$filter` (`resource_filter`),
+//! `$expand`, `$top` (the page size) and nextLink. `az acr …` finds a registry's resource group
+//! this way (`resourceType eq 'Microsoft.ContainerRegistry/registries'`), so the CLI works only if
+//! this does.
 //!
-//! The list holds the top-level resources (registries, virtual networks, network security
-//! groups) in `GenericResourceExpanded`'s shape without `properties`, as ARM lists them.
+//! Items are `GenericResourceExpanded` without `properties`, as ARM lists them: the registries,
+//! their agent pools and tasks (tracked child resources: they have a location and tags), virtual
+//! networks and network security groups.
 
+use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Json;
 use serde_json::{json, Value};
@@ -13,10 +16,15 @@ use serde_json::{json, Value};
 use super::access::{check_scope, Access};
 use super::call::{ArmResult, Call};
 use super::error::ArmError;
+use super::resource_filter::{self, Field, Filterable};
 use super::{paging, versions};
-use crate::store::{nsg_id, registry_id, same, vnet_id, State, Tags};
+use crate::clock::rfc3339_ms;
+use crate::store::{nsg_id, pool_id, registry_id, same, vnet_id, State, Tags};
 
 pub const READ: &str = "Microsoft.Resources/subscriptions/resources/read";
+
+/// The most `$top` may ask for.
+const MAX_TOP: usize = 1000;
 
 /// One resource as the generic list sees it.
 pub struct Generic {
@@ -27,25 +35,85 @@ pub struct Generic {
     pub location: String,
     pub tags: Tags,
     pub sku: Option<Value>,
+    /// For `$expand=createdTime,changedTime`, when the service knows it.
+    pub created: Option<String>,
+    pub provisioning_state: String,
+}
+
+impl Filterable for Generic {
+    fn field(&self, field: Field) -> Option<&str> {
+        match field {
+            Field::Location => Some(&self.location),
+            Field::ResourceType => Some(self.kind),
+            Field::Name => Some(&self.name),
+            Field::ResourceGroup => Some(&self.resource_group),
+            // Nothing here has an identity or a plan.
+            Field::Identity | Field::IdentityPrincipalId | Field::Plan(_) => None,
+        }
+    }
+
+    fn tags(&self) -> &[(String, String)] {
+        &self.tags
+    }
+}
+
+/// What `$expand` may add.
+#[derive(Default)]
+struct Expand {
+    created: bool,
+    changed: bool,
+    provisioning_state: bool,
+}
+
+fn expand(call: &Call) -> Result<Expand, ArmError> {
+    let mut e = Expand::default();
+    for item in call.param("$expand").unwrap_or("").split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        match item.to_ascii_lowercase().as_str() {
+            "createdtime" => e.created = true,
+            "changedtime" => e.changed = true,
+            "provisioningstate" => e.provisioning_state = true,
+            _ => {
+                return Err(ArmError::bad_field(
+                    "InvalidExpandQueryString",
+                    "$expand",
+                    format!("The value '{item}' of $expand is invalid. Valid values are createdTime, changedTime and provisioningState."),
+                ))
+            }
+        }
+    }
+    Ok(e)
 }
 
 impl Generic {
-    pub fn to_json(&self) -> Value {
+    /// `with_tags` is false when the list was filtered by tag: ARM then leaves tags out.
+    fn to_json(&self, with_tags: bool, expand: &Expand) -> Value {
         let mut v = json!({ "id": self.id, "name": self.name, "type": self.kind, "location": self.location });
         if let Some(sku) = &self.sku {
             v["sku"] = sku.clone();
         }
-        if !self.tags.is_empty() {
+        if with_tags && !self.tags.is_empty() {
             v["tags"] = Value::Object(self.tags.iter().map(|(k, x)| (k.clone(), json!(x))).collect());
+        }
+        if let Some(created) = &self.created {
+            if expand.created {
+                v["createdTime"] = json!(created);
+            }
+            if expand.changed {
+                v["changedTime"] = json!(created);
+            }
+        }
+        if expand.provisioning_state {
+            v["provisioningState"] = json!(self.provisioning_state);
         }
         v
     }
 }
 
-/// Every top-level resource of a subscription, in the order they were made.
+/// Every resource of a subscription the list shows, parents before their children.
 pub fn in_subscription(state: &State, sub: &str) -> Vec<Generic> {
     let mut all = Vec::new();
     for r in state.registries.iter().filter(|r| same(&r.subscription, sub)) {
+        let key = crate::store::RegistryKey { sub: &r.subscription, rg: &r.resource_group, name: &r.name };
         all.push(Generic {
             id: registry_id(&r.subscription, &r.resource_group, &r.name),
             name: r.name.clone(),
@@ -54,7 +122,36 @@ pub fn in_subscription(state: &State, sub: &str) -> Vec<Generic> {
             location: r.location.clone(),
             tags: r.tags.clone(),
             sku: Some(json!({ "name": r.sku.as_str(), "tier": r.sku.as_str() })),
+            created: Some(r.created.clone()),
+            provisioning_state: "Succeeded".into(),
         });
+        for p in state.pools_of(r) {
+            all.push(Generic {
+                id: pool_id(p),
+                // A child's name in the generic list is its path below the provider.
+                name: format!("{}/{}", r.name, p.name),
+                kind: "Microsoft.ContainerRegistry/registries/agentPools",
+                resource_group: p.resource_group.clone(),
+                location: p.location.clone(),
+                tags: p.tags.clone(),
+                sku: None,
+                created: None,
+                provisioning_state: p.provisioning_state.clone(),
+            });
+        }
+        for t in state.tasks_of(key) {
+            all.push(Generic {
+                id: format!("{}/tasks/{}", registry_id(&t.subscription, &t.resource_group, &t.registry), t.name),
+                name: format!("{}/{}", r.name, t.name),
+                kind: "Microsoft.ContainerRegistry/registries/tasks",
+                resource_group: t.resource_group.clone(),
+                location: t.location.clone(),
+                tags: t.tags.clone(),
+                sku: None,
+                created: Some(rfc3339_ms(t.created_ms)),
+                provisioning_state: "Succeeded".into(),
+            });
+        }
     }
     for v in state.vnets.iter().filter(|v| same(&v.subscription, sub)) {
         all.push(Generic {
@@ -65,6 +162,8 @@ pub fn in_subscription(state: &State, sub: &str) -> Vec<Generic> {
             location: v.location.clone(),
             tags: Vec::new(),
             sku: None,
+            created: None,
+            provisioning_state: "Succeeded".into(),
         });
     }
     for n in state.nsgs.iter().filter(|n| same(&n.subscription, sub)) {
@@ -76,185 +175,40 @@ pub fn in_subscription(state: &State, sub: &str) -> Vec<Generic> {
             location: n.location.clone(),
             tags: Vec::new(),
             sku: None,
+            created: None,
+            provisioning_state: "Succeeded".into(),
         });
     }
     all
 }
 
-/// One clause of the generic list's `$filter`.
-#[derive(Debug, PartialEq)]
-enum Clause {
-    ResourceType(String),
-    Name(String),
-    NameContains(String),
-    Location(String),
-    ResourceGroup(String),
-    TagName(String),
-    TagValue(String),
-}
-
-/// ARM's refusal names the whole filter.
-fn invalid(filter: &str) -> ArmError {
-    ArmError::new(
-        axum::http::StatusCode::BAD_REQUEST,
-        "InvalidFilterInQueryString",
-        format!("Invalid $filter '{filter}' specified in the query string."),
-    )
-}
-
-/// `'it''s'` → `it's`; `None` unless the whole text is one quoted string.
-fn quoted(text: &str) -> Option<String> {
-    let inner = text.trim().strip_prefix('\'')?.strip_suffix('\'')?;
-    let mut out = String::new();
-    let mut chars = inner.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\'' {
-            // Inside, a quote only comes doubled.
-            if chars.next() != Some('\'') {
-                return None;
-            }
-        }
-        out.push(c);
+/// `$top`: how many a page holds (ARM answers that many and a nextLink), 1 to 1000.
+fn page_size(call: &Call) -> Result<usize, ArmError> {
+    match call.param("$top") {
+        None | Some("") => Ok(call.emu.settings.page_size),
+        Some(t) => t.parse::<usize>().ok().filter(|n| (1..=MAX_TOP).contains(n)).ok_or_else(|| {
+            ArmError::new(
+                StatusCode::BAD_REQUEST,
+                "InvalidTopInQueryString",
+                format!("The value '{t}' of $top in the query string is invalid. It must be between 1 and {MAX_TOP}."),
+            )
+        }),
     }
-    Some(out)
-}
-
-/// Splits on ` and ` outside quotes.
-fn split_and(filter: &str) -> Vec<&str> {
-    let (mut parts, mut start, mut in_quote) = (Vec::new(), 0, false);
-    let bytes = filter.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'\'' {
-            in_quote = !in_quote;
-        } else if !in_quote && filter[i..].len() >= 5 && filter[i..i + 5].eq_ignore_ascii_case(" and ") {
-            parts.push(&filter[start..i]);
-            start = i + 5;
-            i += 5;
-            continue;
-        }
-        i += 1;
-    }
-    parts.push(&filter[start..]);
-    parts
-}
-
-fn clause(text: &str) -> Option<Clause> {
-    let text = text.trim();
-    if let Some(args) = text.strip_prefix("substringof(").and_then(|r| r.strip_suffix(')')) {
-        let (needle, field) = args.rsplit_once(',')?;
-        return field.trim().eq_ignore_ascii_case("name").then_some(Clause::NameContains(quoted(needle)?));
-    }
-    let (field, rest) = text.split_once(' ')?;
-    let (op, value) = rest.trim_start().split_once(' ')?;
-    if !op.eq_ignore_ascii_case("eq") {
-        return None;
-    }
-    let value = quoted(value)?;
-    Some(match field.to_ascii_lowercase().as_str() {
-        "resourcetype" => Clause::ResourceType(value),
-        "name" => Clause::Name(value),
-        "location" => Clause::Location(value),
-        "resourcegroup" => Clause::ResourceGroup(value),
-        "tagname" => Clause::TagName(value),
-        "tagvalue" => Clause::TagValue(value),
-        _ => return None,
-    })
-}
-
-/// The clauses, with ARM's rules for combining them: a tag filter stands alone (a `tagValue`
-/// only with its `tagName`); the others join with `and`, each field once.
-fn parse(filter: &str) -> Result<Vec<Clause>, ArmError> {
-    if filter.trim().is_empty() {
-        return Ok(Vec::new());
-    }
-    let clauses: Vec<Clause> = split_and(filter).into_iter().map(clause).collect::<Option<_>>().ok_or_else(|| invalid(filter))?;
-    let tags = clauses.iter().filter(|c| matches!(c, Clause::TagName(_) | Clause::TagValue(_))).count();
-    let tag_ok = match clauses.as_slice() {
-        [Clause::TagName(_)] | [Clause::TagName(_), Clause::TagValue(_)] => true,
-        _ => tags == 0,
-    };
-    let mut kinds: Vec<_> = clauses.iter().map(std::mem::discriminant).collect();
-    kinds.sort_by_key(|d| format!("{d:?}"));
-    kinds.dedup();
-    if !tag_ok || kinds.len() != clauses.len() {
-        return Err(invalid(filter));
-    }
-    Ok(clauses)
-}
-
-fn matches(clauses: &[Clause], r: &Generic) -> bool {
-    let tag_name = clauses.iter().find_map(|c| if let Clause::TagName(n) = c { Some(n) } else { None });
-    clauses.iter().all(|c| match c {
-        Clause::ResourceType(t) => same(t, r.kind),
-        Clause::Name(n) => same(n, &r.name),
-        Clause::NameContains(n) => r.name.to_ascii_lowercase().contains(&n.to_ascii_lowercase()),
-        Clause::Location(l) => same(l, &r.location),
-        Clause::ResourceGroup(g) => same(g, &r.resource_group),
-        Clause::TagName(n) => r.tags.iter().any(|(k, _)| same(k, n)),
-        // Tag names are case-insensitive, their values are not.
-        Clause::TagValue(v) => r.tags.iter().any(|(k, x)| tag_name.is_some_and(|n| same(k, n)) && x == v),
-    })
 }
 
 /// `GET /subscriptions/{s}/resources` and `…/resourceGroups/{g}/resources`.
 pub fn list(call: &Call, sub: &str, rg: Option<&str>) -> ArmResult {
     call.require_api_version(&versions::RESOURCES)?;
-    let filter = call.param("$filter").unwrap_or("");
-    let clauses = parse(filter)?;
-    let top = match call.param("$top") {
-        None | Some("") => usize::MAX,
-        Some(t) => t.parse::<usize>().ok().filter(|n| *n > 0).ok_or_else(|| {
-            ArmError::bad_field("InvalidTopInQueryString", "$top", format!("The value '{t}' of $top in the query string is invalid: it must be a positive integer."))
-        })?,
-    };
+    let filter = resource_filter::parse(call.param("$filter").unwrap_or(""))?;
+    let expand = expand(call)?;
+    let size = page_size(call)?;
     let state = call.emu.state();
     check_scope(call, &state, sub, rg, READ, Access::Read)?;
     let items = in_subscription(&state, sub)
         .into_iter()
         .filter(|r| rg.is_none_or(|g| same(g, &r.resource_group)))
-        .filter(|r| matches(&clauses, r))
-        .take(top)
-        .map(|r| r.to_json())
+        .filter(|r| filter.matches(r))
+        .map(|r| r.to_json(!filter.by_tag(), &expand))
         .collect();
-    Ok(Json(paging::page(call, items)).into_response())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_clis_filters_parse() {
-        assert_eq!(parse("resourceType eq 'Microsoft.ContainerRegistry/registries'").unwrap(), vec![Clause::ResourceType("Microsoft.ContainerRegistry/registries".into())]);
-        assert_eq!(
-            parse("resourceType eq 'x' and name eq 'it''s'").unwrap(),
-            vec![Clause::ResourceType("x".into()), Clause::Name("it's".into())]
-        );
-        assert_eq!(parse("tagname eq 'team' and tagvalue eq 'web'").unwrap(), vec![Clause::TagName("team".into()), Clause::TagValue("web".into())]);
-        assert_eq!(parse("substringof('build', name)").unwrap(), vec![Clause::NameContains("build".into())]);
-        assert!(parse("").unwrap().is_empty());
-    }
-
-    #[test]
-    fn what_arm_refuses_is_refused() {
-        for bad in [
-            "resourceType eq 'x' and tagName eq 'team'",
-            "tagValue eq 'web'",
-            "name ne 'x'",
-            "name eq x",
-            "name eq 'a' and name eq 'b'",
-            "resourceType eq 'x' or name eq 'y'",
-            "kind eq 'x'",
-        ] {
-            let e = parse(bad).unwrap_err();
-            assert_eq!(e.code, "InvalidFilterInQueryString", "{bad}");
-            assert!(e.message.contains(bad));
-        }
-    }
-
-    #[test]
-    fn and_inside_quotes_is_text() {
-        assert_eq!(parse("name eq 'salt and pepper'").unwrap(), vec![Clause::Name("salt and pepper".into())]);
-    }
+    Ok(Json(paging::page_of(call, items, size)).into_response())
 }

@@ -9,7 +9,7 @@ use super::access::{self, Access, RegistryRef};
 use super::body::Body;
 use super::error::ArmError;
 use super::call::{ArmResult, Call};
-use super::{agent_pools, runs, versions};
+use super::{runs, versions};
 use crate::store::{same, ImageRef, Run, State};
 
 pub const ACTION: &str = "Microsoft.ContainerRegistry/registries/scheduleRun/action";
@@ -124,7 +124,7 @@ fn plan(state: &State, r: &RegistryRef, body: &Body) -> Result<Planned, ArmError
     };
     check_timeout(body)?;
     if let Some(name) = &planned.pool {
-        if !agent_pools::exists(state, r, name) {
+        if !state.pool_index(r.key(), name).is_some() {
             return Err(ArmError::bad_field("AgentPoolNotFound", "agentPoolName", format!("The agent pool '{name}' was not found in registry '{}'.", r.name)));
         }
         if planned.os == "Windows" {

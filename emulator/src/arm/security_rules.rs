@@ -1,9 +1,11 @@
 //! An NSG's security rules (Microsoft.Network `SecurityRules_*`): list, get, and create or
 //! replace (PUT). The portal's pre-flight prints `az network nsg rule create|update` to let an
 //! agent pool's traffic out; here they run for real, and the next pool made in that subnet sees
-//! the new rules. Network writes finish at once: the PUT answers with the rule `Succeeded`.
+//! the new rules. As on Azure the PUT is asynchronous: it answers `Updating` with an
+//! `Azure-AsyncOperation` link to Microsoft.Network's operation status (`{"status": …}`); here the
+//! rule takes effect at once and its operation has already `Succeeded` (NOTES.md §10).
 
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
 use serde_json::Value;
@@ -14,7 +16,7 @@ use super::call::{ArmResult, Call};
 use super::error::ArmError;
 use super::network::rule_json;
 use super::{paging, versions};
-use crate::store::{same, NetworkSecurityGroup, SecurityRule, State};
+use crate::store::{nsg_id, same, NetworkSecurityGroup, OpKind, Operation, SecurityRule, State};
 
 const READ: &str = "Microsoft.Network/networkSecurityGroups/securityRules/read";
 const WRITE: &str = "Microsoft.Network/networkSecurityGroups/securityRules/write";
@@ -116,7 +118,7 @@ fn check_conflict(nsg: &NetworkSecurityGroup, rule: &SecurityRule) -> Result<(),
             "properties.priority",
             format!(
                 "Security rule {} conflicts with rule {}. Rules cannot have the same Priority and Direction. To learn more, see aka.ms/nsgrules.",
-                rule.name, other.name
+                other.name, rule.name
             ),
         )),
     }
@@ -131,16 +133,49 @@ pub fn put(call: &Call, n: &NsgRef, name: &str) -> ArmResult {
     let rule = read_rule(name, &Body::parse(&call.body)?)?;
     check_conflict(&state.nsgs[i], &rule)?;
     let nsg = &mut state.nsgs[i];
-    let status = match nsg.rules.iter().position(|r| same(&r.name, name)) {
+    let (status, kind) = match nsg.rules.iter().position(|r| same(&r.name, name)) {
         Some(j) => {
             nsg.rules[j] = rule;
-            StatusCode::OK
+            (StatusCode::OK, OpKind::Update)
         }
         None => {
             nsg.rules.push(rule);
-            StatusCode::CREATED
+            (StatusCode::CREATED, OpKind::Create)
         }
     };
-    let body: Value = rule_json(nsg, "securityRules", nsg.rules.iter().find(|r| same(&r.name, name)).expect("just written"));
-    Ok((status, Json(body)).into_response())
+    let mut body: Value = rule_json(nsg, "securityRules", nsg.rules.iter().find(|r| same(&r.name, name)).expect("just written"));
+    body["properties"]["provisioningState"] = "Updating".into();
+    let location = crate::sim::rules::normalize_location(&nsg.location);
+    let (sub, rule_id) = (nsg.subscription.clone(), format!("{}/securityRules/{name}", nsg_id(nsg)));
+    let now = call.emu.clock.now_ms();
+    let op = Operation {
+        id: crate::new_guid(),
+        subscription: sub.clone(),
+        location: location.clone(),
+        resource_id: rule_id,
+        kind,
+        status: "Succeeded".into(),
+        start_ms: now,
+        end_ms: Some(now),
+        error: None,
+        api_version: call.param("api-version").unwrap_or_default().to_string(),
+    };
+    let link = format!("{}/subscriptions/{sub}/providers/Microsoft.Network/locations/{location}/operations/{}?api-version={}", call.emu.origins.arm, op.id, op.api_version);
+    state.operations.push(op);
+    let mut response = (status, Json(body)).into_response();
+    if let Ok(v) = HeaderValue::from_str(&link) {
+        response.headers_mut().insert("azure-asyncoperation", v);
+    }
+    Ok(response)
+}
+
+/// `GET …/providers/Microsoft.Network/locations/{l}/operations/{id}`: `{"status": …}`.
+pub fn operation(call: &Call, sub: &str, id: &str) -> ArmResult {
+    call.require_api_version(&versions::NETWORK)?;
+    let state = call.emu.state();
+    check_scope(call, &state, sub, None, "Microsoft.Network/locations/operations/read", Access::Read)?;
+    let op = state.operations.iter().find(|o| o.id == id && same(&o.subscription, sub)).ok_or_else(|| {
+        ArmError::new(StatusCode::NOT_FOUND, "OperationNotFound", format!("The operation '{id}' could not be found."))
+    })?;
+    Ok(Json(serde_json::json!({ "status": op.status })).into_response())
 }

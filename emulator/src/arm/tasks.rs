@@ -11,7 +11,7 @@ use super::access::{self, Access, RegistryRef};
 use super::body::Body;
 use super::error::ArmError;
 use super::call::{ArmResult, Call};
-use super::{agent_pools, paging, versions};
+use super::{paging, versions};
 use crate::clock::rfc3339_ms;
 use crate::store::{registry_id, same, State, Task};
 
@@ -156,7 +156,7 @@ fn check_properties(state: &State, r: &RegistryRef, p: &Map<String, Value>) -> R
     }
     if let Some(pool) = p.get("agentPoolName") {
         let name = pool.as_str().ok_or_else(|| ArmError::bad_field("InvalidRequestContent", "properties.agentPoolName", "agentPoolName must be a string."))?;
-        if !name.is_empty() && !agent_pools::exists(state, r, name) {
+        if !name.is_empty() && !state.pool_index(r.key(), name).is_some() {
             return Err(ArmError::bad_field("AgentPoolNotFound", "properties.agentPoolName", format!("The agent pool '{name}' was not found in registry '{}'.", r.name)));
         }
     }

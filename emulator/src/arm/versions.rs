@@ -7,12 +7,23 @@
 use axum::http::StatusCode;
 
 use super::error::ArmError;
+use crate::sim::rules;
+
+/// Who answers for a resource type, which decides ARM's error for a version it lacks.
+pub enum Owner {
+    /// ARM itself (metadata, subscriptions, groups, the generic list): `InvalidApiVersionParameter`.
+    Arm,
+    /// A resource provider, registered in these regions (none: not a regional type):
+    /// `NoRegisteredProviderFound`, naming the type, the location and what is supported.
+    Provider(&'static [&'static str]),
+}
 
 /// The versions ARM accepts for one resource type.
 pub struct ApiVersions {
     /// As the README's table names it.
     pub resource_type: &'static str,
     pub versions: &'static [&'static str],
+    pub owner: Owner,
 }
 
 impl ApiVersions {
@@ -25,6 +36,7 @@ impl ApiVersions {
                 "The api-version query parameter (?api-version=) is required for all requests.",
             )),
             Some(v) if self.versions.contains(&v) => Ok(()),
+            // ARM's own wording for its own endpoints; a provider's type is refused by `unregistered`.
             Some(v) => Err(ArmError::new(
                 StatusCode::BAD_REQUEST,
                 "InvalidApiVersionParameter",
@@ -36,20 +48,36 @@ impl ApiVersions {
         }
     }
 
-    /// The newest version, for links the emulator makes (operation status, nextLink).
-    pub fn newest(&self) -> &'static str {
-        self.versions.iter().max().copied().unwrap_or_default()
+    /// ARM's answer when a provider's type lacks the version asked for (`type_path` as
+    /// `registries/agentPools`, `location` where the request points).
+    pub fn unregistered(&self, given: &str, type_path: &str, location: &str) -> ArmError {
+        let regions: Vec<String> = match self.owner {
+            Owner::Provider(regions) => regions.iter().map(|r| crate::sim::rules::normalize_location(r)).collect(),
+            Owner::Arm => Vec::new(),
+        };
+        ArmError::new(
+            StatusCode::BAD_REQUEST,
+            "NoRegisteredProviderFound",
+            format!(
+                "No registered resource provider found for location '{location}' and API version '{given}' for type '{type_path}'. \
+                 The supported api-versions are '{}'. The supported locations are '{}'.",
+                self.versions.join(", "),
+                regions.join(", ")
+            ),
+        )
     }
 }
 
 pub const METADATA: ApiVersions = ApiVersions {
     resource_type: "metadata/endpoints",
-    versions: &["2019-05-01", "2020-06-01", "2022-09-01"],
+    versions: &["1.0", "2015-01-01", "2019-05-01", "2019-10-01", "2020-06-01", "2022-09-01"],
+    owner: Owner::Arm,
 };
 
 pub const SUBSCRIPTIONS: ApiVersions = ApiVersions {
     resource_type: "Microsoft.Resources/subscriptions",
     versions: &["2016-06-01", "2018-06-01", "2019-06-01", "2019-11-01", "2020-01-01", "2021-01-01", "2022-12-01"],
+    owner: Owner::Arm,
 };
 
 /// Resource groups and the generic resources list: the versions `azure-mgmt-resource` ships.
@@ -60,6 +88,7 @@ pub const RESOURCES: ApiVersions = ApiVersions {
         "2019-05-10", "2019-07-01", "2019-08-01", "2019-10-01", "2020-06-01", "2020-10-01", "2021-01-01",
         "2021-04-01", "2022-09-01", "2024-07-01", "2024-11-01", "2025-03-01", "2025-04-01",
     ],
+    owner: Owner::Arm,
 };
 
 pub const REGISTRIES: ApiVersions = ApiVersions {
@@ -68,18 +97,21 @@ pub const REGISTRIES: ApiVersions = ApiVersions {
         "2019-05-01", "2021-09-01", "2022-12-01", "2023-01-01-preview", "2023-07-01", "2023-11-01-preview",
         "2024-11-01-preview", "2025-04-01", "2025-11-01", "2026-09-01-preview",
     ],
+    owner: Owner::Provider(&rules::ALL_REGIONS),
 };
 
 /// Agent pools and their operation status resources. Only the preview versions have agent pools.
 pub const AGENT_POOLS: ApiVersions = ApiVersions {
     resource_type: "Microsoft.ContainerRegistry/registries/agentPools",
     versions: &["2019-06-01-preview", "2025-03-01-preview"],
+    owner: Owner::Provider(&rules::REGIONS),
 };
 
 /// Runs, scheduleRun, tasks (ACR Tasks' own api-versions).
 pub const TASKS: ApiVersions = ApiVersions {
     resource_type: "Microsoft.ContainerRegistry/registries/{runs,scheduleRun,tasks}",
     versions: &["2018-09-01", "2019-04-01", "2019-06-01-preview", "2025-03-01-preview"],
+    owner: Owner::Provider(&rules::ALL_REGIONS),
 };
 
 /// The CLI sends 2022-01-01 (NSGs and their rules), 2024-07-01 (subnets) and 2025-07-01
@@ -91,11 +123,13 @@ pub const NETWORK: ApiVersions = ApiVersions {
         "2024-03-01", "2024-05-01", "2024-07-01", "2024-10-01", "2025-01-01", "2025-03-01", "2025-07-01",
         "2025-09-01", "2026-01-01", "2026-03-01",
     ],
+    owner: Owner::Provider(&rules::ALL_REGIONS),
 };
 
 pub const PERMISSIONS: ApiVersions = ApiVersions {
     resource_type: "Microsoft.Authorization/permissions",
     versions: &["2015-07-01", "2018-01-01-preview", "2022-04-01"],
+    owner: Owner::Provider(&[]),
 };
 
 /// Every table, in the README's order.
@@ -115,25 +149,32 @@ mod tests {
     }
 
     #[test]
-    fn versions_are_dates_in_order_without_repeats() {
+    fn versions_are_in_order_without_repeats() {
         for table in ALL {
             let mut sorted = table.versions.to_vec();
             sorted.sort_unstable();
             sorted.dedup();
             assert_eq!(sorted, table.versions, "{}", table.resource_type);
-            assert!(table.versions.iter().all(|v| v.len() >= 10 && v[..10].chars().all(|c| c.is_ascii_digit() || c == '-')));
+            // Dates, but for the metadata endpoint's oldest version.
+            let dated = |v: &&str| v.len() >= 10 && v[..10].chars().all(|c| c.is_ascii_digit() || c == '-');
+            assert!(table.versions.iter().all(|v| dated(v) || *v == "1.0"), "{}", table.resource_type);
         }
     }
 
+    const HEADER: &str = "| resource type | api-versions |\n|---|---|\n";
+
     /// The README's table, row for row.
-    pub fn readme_rows() -> String {
-        ALL.iter().map(|t| format!("| {} | {} |", t.resource_type, t.versions.join(", "))).collect::<Vec<_>>().join("\n")
+    fn readme_table() -> String {
+        let rows: Vec<String> = ALL.iter().map(|t| format!("| {} | {} |", t.resource_type, t.versions.join(", "))).collect();
+        format!("{HEADER}{}\n", rows.join("\n"))
     }
 
     #[test]
     fn the_readme_lists_the_same_versions() {
         let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).expect("README");
-        let rows = readme_rows();
-        assert!(readme.contains(&rows), "README.md's api-version table should read:\n{rows}");
+        // The whole table: from its header to the blank line after it.
+        let start = readme.find(HEADER).expect("the README has the api-version table");
+        let end = readme[start..].find("\n\n").map_or(readme.len(), |e| start + e + 1);
+        assert_eq!(&readme[start..end], readme_table(), "README.md's api-version table should read:\n{}", readme_table());
     }
 }

@@ -7,6 +7,14 @@ pub const REGIONS: [&str; 13] = [
     "canadacentral", "eastasia", "switzerlandnorth", "usgovarizona", "usgovtexas", "usgovvirginia",
 ];
 
+/// Every region a demo resource lives in or may be made in, as providers list them.
+pub const ALL_REGIONS: [&str; 9] = ["East US", "East US 2", "West US", "West US 2", "Central US", "South Central US", "UK South", "West Europe", "North Europe"];
+
+/// `eastus2` → `East US 2` where known.
+pub fn display_name(region: &str) -> String {
+    ALL_REGIONS.iter().find(|d| normalize_location(d) == normalize_location(region)).map_or_else(|| region.to_string(), |d| d.to_string())
+}
+
 pub fn normalize_location(location: &str) -> String {
     location.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase()
 }

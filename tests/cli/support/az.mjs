@@ -54,7 +54,9 @@ export async function startWithCli(extraArgs = []) {
   };
   /** Runs `az …args`; resolves to { code, stdout, stderr, json } (json: stdout parsed, if it is). */
   const az = (args) => new Promise((resolve) => {
-    execFile(AZ, args, { env, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
+    // A bound on a whole process, so a command that never ends fails the suite instead of
+    // hanging it (the slowest, a streamed build log, takes seconds here).
+    execFile(AZ, args, { env, maxBuffer: 16 << 20, timeout: 180_000 }, (error, stdout, stderr) => {
       let json;
       try { json = JSON.parse(stdout); } catch { json = undefined; }
       resolve({ code: error ? (error.code ?? 1) : 0, stdout, stderr, json });

@@ -10,6 +10,8 @@
 //!   runs across contosobuilds' pools and `queued` waiting on `pool` (benchmarks)
 //! - `POST /seed-pools`: `{"count": 200}` adds that many idle S1 pools (no instances, so no quota)
 //!   named `bench-000`… to the registry that holds the first pool (benchmarks)
+//! - `POST /seed-world`: `{"subscriptions": 50, "registries": 40}` (optional `premiumPerTen`, `pools`)
+//!   adds a tenant of that size beside the demo, for the fleet benchmarks (`store::world`)
 
 use std::sync::Arc;
 
@@ -153,6 +155,16 @@ async fn seed_pools(State(emulator): State<Arc<Emulator>>, headers: axum::http::
     Ok(Json(json!({ "registry": template.registry, "pools": pools })))
 }
 
+/// A large tenant beside the demo, for the fleet benchmarks (`store::world`).
+async fn seed_world(State(emulator): State<Arc<Emulator>>, headers: axum::http::HeaderMap, Json(size): Json<crate::store::world::WorldSize>) -> Result<Json<Value>, axum::http::StatusCode> {
+    require_json(&headers)?;
+    let now = emulator.clock.now_ms();
+    let mut state = emulator.state();
+    crate::store::world::seed(&mut state, &size, now);
+    emulator.persist(&mut state);
+    Ok(Json(json!({ "subscriptions": state.subscriptions.len(), "registries": state.registries.len(), "pools": state.pools.len() })))
+}
+
 pub fn router(emulator: Arc<Emulator>) -> Router {
     Router::new()
         .route("/requests", get(requests))
@@ -162,6 +174,7 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
         .route("/reset", post(reset))
         .route("/seed-runs", post(seed_runs))
         .route("/seed-pools", post(seed_pools))
+        .route("/seed-world", post(seed_world))
         .route("/revoke-refresh-tokens", post(revoke_refresh_tokens))
         .with_state(emulator)
 }

@@ -39,16 +39,19 @@ impl Call<'_> {
             Err(e) => e,
         };
         match (&supported.owner, self.param("api-version"), self.provider_type()) {
-            (Owner::Provider(_), Some(given), Some(type_path)) if !given.is_empty() => Err(supported.unregistered(given, &type_path, &self.location())),
+            (Owner::Provider(_), Some(given), Some((namespace, type_path))) if !given.is_empty() => {
+                Err(supported.unregistered(given, &namespace, &type_path, &self.location()))
+            }
             _ => Err(error),
         }
     }
 
-    /// The provider resource type a path names: `registries/agentPools` for a pool, its list or
-    /// an action on it. `None` for ARM's own paths.
-    pub fn provider_type(&self) -> Option<String> {
+    /// The provider namespace and resource type a path names: (`Microsoft.ContainerRegistry`,
+    /// `registries/agentPools`) for a pool, its list or an action on it. `None` for ARM's own paths.
+    pub fn provider_type(&self) -> Option<(String, String)> {
         let i = self.segments.iter().rposition(|s| s.eq_ignore_ascii_case("providers"))?;
-        if !self.segments.get(i + 1)?.contains('.') {
+        let namespace = self.segments.get(i + 1)?.clone();
+        if !namespace.contains('.') {
             return None;
         }
         let rest = &self.segments[i + 2..];
@@ -58,7 +61,7 @@ impl Call<'_> {
         if rest.len() % 2 == 1 && rest.len() > 1 && action {
             types.pop();
         }
-        Some(types.join("/"))
+        Some((namespace, types.join("/")))
     }
 
     /// Where the request points: its resource group's region, a `locations/{l}` segment, or (for a

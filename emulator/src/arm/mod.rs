@@ -19,6 +19,8 @@ pub mod resource_groups;
 pub mod resource_filter;
 pub mod resources;
 pub mod providers;
+pub mod kql;
+pub mod resource_graph;
 pub mod permissions;
 pub mod registries;
 pub mod agent_pools;
@@ -60,6 +62,8 @@ fn route(call: &Call) -> ArmResult {
     let (get, put, patch, delete, post) = (m == Method::GET, m == Method::PUT, m == Method::PATCH, m == Method::DELETE, m == Method::POST);
     match s.as_slice() {
         ["subscriptions"] if get => subscriptions::list(call),
+        ["providers", "microsoft.resourcegraph", "resources"] if post => resource_graph::resources(call),
+        ["providers", "microsoft.resourcegraph", "resources"] => Err(method_not_allowed(call)),
         ["subscriptions", _] if get => subscriptions::get(call, seg(1)),
         ["subscriptions", _, "resources"] if get => resources::list(call, seg(1), None),
         ["subscriptions", _, "providers", _] if get => providers::get(call, seg(1), seg(3)),

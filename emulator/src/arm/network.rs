@@ -24,7 +24,7 @@ fn subnet_json(vnet: &VirtualNetwork, s: &Subnet) -> Value {
     json!({ "id": format!("{}/subnets/{}", vnet_id(vnet), s.name), "name": s.name, "properties": properties })
 }
 
-fn vnet_json(v: &VirtualNetwork) -> Value {
+pub fn vnet_json(v: &VirtualNetwork) -> Value {
     json!({
         "id": vnet_id(v),
         "name": v.name,

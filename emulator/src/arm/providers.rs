@@ -44,6 +44,7 @@ const NAMESPACES: &[Namespace] = &[
             ("locations/operationStatuses", Regions::Global, &versions::AGENT_POOLS),
         ],
     },
+    Namespace { name: "Microsoft.ResourceGraph", types: &[("resources", Regions::Global, &versions::RESOURCE_GRAPH)] },
     Namespace {
         name: "Microsoft.Network",
         types: &[

@@ -49,12 +49,25 @@ impl ApiVersions {
     }
 
     /// ARM's answer when a provider's type lacks the version asked for (`type_path` as
-    /// `registries/agentPools`, `location` where the request points).
-    pub fn unregistered(&self, given: &str, type_path: &str, location: &str) -> ArmError {
+    /// `registries/agentPools` in `namespace`, `location` where the request points). A type
+    /// that is not regional is "not found" for that version (as Azure Government answered
+    /// Resource Graph's 2024-04-01, NOTES.md §8.1).
+    pub fn unregistered(&self, given: &str, namespace: &str, type_path: &str, location: &str) -> ArmError {
         let regions: Vec<String> = match self.owner {
             Owner::Provider(regions) => regions.iter().map(|r| crate::sim::rules::normalize_location(r)).collect(),
             Owner::Arm => Vec::new(),
         };
+        if regions.is_empty() {
+            return ArmError::new(
+                StatusCode::BAD_REQUEST,
+                "InvalidResourceType",
+                format!(
+                    "The resource type '{type_path}' could not be found in the namespace '{namespace}' for api version '{given}'. \
+                     The supported api-versions are '{}'.",
+                    self.versions.join(",")
+                ),
+            );
+        }
         ArmError::new(
             StatusCode::BAD_REQUEST,
             "NoRegisteredProviderFound",
@@ -126,6 +139,14 @@ pub const NETWORK: ApiVersions = ApiVersions {
     owner: Owner::Provider(&rules::ALL_REGIONS),
 };
 
+/// Azure Resource Graph's `resources` query: the versions with 2024-04-01's request and answer
+/// (2022-10-01 is what Azure Government still takes).
+pub const RESOURCE_GRAPH: ApiVersions = ApiVersions {
+    resource_type: "Microsoft.ResourceGraph/resources",
+    versions: &["2019-04-01", "2021-03-01", "2022-10-01", "2024-04-01"],
+    owner: Owner::Provider(&[]),
+};
+
 pub const PERMISSIONS: ApiVersions = ApiVersions {
     resource_type: "Microsoft.Authorization/permissions",
     versions: &["2015-07-01", "2018-01-01-preview", "2022-04-01"],
@@ -133,7 +154,7 @@ pub const PERMISSIONS: ApiVersions = ApiVersions {
 };
 
 /// Every table, in the README's order.
-pub const ALL: &[&ApiVersions] = &[&METADATA, &SUBSCRIPTIONS, &RESOURCES, &REGISTRIES, &AGENT_POOLS, &TASKS, &NETWORK, &PERMISSIONS];
+pub const ALL: &[&ApiVersions] = &[&METADATA, &SUBSCRIPTIONS, &RESOURCES, &RESOURCE_GRAPH, &REGISTRIES, &AGENT_POOLS, &TASKS, &NETWORK, &PERMISSIONS];
 
 #[cfg(test)]
 mod tests {

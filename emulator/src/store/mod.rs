@@ -5,6 +5,7 @@
 pub mod demo;
 pub mod hostile;
 pub mod persist;
+pub mod world;
 
 use serde::{Deserialize, Serialize};
 

@@ -12,23 +12,11 @@ use crate::components::account_menu::AccountMenu;
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::connection_banner::ConnectionBanner;
 use crate::config::Config;
+use crate::ctx::{ctx, Ctx};
 use crate::live::reach::Reach;
 use crate::ops::tracker::Tracker;
 use crate::pages;
 use crate::route::Route;
-
-/// What every page needs, provided once after boot.
-#[derive(Clone)]
-pub struct Ctx {
-    pub session: Rc<Session>,
-    pub client: ArmClient,
-    pub config: Rc<Config>,
-}
-
-/// The app context (kept in the reactive arena, since `Rc` is not `Send`).
-pub fn ctx() -> Ctx {
-    expect_context::<StoredValue<Ctx, LocalStorage>>().get_value()
-}
 
 #[derive(Clone)]
 enum Boot {
@@ -89,7 +77,8 @@ fn App() -> impl IntoView {
             let tracker = Tracker::load();
             tracker.resume(&ctx.client);
             provide_context(tracker);
-            provide_context(StoredValue::new_local(ctx));
+            crate::ctx::provide(ctx);
+            crate::live::directory::Directory::provide();
             crate::nav::provide();
             view! { <Shell/> }.into_any()
         }
@@ -113,6 +102,9 @@ fn Shell() -> impl IntoView {
         <header class="top">
             <a class="brand" href="/">"Pool Portal"</a>
             <span class="cloud" title="Cloud from config.json">{cloud}</span>
+            <nav class="top-links" aria-label="Sections">
+                <a href=crate::route::FLEET aria-current=move || (route.get() == Route::Fleet).then_some("page")>"All agent pools"</a>
+            </nav>
             <AccountMenu/>
         </header>
         {signed_in.then(|| view! { <ConnectionBanner/> })}
@@ -137,6 +129,7 @@ fn current_page(route: Memo<Route>, signed_in: bool) -> impl IntoView {
 fn page_for(route: Route) -> AnyView {
     match route {
         Route::Home => view! { <pages::home::Home/> }.into_any(),
+        Route::Fleet => view! { <pages::fleet::FleetPage/> }.into_any(),
         Route::Invalid(reason) => view! { <pages::not_found::NotFound reason/> }.into_any(),
         Route::Resource(ResourceId::Subscription(subscription)) => {
             view! { <pages::subscription::SubscriptionPage subscription/> }.into_any()

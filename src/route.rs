@@ -5,6 +5,9 @@ use crate::arm::id::{IdError, RegistryId, ResourceId};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Route {
     Home,
+    /// Every agent pool the user can see, across subscriptions (`/pools`; its filters are in the
+    /// query string, which `domain::fleet` reads).
+    Fleet,
     Resource(ResourceId),
     /// The create form of a registry's pools: `{registry id}/createAgentPool`, an action on the
     /// registry as ARM names actions (`…/listQueueStatus`), so it cannot be mistaken for a pool.
@@ -15,6 +18,9 @@ pub enum Route {
 
 pub const CREATE_POOL: &str = "createAgentPool";
 
+/// The fleet's path.
+pub const FLEET: &str = "/pools";
+
 pub fn create_pool_path(registry: &RegistryId) -> String {
     format!("{}/{CREATE_POOL}", registry.path())
 }
@@ -23,6 +29,9 @@ impl Route {
     pub fn from_path(path: &str) -> Route {
         if path.is_empty() || path == "/" || path == "/index.html" {
             return Route::Home;
+        }
+        if path.trim_end_matches('/').eq_ignore_ascii_case(FLEET) {
+            return Route::Fleet;
         }
         let trimmed = path.trim_end_matches('/');
         let action = format!("/{CREATE_POOL}");
@@ -44,6 +53,7 @@ impl Route {
     pub fn title(&self) -> String {
         let what = match self {
             Route::Home => "Subscriptions".to_string(),
+            Route::Fleet => "All agent pools".to_string(),
             Route::Resource(ResourceId::Subscription(id)) => format!("Registries in subscription {id}"),
             Route::Resource(ResourceId::Registry(r)) => format!("{} · agent pools", r.name),
             Route::Resource(ResourceId::AgentPool(p)) => format!("{} · agent pool in {}", p.name, p.registry.name),
@@ -62,6 +72,8 @@ mod tests {
     #[test]
     fn root_is_home_and_ids_are_resources() {
         assert_eq!(Route::from_path("/"), Route::Home);
+        assert_eq!(Route::from_path("/pools"), Route::Fleet);
+        assert_eq!(Route::from_path("/Pools/"), Route::Fleet);
         assert!(matches!(Route::from_path("/subscriptions/abc"), Route::Resource(ResourceId::Subscription(_))));
     }
 
@@ -77,13 +89,13 @@ mod tests {
     #[test]
     fn every_page_has_its_own_title() {
         let reg = "/subscriptions/s/resourceGroups/g/providers/Microsoft.ContainerRegistry/registries/abcde";
-        let titles: Vec<String> = ["/", "/subscriptions/s", reg, &format!("{reg}/agentPools/p1p"), &format!("{reg}/runs/ca12"), &format!("{reg}/createAgentPool"), "/nope"]
+        let titles: Vec<String> = ["/", "/pools", "/subscriptions/s", reg, &format!("{reg}/agentPools/p1p"), &format!("{reg}/runs/ca12"), &format!("{reg}/createAgentPool"), "/nope"]
             .iter()
             .map(|p| Route::from_path(p).title())
             .collect();
-        assert_eq!(titles[3], "p1p · agent pool in abcde · Pool Portal");
-        assert_eq!(titles[4], "Run ca12 · abcde · Pool Portal");
-        assert_eq!(titles[6], "Link not found · Pool Portal");
+        assert_eq!(titles[4], "p1p · agent pool in abcde · Pool Portal");
+        assert_eq!(titles[5], "Run ca12 · abcde · Pool Portal");
+        assert_eq!(titles[7], "Link not found · Pool Portal");
         let distinct: std::collections::BTreeSet<&String> = titles.iter().collect();
         assert_eq!(distinct.len(), titles.len(), "{titles:?}");
     }

@@ -27,6 +27,9 @@ struct Body {
 struct Detail {
     code: Option<String>,
     message: Option<String>,
+    /// Resource Graph puts the reason here, under a generic `BadRequest`.
+    #[serde(default)]
+    details: Vec<Detail>,
 }
 
 impl ArmError {
@@ -35,6 +38,12 @@ impl ArmError {
         let parsed: Option<(Option<String>, Option<String>)> = serde_json::from_str::<Body>(body)
             .ok()
             .map(|b| match b.error {
+                // The specific reason first, then the support text (a timestamp, a correlation id).
+                Some(d) if !d.details.is_empty() => {
+                    let reasons: Vec<String> = d.details.iter().filter_map(|x| x.message.clone()).collect();
+                    let code = d.details.iter().rev().find_map(|x| x.code.clone()).or(d.code);
+                    (code, Some([reasons.join(" "), d.message.unwrap_or_default()].join(" ").trim().to_string()))
+                }
                 Some(d) => (d.code, d.message),
                 None => (b.code, b.message),
             });
@@ -122,6 +131,14 @@ mod tests {
         let e = ArmError::from_response(404, body, Some("rid".into()), None);
         assert_eq!((e.status, e.code.as_str(), e.request_id.as_deref()), (404, "ResourceNotFound", Some("rid")));
         assert_eq!(e.message, "The Resource 'x' was not found.");
+    }
+
+    #[test]
+    fn resource_graphs_reason_comes_from_its_details() {
+        let body = r#"{"error":{"code":"BadRequest","message":"Please provide below info when asking for support: timestamp = t, correlationId = c.","details":[{"code":"NoValidSubscriptionsInQueryRequest","message":"There must be at least one subscription that is eligible to contain resources. Given: ''."}]}}"#;
+        let e = ArmError::from_response(400, body, None, None);
+        assert_eq!(e.code, "NoValidSubscriptionsInQueryRequest");
+        assert!(e.message.starts_with("There must be at least one subscription") && e.message.ends_with("correlationId = c."), "{}", e.message);
     }
 
     #[test]

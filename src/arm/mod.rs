@@ -4,6 +4,7 @@
 
 pub mod agent_pools;
 pub mod error;
+pub mod graph;
 pub mod id;
 pub mod logs;
 pub mod network;

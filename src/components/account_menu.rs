@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::app::ctx;
+use crate::ctx::ctx;
 
 /// Who is signed in, and sign-out. A `<details>` menu: keyboard-usable without script tricks.
 #[component]

@@ -9,7 +9,7 @@ use gloo_timers::callback::{Interval, Timeout};
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 
-use crate::app::ctx;
+use crate::ctx::ctx;
 use crate::domain::live::reconnect_delay_ms;
 use crate::live::reach::use_reach;
 

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::app::ctx;
+use crate::ctx::ctx;
 use crate::arm::agent_pools;
 use crate::arm::id::AgentPoolId;
 use crate::arm::ArmError;

@@ -3,7 +3,7 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::app::ctx;
+use crate::ctx::ctx;
 use crate::arm::agent_pools::{self, AgentPoolPropertiesUpdateParameters, AgentPoolUpdateParameters};
 use crate::arm::id::AgentPoolId;
 use crate::arm::ArmError;
@@ -112,4 +112,4 @@ pub fn PausePanel(id: AgentPoolId, count: i32, tags: BTreeMap<String, String>, #
     }
 }
 
-use crate::app::Ctx;
+use crate::ctx::Ctx;

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::app::ctx;
+use crate::ctx::ctx;
 use crate::arm::client::ArmClient;
 use crate::arm::id::{NsgId, SubnetId};
 use crate::arm::network::{self, VirtualNetwork};

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::app::ctx;
+use crate::ctx::ctx;
 use crate::arm::id::{AgentPoolId, RunId};
 use crate::arm::runs::{self, Platform, RunRequest};
 use crate::arm::tasks::{self, Task};

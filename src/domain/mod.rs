@@ -4,6 +4,7 @@
 pub mod ansi;
 pub mod cli;
 pub mod eligibility;
+pub mod fleet;
 pub mod live;
 pub mod names;
 pub mod nsg;

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 
 use super::{use_live, UseLiveReturn, Watch};
-use crate::app::ctx;
+use crate::ctx::ctx;
 use crate::arm::id::{AgentPoolId, RegistryId};
 use crate::arm::{agent_pools, runs};
 use crate::domain::queue::RunView;

@@ -82,7 +82,7 @@ where
     E: 'static,
     Fut: std::future::Future<Output = Result<T, E>> + 'static,
 {
-    let client = crate::app::ctx().client;
+    let client = crate::ctx::ctx().client;
     let resource = LocalResource::new(move || read(client.clone(), key.clone()));
     reload_if_failed(resource);
     resource

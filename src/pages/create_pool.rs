@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::app::ctx;
+use crate::ctx::ctx;
 use crate::arm::agent_pools::{self, AgentPool};
 use crate::arm::id::{RegistryId, SubnetId};
 use crate::arm::network::{self, VirtualNetwork};

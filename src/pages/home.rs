@@ -8,11 +8,15 @@ use crate::live::reach::arm_read;
 #[component]
 pub fn Home() -> impl IntoView {
     let subs = arm_read((), |client, ()| async move { subscriptions::list(&client).await });
+    // The names, for breadcrumbs and the fleet.
+    let directory = crate::live::directory::use_directory();
+    Effect::new(move |_| subs.with(|s| if let Some(Ok(list)) = s { directory.learn(list) }));
     let default = crate::prefs::default_registry().map(|r| {
         view! { <p class="shortcut">"Default registry: " <a href=r.path()>{r.name.clone()}</a></p> }
     });
     view! {
         <h1>"Subscriptions"</h1>
+        <p class="shortcut"><a href=crate::route::FLEET>"All agent pools, in every subscription"</a></p>
         {default}
         <Suspense fallback=|| view! { <Loading what="subscriptions"/> }>
             {move || subs.get().map(|r| match r {

@@ -1,6 +1,7 @@
 //! One file a page. Pages compose `arm` calls and `components`; they never build a URL themselves.
 
 pub mod create_pool;
+pub mod fleet;
 pub mod home;
 pub mod not_found;
 pub mod pool;

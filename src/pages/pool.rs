@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::app::ctx;
+use crate::ctx::ctx;
 use crate::arm::agent_pools::{self, AgentPool};
 use crate::arm::id::{subnet_short_name, AgentPoolId};
 use crate::arm::permissions;

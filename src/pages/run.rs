@@ -6,7 +6,7 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::app::ctx;
+use crate::ctx::ctx;
 use crate::arm::id::RunId;
 use crate::arm::logs::{self, LogError};
 use crate::arm::runs::{self, Run};

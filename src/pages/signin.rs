@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::app::ctx;
+use crate::ctx::ctx;
 use crate::route::Route;
 
 /// Signed out. At the root: what this is and a sign-in button. On a deep link: straight to

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::app::ctx;
+use crate::ctx::ctx;
 use crate::arm::{registries, subscriptions};
 use crate::components::{error_view::ArmErrorView, loading::Loading};
 use crate::live::reach::arm_read;

@@ -21,6 +21,8 @@ const VIEWS = [
   ['account-menu', async (page) => { await at('/')(page); await page.locator('details.account summary').click(); }, 'details.account[open] button'],
   ['registries', at(`/subscriptions/${CONTOSO}`), 'table[aria-label="Container registries"]'],
   ['pools', at(CONTOSO_BUILDS), 'table[aria-label="Agent pools"]'],
+  ['fleet', at('/pools'), 'table.fleet tfoot'],
+  ['fleet-filtered', at('/pools?state=Failed'), 'text=No agent pool matches these filters.'],
   ['pool', at(POOL), '#scale-count'],
   ['pause-form', async (page) => { await at(POOL)(page); await page.getByRole('button', { name: 'Pause…' }).click(); }, '#pause-reason'],
   ['delete-confirm', async (page) => { await at(POOL)(page); await page.getByRole('button', { name: 'Delete pool…' }).click(); }, '#delete-confirm'],

@@ -1,0 +1,278 @@
+//! `/pools`: every agent pool the user can see, across subscriptions (issue 11). Found with Resource
+//! Graph, read registry by registry, kept live. Filters, facets and sort are in the URL's query,
+//! so the view is a link; the CSV holds the rows shown.
+
+use leptos::prelude::*;
+
+use crate::arm::ArmError;
+use crate::components::{error_view::ArmErrorView, loading::Loading};
+use crate::components::live_queue::clock_time;
+use crate::domain::fleet::{self, Column, Row, View};
+use crate::domain::tier;
+use crate::live::directory::use_directory;
+use crate::live::fleet::{use_fleet, Fleet};
+
+/// Rows drawn at first, and added by "Show more": the table stays quick at any fleet size.
+const PAGE: usize = 100;
+
+/// The rows of every registry read so far.
+fn rows(fleet: Fleet, names: impl Fn(&str) -> Option<String>) -> Vec<Row> {
+    fleet.registries.with(|m| {
+        let mut out = Vec::new();
+        for state in m.values() {
+            let Ok(pools) = &state.pools else { continue };
+            for p in pools {
+                let name = p.display_name().to_string();
+                let queue = state.queues.as_ref().ok().map(|q| q.get(&name.to_ascii_lowercase()).copied().unwrap_or_default());
+                out.push(Row {
+                    subscription_id: state.id.subscription.clone(),
+                    subscription: names(&state.id.subscription).unwrap_or_else(|| state.id.subscription.clone()),
+                    registry: state.id.name.clone(),
+                    pool: name.clone(),
+                    path: state.id.pool(&name).path(),
+                    tier: p.tier().to_string(),
+                    instances: p.count(),
+                    vcpu: p.vcpu(),
+                    state: p.state().to_string(),
+                    queued: queue.map(|q| q.queued),
+                    oldest_wait_ms: queue.and_then(|q| q.oldest_created_ms).map(|created| (state.at_ms as u64).saturating_sub(created)),
+                });
+            }
+        }
+        out
+    })
+}
+
+/// Rewrites the address bar's query (no new history entry: a filter is not a page).
+fn show_in_url(view: &View) {
+    let Some(window) = web_sys::window() else { return };
+    let url = format!("{}{}", crate::route::FLEET, view.to_query());
+    if window.location().search().ok().as_deref() != Some(view.to_query().as_str()) {
+        if let Ok(history) = window.history() {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+        }
+    }
+}
+
+fn download_csv(text: &str) {
+    use wasm_bindgen::JsCast;
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/csv;charset=utf-8");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else { return };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    let link = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("a").ok())
+        .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok());
+    if let Some(a) = link {
+        a.set_href(&url);
+        a.set_download("agent-pools.csv");
+        a.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+#[component]
+pub fn FleetPage() -> impl IntoView {
+    let fleet = use_fleet();
+    let directory = use_directory();
+    let initial = View::from_query(&web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default());
+    let view = RwSignal::new(initial);
+    let limit = RwSignal::new(PAGE);
+    Effect::new(move |_| view.with(show_in_url));
+    let all = Memo::new(move |_| rows(fleet, |id| directory.lookup(id)));
+    let shown = Memo::new(move |_| {
+        let v = view.get();
+        all.with(|rows| v.apply(rows).into_iter().cloned().collect::<Vec<Row>>())
+    });
+    let set = move |f: &dyn Fn(&mut View)| {
+        view.update(|v| f(v));
+        limit.set(PAGE);
+    };
+    let errors = Memo::new(move |_| {
+        fleet.registries.with(|m| {
+            m.values().filter_map(|s| s.pools.as_ref().err().map(|e| (s.id.clone(), e.clone()))).collect::<Vec<(crate::arm::id::RegistryId, ArmError)>>()
+        })
+    });
+    let live = fleet.live;
+
+    let facet_select = move |column: Column, label: &'static str| {
+        let current = move || {
+            let v = view.get();
+            match column {
+                Column::Subscription => v.subscription,
+                Column::Registry => v.registry,
+                Column::Tier => v.tier,
+                _ => v.state,
+            }
+            .unwrap_or_default()
+        };
+        // Each option says whether it is the chosen one: the choices arrive after the view (from
+        // the URL) is known, and a select's value cannot name an option not there yet.
+        let options = move || {
+            let v = view.get();
+            let chosen = current();
+            all.with(|rows| fleet::facet(rows, &v, column))
+                .into_iter()
+                .map(|(value, text, n)| {
+                    let selected = value.eq_ignore_ascii_case(&chosen);
+                    view! { <option value=value.clone() prop:selected=selected>{format!("{text} ({n})")}</option> }
+                })
+                .collect_view()
+        };
+        let id = format!("fleet-{}", column.key());
+        view! {
+            <label for=id.clone()>{label}</label>
+            <select id=id on:change=move |ev| {
+                let value = event_target_value(&ev);
+                let value = if value.is_empty() { None } else { Some(value) };
+                set(&|v: &mut View| match column {
+                    Column::Subscription => v.subscription = value.clone(),
+                    Column::Registry => v.registry = value.clone(),
+                    Column::Tier => v.tier = value.clone(),
+                    _ => v.state = value.clone(),
+                });
+            }>
+                <option value="" prop:selected=move || current().is_empty()>"Any"</option>
+                {options}
+            </select>
+        }
+    };
+
+    let header = move |column: Column| {
+        let sort = move || {
+            let v = view.get();
+            if v.sort == column { if v.ascending { "ascending" } else { "descending" } } else { "none" }
+        };
+        let class = if column.numeric() { "num" } else { "" };
+        view! {
+            <th scope="col" class=class aria-sort=sort>
+                <button type="button" class="sort" on:click=move |_| set(&|v: &mut View| *v = v.sorted_by(column))>
+                    {column.title()}
+                    <span aria-hidden="true">{move || match sort() { "ascending" => " ▲", "descending" => " ▼", _ => "" }}</span>
+                </button>
+            </th>
+        }
+    };
+
+    let table = move || {
+        let rows = shown.get();
+        if rows.is_empty() {
+            return view! { <p class="empty">"No agent pool matches these filters."</p> }.into_any();
+        }
+        let total = fleet::totals(&rows.iter().collect::<Vec<_>>());
+        let more = rows.len().saturating_sub(limit.get());
+        let page: Vec<Row> = rows.into_iter().take(limit.get()).collect();
+        view! {
+            <table class="list fleet cards" aria-label="Agent pools in every subscription">
+                <thead><tr>{Column::ALL.into_iter().map(header).collect_view()}</tr></thead>
+                <tbody>
+                    <For each=move || page.clone() key=|r| (r.path.clone(), r.instances, r.state.clone(), r.queued, r.oldest_wait_ms.map(|w| w / 1000), r.subscription.clone()) let:r>
+                        <tr>
+                            <td data-label="Subscription">{r.subscription.clone()}</td>
+                            <td data-label="Registry">{r.registry.clone()}</td>
+                            <th scope="row" data-label="Pool"><a href=r.path.clone()>{r.pool.clone()}</a></th>
+                            <td class="nowrap" data-label="Tier" title=tier::describe(&r.tier)>{r.tier.clone()}</td>
+                            <td class="num" data-label="Instances">{r.instances}</td>
+                            <td class="num" data-label="vCPU">{r.vcpu}</td>
+                            <td class="nowrap" data-label="State"><span class=format!("state state-{}", r.state.to_ascii_lowercase())>{r.state.clone()}</span></td>
+                            <td class="num" data-label="Queued">{r.queued.map_or_else(|| "?".to_string(), |q| q.to_string())}</td>
+                            <td class="num" data-label="Oldest wait">{fleet::wait_text(r.oldest_wait_ms)}</td>
+                        </tr>
+                    </For>
+                </tbody>
+                <tfoot><tr class="totals">
+                    <th scope="row" colspan="3">{format!("Total: {} pool{}", total.pools, if total.pools == 1 { "" } else { "s" })}</th>
+                    <td></td>
+                    <td class="num" data-label="Instances">{total.instances}</td>
+                    <td class="num" data-label="vCPU">{total.vcpu}</td>
+                    <td></td>
+                    <td class="num" data-label="Queued">{total.queued}</td>
+                    <td></td>
+                </tr></tfoot>
+            </table>
+            {(more > 0).then(|| view! {
+                <p><button type="button" on:click=move |_| limit.update(|l| *l += PAGE)>{format!("Show {} more of {more}", more.min(PAGE))}</button></p>
+            })}
+        }
+        .into_any()
+    };
+
+    let summary = move || {
+        let pending = fleet.pending.get();
+        match fleet.discovery.get() {
+            None => None,
+            Some(d) if d.registries == 0 => Some(view! {
+                <p class="empty">"Resource Graph finds no container registry you can read. Agent pools live in Premium registries: create one, or ask an owner of one for at least the Reader role."</p>
+            }.into_any()),
+            Some(d) if d.eligible == 0 => Some(view! {
+                <p class="empty">{format!(
+                    "None of your {} container registr{} can host agent pools: they need the Premium SKU in a region that offers them. Upgrade a registry to Premium (az acr update --sku Premium) or create one in such a region.",
+                    d.registries, if d.registries == 1 { "y" } else { "ies" }
+                )}</p>
+            }.into_any()),
+            Some(d) => Some(view! {
+                <p class="muted">
+                    {format!("{} of {} container registries can host agent pools.", d.eligible, d.registries)}
+                    {(pending > 0).then(|| format!(" Reading {pending} of them…"))}
+                </p>
+            }.into_any()),
+        }
+    };
+    // Resource Graph's way of saying the user reads no subscription at all.
+    let no_subscriptions = move || live.error.get().filter(|e| e.code == "NoValidSubscriptionsInQueryRequest");
+
+    view! {
+        <div class="title-row">
+            <h1>"All agent pools"</h1>
+            <div class="actions">
+                <button type="button" on:click=move |_| shown.with(|rows| download_csv(&fleet::csv(&rows.iter().collect::<Vec<_>>())))>"Download CSV"</button>
+            </div>
+        </div>
+        {summary}
+        <form class="filters" role="search" aria-label="Filter agent pools" on:submit=|ev| ev.prevent_default()>
+            <div>
+                <label for="fleet-q">"Pool name contains"</label>
+                <input id="fleet-q" type="search" spellcheck="false" prop:value=move || view.get().text
+                    on:input=move |ev| { let t = event_target_value(&ev); set(&|v: &mut View| v.text = t.clone()) }/>
+            </div>
+            <div>{facet_select(Column::Subscription, "Subscription")}</div>
+            <div>{facet_select(Column::Registry, "Registry")}</div>
+            <div>{facet_select(Column::Tier, "Tier")}</div>
+            <div>{facet_select(Column::State, "State")}</div>
+            <div class="checks">
+                <label class="inline"><input type="checkbox" prop:checked=move || view.get().queued
+                    on:change=move |ev| { let on = event_target_checked(&ev); set(&|v: &mut View| v.queued = on) }/>" Has queued runs"</label>
+                <label class="inline"><input type="checkbox" prop:checked=move || view.get().state.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("Failed"))
+                    on:change=move |ev| { let on = event_target_checked(&ev); set(&|v: &mut View| v.state = on.then(|| "Failed".to_string())) }/>" Failed"</label>
+            </div>
+        </form>
+        {move || errors.get().into_iter().map(|(id, error)| {
+            let again = id.clone();
+            view! {
+                <div class="registry-error" role="alert">
+                    <p>
+                        <strong>{format!("{}: ", id.name)}</strong>
+                        <code>{error.code.clone()}</code>
+                        {format!(" {}", error.message)}
+                    </p>
+                    <button type="button" on:click=move |_| fleet.retry(again.clone()) aria-label=format!("Read {} again", id.name)>"Try again"</button>
+                </div>
+            }
+        }).collect_view()}
+        {move || match (no_subscriptions(), live.error.get(), fleet.discovery.get()) {
+            (Some(_), _, _) => view! {
+                <p class="empty">"You have no role on any subscription in this directory, so there are no agent pools to show. Ask an owner for at least the Reader role."</p>
+            }.into_any(),
+            (None, Some(error), None) => view! { <ArmErrorView error reload=true/> }.into_any(),
+            (None, _, None) => view! { <Loading what="registries (Resource Graph)"/> }.into_any(),
+            (None, _, Some(_)) => table().into_any(),
+        }}
+        <p class="muted small live-line">
+            <span aria-live="polite">{move || live.updated_at.get().map(|t| format!("Updated {}{}", clock_time(t), if live.refreshing.get() { " · refreshing…" } else { "" }))}</span>
+            " "
+            <label class="inline"><input type="checkbox" prop:checked=move || !live.paused.get() on:change=move |ev| live.paused.set(!event_target_checked(&ev))/>" Live"</label>
+        </p>
+    }
+}

@@ -1,0 +1,205 @@
+// The fleet (issue 11): every agent pool the user can see across subscriptions, found with
+// Resource Graph. Rows are checked against what ARM says; the view lives in the URL; one
+// registry failing leaves the rest; 429s are honoured; the CSV is what the table shows.
+import { test, before, after, afterEach, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { startEmulator, CONTOSO, FABRIKAM, CONTOSO_BUILDS, registryPath } from './support/emulator.mjs';
+import { launch, closePages, freshPage, signIn, pickUser, screenshot, fitsWidth } from './support/browser.mjs';
+
+const API = 'api-version=2019-06-01-preview';
+const FABRIKAM_RESEARCH = registryPath(FABRIKAM, 'rg-research', 'fabrikamresearch');
+let emulator, browser;
+before(async () => { emulator = await startEmulator(['--speed', '20']); browser = await launch(); });
+after(async () => { await browser?.close(); await emulator?.stop(); });
+afterEach(closePages);
+beforeEach(async () => { await emulator.reset(); await emulator.setFaults({}); });
+
+const table = (page) => page.locator('table.fleet');
+/** The table's rows as [subscription, registry, pool, tier, instances, vcpu, state, queued, wait]. */
+const shownRows = (page) => table(page).locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent.trim())));
+
+async function openFleet(user = 'Olivia Owner', query = '', size) {
+  const { page, problems } = await freshPage(browser, size);
+  await signIn(page, emulator, user);
+  await page.goto(`${emulator.origins.portal}/pools${query}`);
+  return { page, problems };
+}
+
+/** Every pool ARM lists for these registries, as the fleet should show it. */
+async function poolsOf(...registries) {
+  const out = [];
+  for (const r of registries) {
+    for (const p of await emulator.armList(`${r}/agentPools?${API}`)) {
+      out.push({ registry: r.split('/').pop(), pool: p.name, tier: p.properties.tier, count: p.properties.count, state: p.properties.provisioningState });
+    }
+  }
+  return out.sort((a, b) => a.pool.localeCompare(b.pool));
+}
+
+/** Waits until every eligible registry has answered (no "Reading … of them"). */
+const settled = (page) => page.locator('main p.muted', { hasText: 'container registries can host agent pools' }).filter({ hasNotText: 'Reading' }).waitFor();
+
+test('Olivia sees the pools of both subscriptions, by display name, as ARM lists them', async () => {
+  const { page, problems } = await openFleet();
+  await settled(page);
+  await table(page).locator('tfoot').waitFor();
+  const expected = await poolsOf(CONTOSO_BUILDS, FABRIKAM_RESEARCH);
+  const rows = (await shownRows(page)).map((c) => ({ subscription: c[0], registry: c[1], pool: c[2], tier: c[3], count: Number(c[4]), state: c[6] }));
+  assert.deepEqual(rows.map(({ registry, pool, tier, count, state }) => ({ registry, pool, tier, count, state })).sort((a, b) => a.pool.localeCompare(b.pool)), expected);
+  assert.deepEqual([...new Set(rows.map((r) => r.subscription))].sort(), ['Contoso Platform (demo)', 'Fabrikam Research (demo)']);
+  // Queued counts are ARM's listQueueStatus for each pool.
+  const nightly = (await shownRows(page)).find((c) => c[2] === 'nightly-s1');
+  const { count } = (await emulator.armSend('POST', `${CONTOSO_BUILDS}/agentPools/nightly-s1/listQueueStatus?${API}`)).body;
+  assert.equal(Number(nightly[7]), count);
+  assert.match(nightly[8], /\d+ (min|s)/, 'the oldest wait is shown');
+  // The totals row adds up what is shown.
+  const foot = await table(page).locator('tfoot').innerText();
+  assert.match(foot, new RegExp(`Total: ${expected.length} pools`));
+  // Found with one Resource Graph query, then only the eligible registries' pools and runs.
+  const log = (await emulator.requests()).filter((e) => e.listener === 'arm' && e.origin === emulator.origins.portal && e.method !== 'OPTIONS');
+  assert.equal(log.filter((e) => e.path.startsWith('/providers/Microsoft.ResourceGraph/resources')).length, 1);
+  assert.ok(!log.some((e) => /contosobasic|contosouk/.test(e.path)), 'registries that cannot host pools are not read');
+  assert.equal(await page.getByRole('link', { name: 'All agent pools' }).getAttribute('aria-current'), 'page');
+  await screenshot(page, 'fleet');
+  // A row leads to its pool, whose breadcrumbs name the subscription, not its id.
+  await table(page).getByRole('link', { name: 'train-s1' }).click();
+  await page.getByRole('heading', { level: 1, name: 'train-s1' }).waitFor();
+  await page.locator('nav.crumbs').getByRole('link', { name: 'Fabrikam Research (demo)' }).waitFor();
+  assert.deepEqual(problems, []);
+});
+
+test('Rhea sees only Contoso\'s pools; Nadia is told she has no subscription', async () => {
+  const { page } = await openFleet('Rhea Reader');
+  await settled(page);
+  await table(page).locator('tfoot').waitFor();
+  const rows = await shownRows(page);
+  assert.deepEqual([...new Set(rows.map((c) => c[1]))], ['contosobuilds']);
+  assert.equal(rows.length, (await poolsOf(CONTOSO_BUILDS)).length);
+  assert.deepEqual([...new Set(rows.map((c) => c[0]))], ['Contoso Platform (demo)']);
+
+  const nadia = await openFleet('Nadia Newcomer');
+  await nadia.page.getByText('You have no role on any subscription in this directory, so there are no agent pools to show.').waitFor();
+  assert.equal(await table(nadia.page).count(), 0);
+  assert.equal(await nadia.page.getByRole('alert').count(), 0, 'a situation, not an error');
+});
+
+test('a filter link opened signed out lands on the filtered fleet after sign-in', async () => {
+  const { page } = await freshPage(browser);
+  const link = `${emulator.origins.portal}/pools?tier=S1&sort=pool&dir=desc`;
+  // A link into the app, signed out, goes straight to sign-in.
+  await page.goto(link);
+  await pickUser(page, 'Olivia Owner', emulator.origins.login);
+  await page.waitForURL(link);
+  await settled(page);
+  await table(page).locator('tfoot').waitFor();
+  assert.deepEqual((await shownRows(page)).map((c) => c[2]), ['train-s1', 'nightly-s1'], 'S1 pools only, by name descending');
+  assert.equal(await page.locator('#fleet-tier').inputValue(), 'S1');
+  assert.match(await page.locator('th[aria-sort="descending"]').innerText(), /^pool/i);
+
+  // Changing the view rewrites the link (no new history entry): it is what a colleague opens.
+  const entries = await page.evaluate(() => history.length);
+  await page.locator('#fleet-tier').selectOption('');
+  await page.getByLabel('Has queued runs').check();
+  await page.waitForURL(`${emulator.origins.portal}/pools?queued=1&sort=pool&dir=desc`);
+  assert.deepEqual((await shownRows(page)).map((c) => c[2]), ['nightly-s1', 'build-s2']);
+  assert.equal(await page.evaluate(() => history.length), entries);
+  await page.getByRole('button', { name: /^Queued/ }).click();
+  await page.waitForURL(`${emulator.origins.portal}/pools?queued=1&sort=queued&dir=desc`);
+  await page.locator('#fleet-q').fill('night');
+  await page.waitForURL(`${emulator.origins.portal}/pools?q=night&queued=1&sort=queued&dir=desc`);
+  assert.deepEqual((await shownRows(page)).map((c) => c[2]), ['nightly-s1']);
+});
+
+test('one registry whose pools cannot be read shows its error; every other row stays; it retries alone', async () => {
+  // Every attempt at Fabrikam's pool list fails (the client's retries included).
+  await emulator.setFaults({ serverErrors: 1000, serverErrorStatus: 500, matching: `GET ${FABRIKAM_RESEARCH}/agentPools?` });
+  const { page } = await openFleet();
+  const error = page.locator('.registry-error', { hasText: 'fabrikamresearch' });
+  await error.waitFor({ timeout: 30000 });
+  assert.match(await error.innerText(), /InternalServerError/);
+  await settled(page);
+  const rows = await shownRows(page);
+  assert.deepEqual([...new Set(rows.map((c) => c[1]))], ['contosobuilds'], 'Contoso\'s rows are all there');
+  assert.equal(rows.length, (await poolsOf(CONTOSO_BUILDS)).length);
+  await screenshot(page, 'fleet-registry-error');
+
+  // Live paused, and its last pass over: from here only the retry reads anything.
+  await page.getByLabel('Live').uncheck();
+  await page.locator('.live-line', { hasText: 'Updated' }).filter({ hasNotText: 'refreshing' }).waitFor();
+  await emulator.setFaults({});
+  const mark = await emulator.mark();
+  await error.getByRole('button', { name: 'Read fabrikamresearch again' }).click();
+  await table(page).locator('tbody tr', { hasText: 'train-s1' }).waitFor();
+  await error.waitFor({ state: 'detached' });
+  const again = (await emulator.requests(mark)).filter((e) => e.listener === 'arm' && e.method === 'GET' && e.path.includes('/agentPools?'));
+  assert.ok(again.length >= 1 && again.every((e) => e.path.includes('fabrikamresearch')), 'only that registry was read again');
+});
+
+test('a 429 from Resource Graph is honoured, with the wait shown', async () => {
+  await emulator.setFaults({ throttle: 1, retryAfterSecs: 2, matching: 'POST /providers/Microsoft.ResourceGraph/resources' });
+  const mark = await emulator.mark();
+  const { page } = await openFleet();
+  const notice = page.locator('.banner.throttled');
+  await notice.getByText('Azure is throttling requests.').waitFor({ timeout: 10000 });
+  assert.match(await notice.innerText(), /Waiting [12] s, as it asked/);
+  await settled(page);
+  await table(page).locator('tfoot').waitFor();
+  const graph = (await emulator.requests(mark)).filter((e) => e.listener === 'arm' && e.method === 'POST' && e.path.includes('ResourceGraph'));
+  assert.deepEqual(graph.slice(0, 2).map((e) => e.status), [429, 200]);
+  assert.ok(graph[1].atMs - graph[0].atMs >= 1950, 'Retry-After: 2 honoured');
+});
+
+test('a cloud that refuses Resource Graph 2024-04-01 is asked again in 2022-10-01', async () => {
+  const { page } = await freshPage(browser);
+  // What Azure Government answered (NOTES.md §8.1).
+  await page.route((url) => url.pathname === '/providers/Microsoft.ResourceGraph/resources' && url.searchParams.get('api-version') === '2024-04-01', (route) => route.fulfill({
+    status: 400,
+    contentType: 'application/json',
+    headers: { 'access-control-allow-origin': emulator.origins.portal },
+    body: JSON.stringify({ error: { code: 'InvalidResourceType', message: "The resource type 'resources' could not be found in the namespace 'Microsoft.ResourceGraph' for api version '2024-04-01'. The supported api-versions are '2018-09-01-preview,2019-04-01,2021-03-01,2021-06-01-preview,2022-10-01'." } }),
+  }));
+  const mark = await emulator.mark();
+  await signIn(page, emulator, 'Olivia Owner');
+  await page.goto(`${emulator.origins.portal}/pools`);
+  await settled(page);
+  await table(page).locator('tbody tr', { hasText: 'train-s1' }).waitFor();
+  const graph = (await emulator.requests(mark)).filter((e) => e.listener === 'arm' && e.method === 'POST' && e.path.includes('ResourceGraph'));
+  assert.ok(graph.length >= 1 && graph.every((e) => e.path.includes('api-version=2022-10-01')), graph.map((e) => e.path).join('\n'));
+});
+
+test('the CSV holds exactly the rows shown', async () => {
+  const { page } = await openFleet('Olivia Owner', '?tier=S1');
+  await settled(page);
+  await table(page).locator('tfoot').waitFor();
+  const shown = await shownRows(page);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+  assert.equal(download.suggestedFilename(), 'agent-pools.csv');
+  const lines = (await readFile(await download.path(), 'utf8')).split('\r\n').filter(Boolean);
+  assert.equal(lines[0], 'Subscription,Subscription id,Registry,Pool,Tier,Instances,vCPU,State,Queued,Oldest wait (s),Pool id');
+  const body = lines.slice(1).map((l) => l.split(','));
+  assert.equal(body.length, shown.length);
+  body.forEach((cells, i) => {
+    const row = shown[i];
+    assert.deepEqual([cells[0], cells[2], cells[3], cells[4], cells[5], cells[6], cells[7], cells[8]], [row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7]]);
+    assert.match(cells[10], new RegExp(`/agentPools/${row[2]}$`));
+  });
+  assert.ok([CONTOSO, FABRIKAM].every((s) => body.some((c) => c[1] === s)));
+});
+
+test('live: a pool scaled elsewhere changes in the fleet without a reload', async () => {
+  const { page } = await openFleet();
+  await settled(page);
+  const row = table(page).locator('tbody tr', { hasText: 'vnet-s3' });
+  await row.waitFor();
+  assert.equal((await shownRows(page)).find((c) => c[2] === 'vnet-s3')[4], '0');
+  await page.evaluate(() => { window.__sameDocument = true; });
+  const r = await emulator.armSend('PATCH', `${CONTOSO_BUILDS}/agentPools/vnet-s3?${API}`, { properties: { count: 1 } });
+  assert.equal(r.status, 200);
+  // Runs wait on contosobuilds: the fleet refreshes on the busy schedule.
+  await row.locator('td.num').first().filter({ hasText: /^1$/ }).waitFor({ timeout: 20000 });
+  assert.ok(await page.evaluate(() => window.__sameDocument === true));
+  await page.setViewportSize({ width: 360, height: 800 });
+  assert.ok(await fitsWidth(page), 'the fleet fits 360 px');
+  await screenshot(page, 'fleet-360');
+});

@@ -204,3 +204,34 @@ async fn every_stored_example_replays_against_the_schema() {
         assert!(replayed.iter().any(|r| r == refused), "{refused}: {replayed:#?}");
     }
 }
+
+/// The benchmark world through Resource Graph: thousands of registries in pages of 1,000, only
+/// to those who may read them.
+#[tokio::test]
+async fn a_seeded_world_pages_by_the_thousand() {
+    let h = harness().await;
+    let now = h.emu.clock.now_ms();
+    {
+        let mut state = h.emu.state();
+        let size: pool_portal_emulator::store::world::WorldSize = serde_json::from_value(json!({ "subscriptions": 30, "registries": 40 })).unwrap();
+        pool_portal_emulator::store::world::seed(&mut state, &size, now);
+    }
+    let t = h.owner();
+    let (mut rows, mut pages, mut token) = (0usize, 0, None::<String>);
+    loop {
+        let mut body = json!({ "query": REGISTRIES, "options": { "$top": 1000 } });
+        if let Some(tok) = &token {
+            body["options"]["$skipToken"] = json!(tok);
+        }
+        let page = h.post(ARG, &t, Some(body)).await;
+        pages += 1;
+        rows += page.body["count"].as_u64().unwrap() as usize;
+        match page.body["$skipToken"].as_str() {
+            Some(next) => token = Some(next.into()),
+            None => break,
+        }
+    }
+    assert_eq!((rows, pages), (1200 + 4, 2), "the world's 1,200 registries and the demo's 4");
+    let reader = h.post(ARG, &h.user_token(&READER), Some(json!({ "query": REGISTRIES }))).await;
+    assert_eq!(reader.body["totalRecords"], 3, "the world is not Rhea's");
+}

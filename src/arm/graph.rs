@@ -16,17 +16,21 @@ pub const FALLBACK_API_VERSION: &str = "2022-10-01";
 pub const REGISTRIES_QUERY: &str =
     "resources | where type =~ 'microsoft.containerregistry/registries' | project id, name, subscriptionId, resourceGroup, location, sku";
 
+/// The most rows ARG returns in a page: asked for, so a fleet takes as few pages as it can.
+pub const PAGE_ROWS: u32 = 1000;
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct QueryRequest<'a> {
     pub query: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub options: Option<QueryOptions>,
+    pub options: QueryOptions,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct QueryOptions {
-    #[serde(rename = "$skipToken")]
-    pub skip_token: String,
+    #[serde(rename = "$top")]
+    pub top: u32,
+    #[serde(rename = "$skipToken", skip_serializing_if = "Option::is_none")]
+    pub skip_token: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -69,9 +73,9 @@ impl GraphRegistry {
     }
 }
 
-/// The body of a page: the first without options, the next ones with the token.
+/// The body of a page: the first without a token, the next ones with the last answer's.
 pub fn request(query: &str, skip_token: Option<String>) -> QueryRequest<'_> {
-    QueryRequest { query, options: skip_token.map(|skip_token| QueryOptions { skip_token }) }
+    QueryRequest { query, options: QueryOptions { top: PAGE_ROWS, skip_token } }
 }
 
 /// Whether ARM's refusal means this cloud lacks the api-version (try the older one).
@@ -141,8 +145,8 @@ mod tests {
 
     #[test]
     fn pages_are_asked_with_the_last_token_in_the_body() {
-        assert_eq!(serde_json::to_value(request("q", None)).unwrap(), serde_json::json!({"query": "q"}));
-        assert_eq!(serde_json::to_value(request("q", Some("t".into()))).unwrap(), serde_json::json!({"query": "q", "options": {"$skipToken": "t"}}));
+        assert_eq!(serde_json::to_value(request("q", None)).unwrap(), serde_json::json!({"query": "q", "options": {"$top": 1000}}));
+        assert_eq!(serde_json::to_value(request("q", Some("t".into()))).unwrap(), serde_json::json!({"query": "q", "options": {"$top": 1000, "$skipToken": "t"}}));
     }
 
     #[test]

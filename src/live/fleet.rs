@@ -1,15 +1,19 @@
 //! The fleet, live (issue 11). Each refresh is one pass: Resource Graph names every container
-//! registry the user can see (one query, paged), then, for the Premium ones in agent-pool regions
-//! only, each registry's pools and its queued runs are read, a few registries at a time (two
-//! requests each, at most six in flight). Rows appear as each registry answers; one that fails
-//! keeps its error beside the rest, with a retry of its own. Passes follow the live schedule: soon
-//! while runs wait or pools change, slowly when idle, not at all while the tab is hidden.
+//! registry the user can see (one query, paged; again every idle interval), then, for the Premium
+//! ones in agent-pool regions only, each registry's pools and its queued runs are read, a few
+//! registries at a time (two requests each, at most six in flight). Rows appear as each registry
+//! answers; one that fails keeps its error beside the rest, with a retry of its own.
+//!
+//! The live schedule holds per registry: one whose pools or queues changed since its last read,
+//! or whose pools are being created, scaled or deleted, is read again on the next pass (seconds);
+//! one where nothing moved waits the idle interval. Nothing is read while the tab is hidden.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use futures::StreamExt;
+use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 
 use super::{use_live, UseLiveReturn, Watch};
@@ -20,9 +24,13 @@ use crate::arm::runs;
 use crate::arm::ArmError;
 use crate::ctx::ctx;
 use crate::domain::fleet::{pool_queues, PoolQueue};
+use crate::domain::live::DEFAULT as SCHEDULE;
 
 /// Registries read at once: two requests each, so at most six in flight.
 const REGISTRIES_AT_ONCE: usize = 3;
+
+/// How often answers reach the table while registries are being read.
+const FLUSH_MS: u32 = 250;
 
 /// What one registry said.
 #[derive(Clone, Debug, PartialEq)]
@@ -34,14 +42,21 @@ pub struct RegistryState {
     pub queues: Result<BTreeMap<String, PoolQueue>, ArmError>,
     /// The service's time when read, for waits.
     pub at_ms: f64,
+    /// When to read it again (browser clock, ms).
+    due_ms: f64,
 }
 
 impl RegistryState {
-    /// Something moves: runs wait, or a pool is being created, scaled or deleted.
-    fn busy(&self) -> bool {
-        let waiting = self.queues.as_ref().is_ok_and(|q| q.values().any(|p| p.queued > 0));
+    /// Something moves: a pool is being created, scaled or deleted, or the registry differs from
+    /// what the last read said (a count, a state, a queue). On a first read there is nothing to
+    /// compare with: runs waiting count as moving, as in the queue view.
+    fn moving(&self, before: Option<&RegistryState>) -> bool {
         let changing = self.pools.as_ref().is_ok_and(|ps| ps.iter().any(|p| p.state().ends_with("ing")));
-        waiting || changing
+        let changed = match before {
+            Some(b) => b.pools != self.pools || b.queues != self.queues,
+            None => self.queues.as_ref().is_ok_and(|q| q.values().any(|p| p.queued > 0)),
+        };
+        changing || changed
     }
 }
 
@@ -79,7 +94,7 @@ async fn read_registry(client: &crate::arm::client::ArmClient, id: RegistryId) -
         pool_queues(views.iter().map(|(p, s, c)| (p.as_deref(), s.as_str(), *c)))
     });
     let at_ms = client.server_now_ms().unwrap_or_else(js_sys::Date::now);
-    RegistryState { id, pools, queues, at_ms }
+    RegistryState { id, pools, queues, at_ms, due_ms: 0.0 }
 }
 
 fn registry_id(r: &GraphRegistry) -> Option<RegistryId> {
@@ -99,46 +114,94 @@ pub fn use_fleet() -> Fleet {
     let alive_for_cleanup = send_wrapper::SendWrapper::new(alive.clone());
     on_cleanup(move || alive_for_cleanup.set(false));
 
-    let put = move |state: RegistryState| registries.update(|m| {
-        m.insert(state.id.path().to_ascii_lowercase(), state);
-    });
+    // Keeps what reads said, and when to read each registry again. Answers are applied a few
+    // times a second, not one by one: hundreds of registries answering would otherwise redraw the
+    // table hundreds of times.
+    let apply = move |answers: Vec<RegistryState>| {
+        registries.update(|m| {
+            for mut state in answers {
+                let key = state.id.path().to_ascii_lowercase();
+                let wait = if state.moving(m.get(&key)) { SCHEDULE.busy_ms } else { SCHEDULE.idle_ms };
+                state.due_ms = js_sys::Date::now() + f64::from(wait);
+                m.insert(key, state);
+            }
+        })
+    };
+    let batch: Rc<RefCell<(Vec<RegistryState>, Option<Timeout>)>> = Rc::default();
+    let flush = {
+        let batch = batch.clone();
+        move || {
+            let answers = std::mem::take(&mut batch.borrow_mut().0);
+            batch.borrow_mut().1 = None;
+            if !answers.is_empty() {
+                apply(answers);
+            }
+        }
+    };
+    let put = {
+        let (batch, flush) = (batch.clone(), flush.clone());
+        move |state: RegistryState| {
+            let mut b = batch.borrow_mut();
+            b.0.push(state);
+            if b.1.is_none() {
+                let flush = flush.clone();
+                b.1 = Some(Timeout::new(FLUSH_MS, move || flush()));
+            }
+        }
+    };
+    // When Resource Graph was last asked (browser clock, ms).
+    let discovered_at = Rc::new(Cell::new(f64::NEG_INFINITY));
     let retry_client = client.clone();
     let retry: Rc<dyn Fn(RegistryId)> = Rc::new(move |id: RegistryId| {
         let client = retry_client.clone();
-        leptos::task::spawn_local(async move { put(read_registry(&client, id).await) });
+        leptos::task::spawn_local(async move { apply(vec![read_registry(&client, id).await]) });
     });
 
     let live = use_live(
         move || {
-            let (client, alive) = (client.clone(), alive.clone());
+            let (client, alive, discovered_at) = (client.clone(), alive.clone(), discovered_at.clone());
+            let (put, flush) = (put.clone(), flush.clone());
             async move {
-                let found = graph::registries(&client).await?;
-                let eligible: Vec<RegistryId> = found
-                    .iter()
-                    .filter(|r| crate::domain::eligibility::check(r.sku_name(), &r.location).is_ok())
-                    .filter_map(registry_id)
-                    .collect();
-                discovery.set(Some(Discovery { registries: found.len(), eligible: eligible.len() }));
-                // Registries gone since the last pass leave the table.
-                let keep: std::collections::BTreeSet<String> = eligible.iter().map(|r| r.path().to_ascii_lowercase()).collect();
-                registries.update(|m| m.retain(|k, _| keep.contains(k)));
-                pending.set(eligible.len());
-                let mut answers = futures::stream::iter(eligible.into_iter().filter(|_| alive.get()))
+                let now = js_sys::Date::now();
+                // Which registries: asked again every idle interval (new ones, gone ones).
+                let eligible: Vec<RegistryId> = if now - discovered_at.get() >= f64::from(SCHEDULE.idle_ms) {
+                    let found = graph::registries(&client).await?;
+                    discovered_at.set(now);
+                    let eligible: Vec<RegistryId> = found
+                        .iter()
+                        .filter(|r| crate::domain::eligibility::check(r.sku_name(), &r.location).is_ok())
+                        .filter_map(registry_id)
+                        .collect();
+                    discovery.set(Some(Discovery { registries: found.len(), eligible: eligible.len() }));
+                    // Registries gone since the last pass leave the table.
+                    let keep: std::collections::BTreeSet<String> = eligible.iter().map(|r| r.path().to_ascii_lowercase()).collect();
+                    registries.update(|m| m.retain(|k, _| keep.contains(k)));
+                    eligible
+                } else {
+                    registries.with_untracked(|m| m.values().map(|s| s.id.clone()).collect())
+                };
+                // Only the ones due: never read, or their time has come.
+                let due: Vec<RegistryId> = registries.with_untracked(|m| {
+                    eligible.into_iter().filter(|id| m.get(&id.path().to_ascii_lowercase()).is_none_or(|s| s.due_ms <= now + 500.0)).collect()
+                });
+                pending.set(due.len());
+                let mut answers = futures::stream::iter(due.into_iter().filter(|_| alive.get()))
                     .map(|id| {
                         let client = client.clone();
                         async move { read_registry(&client, id).await }
                     })
                     .buffer_unordered(REGISTRIES_AT_ONCE);
-                let mut busy = false;
                 while let Some(state) = answers.next().await {
                     if !alive.get() {
                         break;
                     }
-                    busy |= state.busy();
                     put(state);
                     pending.update(|p| *p = p.saturating_sub(1));
                 }
-                Ok(busy)
+                flush();
+                // The next pass comes on the busy schedule when some registry will be due by then.
+                let soon = js_sys::Date::now() + f64::from(SCHEDULE.busy_ms);
+                Ok(registries.with_untracked(|m| m.values().any(|s| s.due_ms <= soon)))
             }
         },
         Watch::busy_when(|busy: &bool| *busy),

@@ -19,14 +19,16 @@ const PAGE: usize = 100;
 fn rows(fleet: Fleet, names: impl Fn(&str) -> Option<String>) -> Vec<Row> {
     fleet.registries.with(|m| {
         let mut out = Vec::new();
+        let mut known: std::collections::BTreeMap<&str, Option<String>> = std::collections::BTreeMap::new();
         for state in m.values() {
+            let sub = known.entry(state.id.subscription.as_str()).or_insert_with(|| names(&state.id.subscription)).clone();
             let Ok(pools) = &state.pools else { continue };
             for p in pools {
                 let name = p.display_name().to_string();
                 let queue = state.queues.as_ref().ok().map(|q| q.get(&name.to_ascii_lowercase()).copied().unwrap_or_default());
                 out.push(Row {
                     subscription_id: state.id.subscription.clone(),
-                    subscription: names(&state.id.subscription).unwrap_or_else(|| state.id.subscription.clone()),
+                    subscription: sub.clone().unwrap_or_else(|| state.id.subscription.clone()),
                     registry: state.id.name.clone(),
                     pool: name.clone(),
                     path: state.id.pool(&name).path(),
@@ -82,9 +84,15 @@ pub fn FleetPage() -> impl IntoView {
     let limit = RwSignal::new(PAGE);
     Effect::new(move |_| view.with(show_in_url));
     let all = Memo::new(move |_| rows(fleet, |id| directory.lookup(id)));
+    // What the view shows: its totals, how many rows, and the page of them drawn (only those are
+    // copied; thousands of rows are filtered and sorted by reference).
     let shown = Memo::new(move |_| {
         let v = view.get();
-        all.with(|rows| v.apply(rows).into_iter().cloned().collect::<Vec<Row>>())
+        let limit = limit.get();
+        all.with(|rows| {
+            let matched = v.apply(rows);
+            (fleet::totals(&matched), matched.len(), matched.into_iter().take(limit).cloned().collect::<Vec<Row>>())
+        })
     });
     let set = move |f: &dyn Fn(&mut View)| {
         view.update(|v| f(v));
@@ -156,19 +164,19 @@ pub fn FleetPage() -> impl IntoView {
         }
     };
 
+    // One table, drawn once: rows come and go by key, so a filter change or a refresh only
+    // touches the rows that differ.
+    let total = move || shown.with(|(t, _, _)| *t);
+    let more = move || shown.with(|(_, n, _)| n.saturating_sub(limit.get()));
     let table = move || {
-        let rows = shown.get();
-        if rows.is_empty() {
-            return view! { <p class="empty">"No agent pool matches these filters."</p> }.into_any();
-        }
-        let total = fleet::totals(&rows.iter().collect::<Vec<_>>());
-        let more = rows.len().saturating_sub(limit.get());
-        let page: Vec<Row> = rows.into_iter().take(limit.get()).collect();
         view! {
-            <table class="list fleet cards" aria-label="Agent pools in every subscription">
+            <Show when=move || shown.with(|(_, n, _)| *n == 0)>
+                <p class="empty">"No agent pool matches these filters."</p>
+            </Show>
+            <table class="list fleet cards" aria-label="Agent pools in every subscription" class:hidden=move || shown.with(|(_, n, _)| *n == 0)>
                 <thead><tr>{Column::ALL.into_iter().map(header).collect_view()}</tr></thead>
                 <tbody>
-                    <For each=move || page.clone() key=|r| (r.path.clone(), r.instances, r.state.clone(), r.queued, r.oldest_wait_ms.map(|w| w / 1000), r.subscription.clone()) let:r>
+                    <For each=move || shown.with(|(_, _, page)| page.clone()) key=|r| (r.path.clone(), r.instances, r.state.clone(), r.queued, r.oldest_wait_ms.map(|w| w / 1000), r.subscription.clone()) let:r>
                         <tr>
                             <td data-label="Subscription">{r.subscription.clone()}</td>
                             <td data-label="Registry">{r.registry.clone()}</td>
@@ -183,20 +191,19 @@ pub fn FleetPage() -> impl IntoView {
                     </For>
                 </tbody>
                 <tfoot><tr class="totals">
-                    <th scope="row" colspan="3">{format!("Total: {} pool{}", total.pools, if total.pools == 1 { "" } else { "s" })}</th>
+                    <th scope="row" colspan="3">{move || { let t = total(); format!("Total: {} pool{}", t.pools, if t.pools == 1 { "" } else { "s" }) }}</th>
                     <td></td>
-                    <td class="num" data-label="Instances">{total.instances}</td>
-                    <td class="num" data-label="vCPU">{total.vcpu}</td>
+                    <td class="num" data-label="Instances">{move || total().instances}</td>
+                    <td class="num" data-label="vCPU">{move || total().vcpu}</td>
                     <td></td>
-                    <td class="num" data-label="Queued">{total.queued}</td>
+                    <td class="num" data-label="Queued">{move || total().queued}</td>
                     <td></td>
                 </tr></tfoot>
             </table>
-            {(more > 0).then(|| view! {
-                <p><button type="button" on:click=move |_| limit.update(|l| *l += PAGE)>{format!("Show {} more of {more}", more.min(PAGE))}</button></p>
-            })}
+            <Show when=move || { more() > 0 }>
+                <p><button type="button" on:click=move |_| limit.update(|l| *l += PAGE)>{move || { let m = more(); format!("Show {} more of {m}", m.min(PAGE)) }}</button></p>
+            </Show>
         }
-        .into_any()
     };
 
     let summary = move || {
@@ -227,7 +234,10 @@ pub fn FleetPage() -> impl IntoView {
         <div class="title-row">
             <h1>"All agent pools"</h1>
             <div class="actions">
-                <button type="button" on:click=move |_| shown.with(|rows| download_csv(&fleet::csv(&rows.iter().collect::<Vec<_>>())))>"Download CSV"</button>
+                <button type="button" on:click=move |_| {
+                    let v = view.get_untracked();
+                    all.with_untracked(|rows| download_csv(&fleet::csv(&v.apply(rows))));
+                }>"Download CSV"</button>
             </div>
         </div>
         {summary}

@@ -45,3 +45,14 @@ test('the create form with its pre-flight', async () => {
   await screenshot(page, 'readme-create-pool-full');
   assert.deepEqual(problems, []);
 });
+
+test('the fleet: every pool across subscriptions', async () => {
+  const { page, problems } = await freshPage(browser, { width: 1280, height: 760 });
+  await signIn(page, emulator, 'Olivia Owner');
+  await page.goto(`${emulator.origins.portal}/pools`);
+  await page.locator('main p.muted', { hasText: 'container registries can host agent pools' }).filter({ hasNotText: 'Reading' }).waitFor();
+  await page.locator('table.fleet tbody tr', { hasText: 'train-s1' }).waitFor();
+  assert.match(await page.locator('table.fleet tfoot').innerText(), /Total: 4 pools/);
+  await page.screenshot({ path: path.join(artifacts, 'readme-fleet.png') });
+  assert.deepEqual(problems, []);
+});

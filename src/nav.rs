@@ -11,6 +11,8 @@ use web_sys::{HtmlAnchorElement, MouseEvent};
 #[derive(Clone, Copy)]
 struct Nav {
     path: RwSignal<String>,
+    /// The query (`?…`, or empty): pages that keep a view in it (the fleet) follow it too.
+    search: RwSignal<String>,
 }
 
 thread_local! {
@@ -27,16 +29,21 @@ fn current_path() -> String {
     web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_else(|| "/".into())
 }
 
+fn current_search() -> String {
+    web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default()
+}
+
 /// Starts following the address bar; call once per app mount, above everything that reads
 /// `use_path`. The signal belongs to the caller's reactive owner; the document listeners are
 /// added once and look the signal up when they fire, so a remount gets a live one.
 pub fn provide() {
     let first = NAV.with(|n| n.get()).is_none();
-    NAV.with(|n| n.set(Some(Nav { path: RwSignal::new(current_path()) })));
+    NAV.with(|n| n.set(Some(Nav { path: RwSignal::new(current_path()), search: RwSignal::new(current_search()) })));
     let Some(window) = web_sys::window().filter(|_| first) else { return };
     // Back/Forward: the browser has already moved the address bar and restores the scroll.
     let on_pop = Closure::<dyn Fn()>::new(move || {
         MOVED.with(|m| m.set(Some(Moved::Pop)));
+        nav().search.set(current_search());
         nav().path.set(current_path());
     });
     let on_click = Closure::<dyn Fn(MouseEvent)>::new(move |e: MouseEvent| {
@@ -100,6 +107,10 @@ fn go(href: &str, replace: bool) {
         };
     }
     let path = current_path();
+    let search = current_search();
+    if nav().search.get_untracked() != search {
+        nav().search.set(search);
+    }
     if nav().path.get_untracked() == path {
         // Same page: no new render to wait for, so no `arrived`; land on it as a reload would.
         land(Moved::Push);
@@ -141,6 +152,25 @@ fn land(moved: Moved) {
 /// The current path (`location.pathname`), reactive.
 pub fn use_path() -> ReadSignal<String> {
     nav().path.read_only()
+}
+
+/// The current query (`location.search`), reactive: links, Back and Forward move it.
+pub fn use_search() -> ReadSignal<String> {
+    nav().search.read_only()
+}
+
+/// Rewrites the query of the current entry (no new history entry: a page's view, not a move).
+pub fn replace_query(query: &str) {
+    let Some(window) = web_sys::window() else { return };
+    if current_search() != query {
+        let url = format!("{}{query}", current_path());
+        if let Ok(history) = window.history() {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+        }
+    }
+    if nav().search.get_untracked() != query {
+        nav().search.set(query.to_string());
+    }
 }
 
 /// Goes to `to` (a path in the app) as a link click would; with `replace`, in place of the

@@ -38,8 +38,10 @@ impl ArmError {
         let parsed: Option<(Option<String>, Option<String>)> = serde_json::from_str::<Body>(body)
             .ok()
             .map(|b| match b.error {
-                // The specific reason first, then the support text (a timestamp, a correlation id).
-                Some(d) if !d.details.is_empty() => {
+                // Resource Graph's generic `BadRequest` keeps its reason in `details`: the specific
+                // reason first, then the support text (a timestamp, a correlation id). Other
+                // codes are ARM's own and stay as they are (the operation tracker matches them).
+                Some(d) if !d.details.is_empty() && d.code.as_deref() == Some("BadRequest") => {
                     let reasons: Vec<String> = d.details.iter().filter_map(|x| x.message.clone()).collect();
                     let code = d.details.iter().rev().find_map(|x| x.code.clone()).or(d.code);
                     (code, Some([reasons.join(" "), d.message.unwrap_or_default()].join(" ").trim().to_string()))
@@ -139,6 +141,13 @@ mod tests {
         let e = ArmError::from_response(400, body, None, None);
         assert_eq!(e.code, "NoValidSubscriptionsInQueryRequest");
         assert!(e.message.starts_with("There must be at least one subscription") && e.message.ends_with("correlationId = c."), "{}", e.message);
+    }
+
+    #[test]
+    fn other_codes_keep_themselves_whatever_their_details() {
+        let body = r#"{"error":{"code":"AnotherOperationInProgress","message":"busy","details":[{"code":"Inner","message":"x"}]}}"#;
+        let e = ArmError::from_response(409, body, None, None);
+        assert_eq!((e.code.as_str(), e.message.as_str()), ("AnotherOperationInProgress", "busy"));
     }
 
     #[test]

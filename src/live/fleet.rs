@@ -46,6 +46,15 @@ pub struct RegistryState {
     due_ms: f64,
 }
 
+/// Two reads say the same: the same data, or the same refusal (its request id aside).
+fn same<T: PartialEq>(a: &Result<T, ArmError>, b: &Result<T, ArmError>) -> bool {
+    match (a, b) {
+        (Ok(x), Ok(y)) => x == y,
+        (Err(x), Err(y)) => (x.status, &x.code) == (y.status, &y.code),
+        _ => false,
+    }
+}
+
 impl RegistryState {
     /// Something moves: a pool is being created, scaled or deleted, or the registry differs from
     /// what the last read said (a count, a state, a queue). On a first read there is nothing to
@@ -53,10 +62,22 @@ impl RegistryState {
     fn moving(&self, before: Option<&RegistryState>) -> bool {
         let changing = self.pools.as_ref().is_ok_and(|ps| ps.iter().any(|p| p.state().ends_with("ing")));
         let changed = match before {
-            Some(b) => b.pools != self.pools || b.queues != self.queues,
+            Some(b) => !same(&b.pools, &self.pools) || !same(&b.queues, &self.queues),
             None => self.queues.as_ref().is_ok_and(|q| q.values().any(|p| p.queued > 0)),
         };
         changing || changed
+    }
+
+    /// Milliseconds until it is read again: soon while it moves, the idle interval otherwise,
+    /// and never sooner than a 429 asked.
+    fn wait_ms(&self, before: Option<&RegistryState>) -> f64 {
+        let base = if self.moving(before) { SCHEDULE.busy_ms } else { SCHEDULE.idle_ms };
+        let asked = [&self.pools.as_ref().err(), &self.queues.as_ref().err()]
+            .iter()
+            .filter_map(|e| e.and_then(|e| e.retry_after))
+            .max()
+            .map_or(0, |secs| secs.saturating_mul(1000));
+        f64::from(base.max(asked))
     }
 }
 
@@ -75,6 +96,9 @@ pub struct Fleet {
     pub registries: RwSignal<BTreeMap<String, RegistryState>>,
     /// Registries of the running pass still to answer.
     pub pending: RwSignal<usize>,
+    /// Resource Graph failed after the registries were first found: the table goes on with
+    /// the ones it knows, and says so.
+    pub graph_error: RwSignal<Option<ArmError>>,
     pub live: UseLiveReturn<bool>,
     retry: StoredValue<Rc<dyn Fn(RegistryId)>, LocalStorage>,
 }
@@ -109,7 +133,9 @@ pub fn use_fleet() -> Fleet {
     let discovery = RwSignal::new(None::<Discovery>);
     let registries = RwSignal::new(BTreeMap::<String, RegistryState>::new());
     let pending = RwSignal::new(0usize);
-    // A pass that outlives the page stops taking new registries.
+    let graph_error = RwSignal::new(None::<ArmError>);
+    // A pass that outlives the page stops taking new registries and touches no signal (they are
+    // gone with the page: every access below is a `try_`).
     let alive = Rc::new(Cell::new(true));
     let alive_for_cleanup = send_wrapper::SendWrapper::new(alive.clone());
     on_cleanup(move || alive_for_cleanup.set(false));
@@ -118,14 +144,13 @@ pub fn use_fleet() -> Fleet {
     // times a second, not one by one: hundreds of registries answering would otherwise redraw the
     // table hundreds of times.
     let apply = move |answers: Vec<RegistryState>| {
-        registries.update(|m| {
+        registries.try_update(|m| {
             for mut state in answers {
                 let key = state.id.path().to_ascii_lowercase();
-                let wait = if state.moving(m.get(&key)) { SCHEDULE.busy_ms } else { SCHEDULE.idle_ms };
-                state.due_ms = js_sys::Date::now() + f64::from(wait);
+                state.due_ms = js_sys::Date::now() + state.wait_ms(m.get(&key));
                 m.insert(key, state);
             }
-        })
+        });
     };
     let batch: Rc<RefCell<(Vec<RegistryState>, Option<Timeout>)>> = Rc::default();
     let flush = {
@@ -149,8 +174,10 @@ pub fn use_fleet() -> Fleet {
             }
         }
     };
-    // When Resource Graph was last asked (browser clock, ms).
+    // When Resource Graph was last asked (browser clock, ms), and the registries it named that
+    // can host pools (read or not yet).
     let discovered_at = Rc::new(Cell::new(f64::NEG_INFINITY));
+    let eligible_known: Rc<RefCell<Vec<RegistryId>>> = Rc::default();
     let retry_client = client.clone();
     let retry: Rc<dyn Fn(RegistryId)> = Rc::new(move |id: RegistryId| {
         let client = retry_client.clone();
@@ -159,33 +186,53 @@ pub fn use_fleet() -> Fleet {
 
     let live = use_live(
         move || {
-            let (client, alive, discovered_at) = (client.clone(), alive.clone(), discovered_at.clone());
+            let (client, alive, discovered_at, eligible_known) = (client.clone(), alive.clone(), discovered_at.clone(), eligible_known.clone());
             let (put, flush) = (put.clone(), flush.clone());
             async move {
                 let now = js_sys::Date::now();
+                let known = || eligible_known.borrow().clone();
                 // Which registries: asked again every idle interval (new ones, gone ones).
                 let eligible: Vec<RegistryId> = if now - discovered_at.get() >= f64::from(SCHEDULE.idle_ms) {
-                    let found = graph::registries(&client).await?;
-                    discovered_at.set(now);
-                    let eligible: Vec<RegistryId> = found
-                        .iter()
-                        .filter(|r| crate::domain::eligibility::check(r.sku_name(), &r.location).is_ok())
-                        .filter_map(registry_id)
-                        .collect();
-                    discovery.set(Some(Discovery { registries: found.len(), eligible: eligible.len() }));
-                    // Registries gone since the last pass leave the table.
-                    let keep: std::collections::BTreeSet<String> = eligible.iter().map(|r| r.path().to_ascii_lowercase()).collect();
-                    registries.update(|m| m.retain(|k, _| keep.contains(k)));
-                    eligible
+                    let found = graph::registries(&client).await;
+                    if !alive.get() {
+                        return Ok(false);
+                    }
+                    match found {
+                        Ok(found) => {
+                            discovered_at.set(now);
+                            graph_error.try_set(None);
+                            let eligible: Vec<RegistryId> = found
+                                .iter()
+                                .filter(|r| crate::domain::eligibility::check(r.sku_name(), &r.location).is_ok())
+                                .filter_map(registry_id)
+                                .collect();
+                            discovery.try_set(Some(Discovery { registries: found.len(), eligible: eligible.len() }));
+                            // Registries gone since the last pass leave the table.
+                            let keep: std::collections::BTreeSet<String> = eligible.iter().map(|r| r.path().to_ascii_lowercase()).collect();
+                            registries.try_update(|m| m.retain(|k, _| keep.contains(k)));
+                            *eligible_known.borrow_mut() = eligible.clone();
+                            eligible
+                        }
+                        // Nothing known yet: the page shows the error.
+                        Err(e) if discovery.try_with_untracked(Option::is_none).unwrap_or(true) => return Err(e),
+                        // Known already: go on with those, and say Resource Graph failed.
+                        Err(e) => {
+                            graph_error.try_set(Some(e));
+                            known()
+                        }
+                    }
                 } else {
-                    registries.with_untracked(|m| m.values().map(|s| s.id.clone()).collect())
+                    known()
                 };
                 // Only the ones due: never read, or their time has come.
-                let due: Vec<RegistryId> = registries.with_untracked(|m| {
-                    eligible.into_iter().filter(|id| m.get(&id.path().to_ascii_lowercase()).is_none_or(|s| s.due_ms <= now + 500.0)).collect()
-                });
-                pending.set(due.len());
-                let mut answers = futures::stream::iter(due.into_iter().filter(|_| alive.get()))
+                let due: Vec<RegistryId> = registries
+                    .try_with_untracked(|m| {
+                        eligible.into_iter().filter(|id| m.get(&id.path().to_ascii_lowercase()).is_none_or(|s| s.due_ms <= now + 500.0)).collect()
+                    })
+                    .unwrap_or_default();
+                pending.try_set(due.len());
+                // Taken one by one: none once the page is gone or the tab hidden.
+                let mut answers = futures::stream::iter(due.into_iter().filter(|_| alive.get() && super::tab_visible()))
                     .map(|id| {
                         let client = client.clone();
                         async move { read_registry(&client, id).await }
@@ -193,18 +240,21 @@ pub fn use_fleet() -> Fleet {
                     .buffer_unordered(REGISTRIES_AT_ONCE);
                 while let Some(state) = answers.next().await {
                     if !alive.get() {
-                        break;
+                        return Ok(false);
                     }
                     put(state);
-                    pending.update(|p| *p = p.saturating_sub(1));
+                    pending.try_update(|p| *p = p.saturating_sub(1));
                 }
+                drop(answers);
                 flush();
+                // Registries not read (the tab was hidden) are no longer pending.
+                pending.try_set(0);
                 // The next pass comes on the busy schedule when some registry will be due by then.
                 let soon = js_sys::Date::now() + f64::from(SCHEDULE.busy_ms);
-                Ok(registries.with_untracked(|m| m.values().any(|s| s.due_ms <= soon)))
+                Ok(registries.try_with_untracked(|m| m.values().any(|s| s.due_ms <= soon)).unwrap_or(false))
             }
         },
         Watch::busy_when(|busy: &bool| *busy),
     );
-    Fleet { discovery, registries, pending, live, retry: StoredValue::new_local(retry) }
+    Fleet { discovery, registries, pending, graph_error, live, retry: StoredValue::new_local(retry) }
 }

@@ -45,20 +45,11 @@ fn rows(fleet: Fleet, names: impl Fn(&str) -> Option<String>) -> Vec<Row> {
     })
 }
 
-/// Rewrites the address bar's query (no new history entry: a filter is not a page).
-fn show_in_url(view: &View) {
-    let Some(window) = web_sys::window() else { return };
-    let url = format!("{}{}", crate::route::FLEET, view.to_query());
-    if window.location().search().ok().as_deref() != Some(view.to_query().as_str()) {
-        if let Ok(history) = window.history() {
-            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
-        }
-    }
-}
-
+/// Saves the CSV. A byte-order mark first, so spreadsheet programs read it as UTF-8 (names of
+/// subscriptions are anyone's text); the object URL is let go once the download has started.
 fn download_csv(text: &str) {
     use wasm_bindgen::JsCast;
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&format!("\u{feff}{text}")));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("text/csv;charset=utf-8");
     let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else { return };
@@ -72,17 +63,21 @@ fn download_csv(text: &str) {
         a.set_download("agent-pools.csv");
         a.click();
     }
-    let _ = web_sys::Url::revoke_object_url(&url);
+    gloo_timers::callback::Timeout::new(10_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    })
+    .forget();
 }
 
 #[component]
 pub fn FleetPage() -> impl IntoView {
     let fleet = use_fleet();
     let directory = use_directory();
-    let initial = View::from_query(&web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default());
-    let view = RwSignal::new(initial);
+    // The view is the URL's query: links, Back and Forward change it, and so does every control
+    // here (rewriting the query in place).
+    let search = crate::nav::use_search();
+    let view = Memo::new(move |_| View::from_query(&search.get()));
     let limit = RwSignal::new(PAGE);
-    Effect::new(move |_| view.with(show_in_url));
     let all = Memo::new(move |_| rows(fleet, |id| directory.lookup(id)));
     // What the view shows: its totals, how many rows, and the page of them drawn (only those are
     // copied; thousands of rows are filtered and sorted by reference).
@@ -95,7 +90,9 @@ pub fn FleetPage() -> impl IntoView {
         })
     });
     let set = move |f: &dyn Fn(&mut View)| {
-        view.update(|v| f(v));
+        let mut v = view.get_untracked();
+        f(&mut v);
+        crate::nav::replace_query(&v.to_query());
         limit.set(PAGE);
     };
     let errors = Memo::new(move |_| {
@@ -116,12 +113,24 @@ pub fn FleetPage() -> impl IntoView {
             }
             .unwrap_or_default()
         };
+        // The choices and their counts, recomputed only when they change (not at every refresh).
+        let choices = Memo::new(move |_| {
+            let v = view.get();
+            let mut list = all.with(|rows| fleet::facet(rows, &v, column));
+            // The chosen value is always a choice, even when no row has it (a link from
+            // yesterday): the select must not claim "Any" while the filter holds.
+            let chosen = current();
+            if !chosen.is_empty() && !list.iter().any(|(value, _, _)| value.eq_ignore_ascii_case(&chosen)) {
+                list.insert(0, (chosen.clone(), chosen, 0));
+            }
+            list
+        });
         // Each option says whether it is the chosen one: the choices arrive after the view (from
         // the URL) is known, and a select's value cannot name an option not there yet.
         let options = move || {
-            let v = view.get();
             let chosen = current();
-            all.with(|rows| fleet::facet(rows, &v, column))
+            choices
+                .get()
                 .into_iter()
                 .map(|(value, text, n)| {
                     let selected = value.eq_ignore_ascii_case(&chosen);
@@ -170,8 +179,13 @@ pub fn FleetPage() -> impl IntoView {
     let more = move || shown.with(|(_, n, _)| n.saturating_sub(limit.get()));
     let table = move || {
         view! {
-            <Show when=move || shown.with(|(_, n, _)| *n == 0)>
-                <p class="empty">"No agent pool matches these filters."</p>
+            // Said only once every registry has answered: an empty table while reading is no answer.
+            <Show when=move || shown.with(|(_, n, _)| *n == 0) && fleet.pending.get() == 0>
+                <p class="empty">{move || if all.with(Vec::is_empty) {
+                    "Your registries that can host agent pools have none yet: create one from a registry's page."
+                } else {
+                    "No agent pool matches these filters."
+                }}</p>
             </Show>
             <table class="list fleet cards" aria-label="Agent pools in every subscription" class:hidden=move || shown.with(|(_, n, _)| *n == 0)>
                 <thead><tr>{Column::ALL.into_iter().map(header).collect_view()}</tr></thead>
@@ -258,19 +272,27 @@ pub fn FleetPage() -> impl IntoView {
                     on:change=move |ev| { let on = event_target_checked(&ev); set(&|v: &mut View| v.state = on.then(|| "Failed".to_string())) }/>" Failed"</label>
             </div>
         </form>
-        {move || errors.get().into_iter().map(|(id, error)| {
-            let again = id.clone();
-            view! {
-                <div class="registry-error" role="alert">
-                    <p>
-                        <strong>{format!("{}: ", id.name)}</strong>
-                        <code>{error.code.clone()}</code>
-                        {format!(" {}", error.message)}
-                    </p>
-                    <button type="button" on:click=move |_| fleet.retry(again.clone()) aria-label=format!("Read {} again", id.name)>"Try again"</button>
-                </div>
+        {move || fleet.graph_error.get().map(|e| view! {
+            <p class="notice" role="status">{format!("Resource Graph could not be asked again ({}: {}); the registries found before are still read.", e.code, e.message)}</p>
+        })}
+        // One line per registry that could not be read, kept while it fails the same way: the
+        // line (and a focused "Try again") is not redrawn at every refresh.
+        <For each=move || errors.get() key=|(id, e)| (id.path(), e.status, e.code.clone()) let:failed>
+            {
+                let (id, error) = failed;
+                let again = id.clone();
+                view! {
+                    <div class="registry-error" role="alert">
+                        <p>
+                            <strong>{format!("{}: ", id.name)}</strong>
+                            <code>{error.code.clone()}</code>
+                            {format!(" {}", error.message)}
+                        </p>
+                        <button type="button" on:click=move |_| fleet.retry(again.clone()) aria-label=format!("Read {} again", id.name)>"Try again"</button>
+                    </div>
+                }
             }
-        }).collect_view()}
+        </For>
         {move || match (no_subscriptions(), live.error.get(), fleet.discovery.get()) {
             (Some(_), _, _) => view! {
                 <p class="empty">"You have no role on any subscription in this directory, so there are no agent pools to show. Ask an owner for at least the Reader role."</p>

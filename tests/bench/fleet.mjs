@@ -62,6 +62,7 @@ try {
   const fromPage = (log) => log.filter((e) => e.listener === 'arm' && e.origin === emulator.origins.portal && e.method !== 'OPTIONS');
   const load = fromPage(await emulator.requests(mark));
   const total = await page.locator('table.fleet tfoot th').innerText();
+  await page.screenshot({ path: new URL('../e2e/artifacts/fleet-3000.png', import.meta.url).pathname });
 
   // A filter change at full size: from the input event to the next frame, the table redrawn.
   const timings = [];

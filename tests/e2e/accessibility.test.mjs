@@ -22,7 +22,7 @@ const VIEWS = [
   ['registries', at(`/subscriptions/${CONTOSO}`), 'table[aria-label="Container registries"]'],
   ['pools', at(CONTOSO_BUILDS), 'table[aria-label="Agent pools"]'],
   ['fleet', at('/pools'), 'table.fleet tfoot'],
-  ['fleet-filtered', at('/pools?state=Failed'), 'text=No agent pool matches these filters.'],
+  ['fleet-filtered', at('/pools?tier=S1&q=s1'), 'table.fleet tfoot'],
   ['pool', at(POOL), '#scale-count'],
   ['pause-form', async (page) => { await at(POOL)(page); await page.getByRole('button', { name: 'Pause…' }).click(); }, '#pause-reason'],
   ['delete-confirm', async (page) => { await at(POOL)(page); await page.getByRole('button', { name: 'Delete pool…' }).click(); }, '#delete-confirm'],

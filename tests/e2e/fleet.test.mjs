@@ -127,6 +127,12 @@ test('one registry whose pools cannot be read shows its error; every other row s
   // Live paused, and its last pass over: from here only the retry reads anything.
   await page.getByLabel('Live').uncheck();
   await page.locator('.live-line', { hasText: 'Updated' }).filter({ hasNotText: 'refreshing' }).waitFor();
+  // A registry that fails the same way is read again on the idle schedule, not every few
+  // seconds: over ten seconds, at most the tail of one read (its attempts) reaches ARM.
+  const quiet = await emulator.mark();
+  await new Promise((r) => setTimeout(r, 10000));
+  const reads = (await emulator.requests(quiet)).filter((e) => e.listener === 'arm' && e.path.includes(`${FABRIKAM_RESEARCH}/agentPools?`));
+  assert.ok(reads.length <= 4, `${reads.length} reads of the failing registry in 10 s`);
   await emulator.setFaults({});
   const mark = await emulator.mark();
   await error.getByRole('button', { name: 'Read fabrikamresearch again' }).click();
@@ -168,14 +174,24 @@ test('a cloud that refuses Resource Graph 2024-04-01 is asked again in 2022-10-0
   assert.ok(graph.length >= 1 && graph.every((e) => e.path.includes('api-version=2022-10-01')), graph.map((e) => e.path).join('\n'));
 });
 
-test('the CSV holds exactly the rows shown', async () => {
+test('the CSV holds exactly the rows the view selects, every page of them', async () => {
+  // 200 more S1 pools: more than the table draws at once.
+  await fetch(`${emulator.origins.admin}/seed-pools`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ count: 200 }) });
   const { page } = await openFleet('Olivia Owner', '?tier=S1');
   await settled(page);
   await table(page).locator('tfoot').waitFor();
+  assert.equal(await table(page).locator('tbody tr').count(), 100, 'drawn a hundred at a time');
+  const more = page.getByRole('button', { name: /^Show 100 more of 102$/ });
+  await more.click();
+  await page.getByRole('button', { name: /^Show 2 more of 2$/ }).click();
+  await table(page).locator('tbody tr').nth(201).waitFor();
   const shown = await shownRows(page);
+  assert.equal(shown.length, 202);
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
   assert.equal(download.suggestedFilename(), 'agent-pools.csv');
-  const lines = (await readFile(await download.path(), 'utf8')).split('\r\n').filter(Boolean);
+  const text = await readFile(await download.path(), 'utf8');
+  assert.ok(text.startsWith('\uFEFF'), 'a byte-order mark, so spreadsheets read UTF-8');
+  const lines = text.slice(1).split('\r\n').filter(Boolean);
   assert.equal(lines[0], 'Subscription,Subscription id,Registry,Pool,Tier,Instances,vCPU,State,Queued,Oldest wait (s),Pool id');
   const body = lines.slice(1).map((l) => l.split(','));
   assert.equal(body.length, shown.length);
@@ -203,3 +219,96 @@ test('live: a pool scaled elsewhere changes in the fleet without a reload', asyn
   assert.ok(await fitsWidth(page), 'the fleet fits 360 px');
   await screenshot(page, 'fleet-360');
 });
+
+test('the header link, Back and Forward move the view with the URL', async () => {
+  const { page } = await openFleet('Olivia Owner', '?tier=S1');
+  await settled(page);
+  await table(page).locator('tbody tr', { hasText: 'train-s1' }).waitFor();
+  assert.equal((await shownRows(page)).length, 2);
+  await page.locator('header').getByRole('link', { name: 'All agent pools' }).click();
+  await page.waitForURL(`${emulator.origins.portal}/pools`);
+  await table(page).locator('tbody tr', { hasText: 'build-s2' }).waitFor();
+  assert.equal(await page.locator('#fleet-tier').inputValue(), '');
+  assert.equal((await shownRows(page)).length, 4);
+  await page.goBack();
+  await page.waitForURL(`${emulator.origins.portal}/pools?tier=S1`);
+  await table(page).locator('tbody tr', { hasText: 'build-s2' }).waitFor({ state: 'detached' });
+  assert.equal(await page.locator('#fleet-tier').inputValue(), 'S1');
+  assert.equal((await shownRows(page)).length, 2);
+  await page.goForward();
+  await page.waitForURL(`${emulator.origins.portal}/pools`);
+  await table(page).locator('tbody tr', { hasText: 'build-s2' }).waitFor();
+});
+
+test('leaving mid-read breaks nothing; a hidden tab stops reading and resumes on return', async () => {
+  // Thirty more registries, nine of them able to host pools: eleven to read in all.
+  await fetch(`${emulator.origins.admin}/seed-world`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ subscriptions: 3, registries: 10 }) });
+
+  // Pool lists are held until the test lets them go: what is in flight is known exactly.
+  const holdPools = async (page) => {
+    const held = [];
+    let open = false;
+    await page.route((url) => url.pathname.endsWith('/agentPools'), (route) => (open ? route.fallback() : held.push(route)));
+    return { held, release: async () => { open = true; for (const r of held.splice(0)) await r.fallback(); } };
+  };
+  const first = await freshPage(browser);
+  const gate = await holdPools(first.page);
+  await signIn(first.page, emulator, 'Olivia Owner');
+  await first.page.goto(`${emulator.origins.portal}/pools`);
+  await waitUntil(() => gate.held.length === 3, 'three registries in flight');
+  // Away while they are out: their answers land on a page that is gone.
+  await first.page.locator('nav.crumbs').getByRole('link', { name: 'Subscriptions' }).click();
+  await first.page.getByRole('heading', { name: 'Subscriptions', level: 1 }).waitFor();
+  const after = await emulator.mark();
+  await gate.release();
+  await waitForArm(after, (log) => log.filter((e) => e.path.includes('/agentPools?')).length === 3);
+  await first.page.getByRole('link', { name: 'Contoso Platform (demo)' }).click();
+  await first.page.getByRole('table', { name: 'Container registries' }).waitFor();
+  assert.deepEqual(first.problems, [], 'no error, no panic: the app goes on');
+
+  // Hidden while reading: the three out finish, no other starts, until the tab is shown.
+  const second = await freshPage(browser);
+  const page = second.page;
+  const hold = await holdPools(page);
+  await signIn(page, emulator, 'Olivia Owner');
+  await page.goto(`${emulator.origins.portal}/pools`);
+  await waitUntil(() => hold.held.length === 3, 'three registries in flight');
+  await setVisibility(page, 'hidden');
+  await hold.release();
+  await settled(page);
+  const readWhileHidden = new Set((await shownRows(page)).map((c) => c[1])).size;
+  assert.equal(readWhileHidden, 3, 'only the registries already out');
+  const quiet = await emulator.mark();
+  await new Promise((r) => setTimeout(r, 5000));
+  assert.equal((await emulator.requests(quiet)).filter((e) => e.listener === 'arm' && e.origin === emulator.origins.portal).length, 0, 'nothing while hidden');
+  await setVisibility(page, 'visible');
+  await settled(page);
+  await waitUntil(async () => new Set((await shownRows(page)).map((c) => c[1])).size === 11, 'every registry, once shown', 30000);
+});
+
+/** Polls a condition (of the test's own state or of the page). */
+async function waitUntil(condition, what, timeoutMs = 20000) {
+  const until = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function setVisibility(page, state) {
+  await page.evaluate((s) => {
+    Object.defineProperty(document, 'visibilityState', { value: s, configurable: true });
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, state);
+}
+
+/** Waits until the emulator's log since `mark` satisfies `done`. */
+async function waitForArm(mark, done, timeoutMs = 20000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const log = (await emulator.requests(mark)).filter((e) => e.listener === 'arm' && e.status > 0);
+    if (done(log)) return;
+    if (Date.now() > until) throw new Error('timed out waiting for ARM requests');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

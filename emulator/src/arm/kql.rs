@@ -89,7 +89,9 @@ fn tokenize(q: &str) -> Result<Vec<Tok>, QueryError> {
                         text.push(match next {
                             'n' => '\n',
                             't' => '\t',
-                            other => other,
+                            'r' => '\r',
+                            '\\' | '\'' | '"' => next,
+                            other => return Err(QueryError::Outside(format!("the escape '\\{other}' in a string literal"))),
                         });
                         i += 2;
                     }
@@ -203,6 +205,7 @@ impl Parser {
             Some(Tok::Text(t)) => Ok(t),
             Some(Tok::Num(n)) => Err(QueryError::Outside(format!("comparing with the number {n} (only text values)"))),
             Some(Tok::Word(w)) if w == "true" || w == "false" => Err(QueryError::Outside(format!("comparing with {w} (only text values)"))),
+            Some(Tok::Word(w)) => Err(QueryError::Outside(format!("comparing with the column '{w}' (only with text values)"))),
             _ => {
                 self.at -= 1;
                 Err(QueryError::Invalid(format!("Expected a string literal {}.", self.where_now())))
@@ -348,15 +351,20 @@ impl Parser {
     }
 }
 
+/// Operators a query may start with, the table left implicit.
+const OPERATORS: [&str; 6] = ["where", "project", "order", "sort", "take", "limit"];
+
 /// A parsed query: its operators, in order.
 pub fn parse(query: &str) -> Result<Vec<Op>, QueryError> {
     let mut p = Parser { toks: tokenize(query)?, at: 0 };
-    match p.next() {
-        Some(Tok::Word(t)) if t == "resources" || t == "Resources" => {}
+    let mut ops = Vec::new();
+    match p.peek() {
+        Some(Tok::Word(t)) if t == "resources" || t == "Resources" => p.at += 1,
+        // Resource Graph reads `resources` when a query names no table: `project name | limit 3`.
+        Some(Tok::Word(t)) if OPERATORS.contains(&t.as_str()) => ops.push(p.op()?),
         Some(Tok::Word(t)) => return Err(QueryError::Outside(format!("the table '{t}' (only resources)"))),
         _ => return Err(QueryError::Invalid("A query starts with the table it reads.".into())),
     }
-    let mut ops = Vec::new();
     while p.peek().is_some() {
         p.expect_sym("|")?;
         ops.push(p.op()?);
@@ -369,19 +377,76 @@ fn lookup<'a>(row: &'a Map<String, Value>, path: &[String]) -> Option<&'a Value>
     path[1..].iter().fold(row.get(&path[0]), |v, k| v.and_then(|v| v.get(k)))
 }
 
-/// A path whose column the table has: an unknown column is Kusto's error, not a missing value.
-fn known(columns: &[String], path: &[String]) -> Result<(), QueryError> {
-    if columns.iter().any(|c| c == &path[0]) {
-        Ok(())
-    } else {
-        Err(QueryError::Invalid(format!("Failed to resolve scalar expression named '{}'.", path[0])))
+/// A column as Kusto types it: text, or `dynamic` (an object, a list, anything).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Column {
+    pub name: String,
+    pub dynamic: bool,
+}
+
+/// Whether a path is fine for this table, and whether what it reads is `dynamic`: a dotted path
+/// reads into a dynamic column only, and reads a dynamic value.
+fn path_type(columns: &[Column], path: &[String]) -> Result<bool, QueryError> {
+    let column = columns
+        .iter()
+        .find(|c| c.name == path[0])
+        .ok_or_else(|| QueryError::Invalid(format!("Failed to resolve scalar expression named '{}'.", path[0])))?;
+    if path.len() > 1 && !column.dynamic {
+        return Err(QueryError::Invalid(format!("'{}' is not dynamic: '{}' cannot be read from it.", path[0], path.join("."))));
+    }
+    Ok(column.dynamic)
+}
+
+fn check_expr(e: &Expr, columns: &[Column]) -> Result<(), QueryError> {
+    match e {
+        Expr::And(a, b) | Expr::Or(a, b) => {
+            check_expr(a, columns)?;
+            check_expr(b, columns)
+        }
+        Expr::Test { path, .. } => path_type(columns, path).map(|_| ()),
     }
 }
 
-fn test(value: Option<&Value>, cmp: Cmp, values: &[String]) -> bool {
-    let text = value.and_then(Value::as_str);
+/// Checks every column a query names, operator by operator, before any row is read: a query
+/// is refused whatever the data, never answered because no row happened to reach a bad clause.
+fn check(ops: &[Op], mut columns: Vec<Column>) -> Result<Vec<Column>, QueryError> {
+    for op in ops {
+        match op {
+            Op::Where(e) => check_expr(e, &columns)?,
+            Op::Project(items) => {
+                let mut next: Vec<Column> = Vec::new();
+                for (name, path) in items {
+                    let dynamic = path_type(&columns, path)?;
+                    if next.iter().any(|c| &c.name == name) {
+                        return Err(QueryError::Invalid(format!("The column '{name}' is projected twice.")));
+                    }
+                    next.push(Column { name: name.clone(), dynamic });
+                }
+                columns = next;
+            }
+            Op::Order(keys) => {
+                for (path, _) in keys {
+                    if path_type(&columns, path)? {
+                        return Err(QueryError::Outside(format!("sorting by the dynamic value '{}' (Kusto sorts by text, numbers and dates)", path.join("."))));
+                    }
+                }
+            }
+            Op::Take(_) => {}
+        }
+    }
+    Ok(columns)
+}
+
+/// A comparison, as Kusto makes it with text. A value that is neither text nor absent (an object,
+/// a number) is refused: Kusto would compare its text form, which the emulator does not write.
+fn test(value: Option<&Value>, cmp: Cmp, values: &[String], path: &[String]) -> Result<bool, QueryError> {
+    let text = match value {
+        None | Some(Value::Null) => None,
+        Some(Value::String(t)) => Some(t.as_str()),
+        Some(_) => return Err(QueryError::Outside(format!("comparing '{}', which is not text, with text", path.join(".")))),
+    };
     let lower = |s: &str| s.to_lowercase();
-    match cmp {
+    Ok(match cmp {
         Cmp::Eq => text.is_some_and(|t| t == values[0]),
         Cmp::Ne => text.is_none_or(|t| t != values[0]),
         Cmp::EqCi => text.is_some_and(|t| lower(t) == lower(&values[0])),
@@ -393,30 +458,21 @@ fn test(value: Option<&Value>, cmp: Cmp, values: &[String]) -> bool {
         Cmp::InCi => text.is_some_and(|t| values.iter().any(|v| lower(v) == lower(t))),
         Cmp::NotIn => text.is_none_or(|t| !values.iter().any(|v| v == t)),
         Cmp::NotInCi => text.is_none_or(|t| !values.iter().any(|v| lower(v) == lower(t))),
-    }
-}
-
-fn holds(e: &Expr, row: &Map<String, Value>, columns: &[String]) -> Result<bool, QueryError> {
-    Ok(match e {
-        Expr::And(a, b) => holds(a, row, columns)? && holds(b, row, columns)?,
-        Expr::Or(a, b) => holds(a, row, columns)? || holds(b, row, columns)?,
-        Expr::Test { path, cmp, values } => {
-            known(columns, path)?;
-            test(lookup(row, path), *cmp, values)
-        }
     })
 }
 
-/// Kusto's order for one key: numbers by value, text by ordinal, absent values first.
+fn holds(e: &Expr, row: &Map<String, Value>) -> Result<bool, QueryError> {
+    Ok(match e {
+        Expr::And(a, b) => holds(a, row)? && holds(b, row)?,
+        Expr::Or(a, b) => holds(a, row)? || holds(b, row)?,
+        Expr::Test { path, cmp, values } => test(lookup(row, path), *cmp, values, path)?,
+    })
+}
+
+/// Kusto's order for text keys: ordinal, absent values first.
 fn order(a: Option<&Value>, b: Option<&Value>) -> Ordering {
-    match (a, b) {
-        (None | Some(Value::Null), None | Some(Value::Null)) => Ordering::Equal,
-        (None | Some(Value::Null), _) => Ordering::Less,
-        (_, None | Some(Value::Null)) => Ordering::Greater,
-        (Some(Value::Number(x)), Some(Value::Number(y))) => x.as_f64().partial_cmp(&y.as_f64()).unwrap_or(Ordering::Equal),
-        (Some(Value::String(x)), Some(Value::String(y))) => x.cmp(y),
-        (Some(x), Some(y)) => x.to_string().cmp(&y.to_string()),
-    }
+    let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
+    text(a).cmp(&text(b))
 }
 
 /// What a query gives: its rows and the columns they have.
@@ -425,47 +481,30 @@ pub struct Table {
     pub rows: Vec<Map<String, Value>>,
 }
 
-/// Runs the operators over `rows`, whose columns are `columns`. Rows come in a stable order (by
-/// id) when no `order by` sets one, so pages never overlap.
-pub fn run(ops: &[Op], columns: Vec<String>, rows: Vec<Map<String, Value>>) -> Result<Table, QueryError> {
-    let mut t = Table { columns, rows };
+/// Runs the operators over `rows`, whose columns are `columns`. The query is checked first, as a
+/// whole; rows keep their order (by id) when no `order by` sets one, so pages never overlap.
+pub fn run(ops: &[Op], columns: Vec<Column>, rows: Vec<Map<String, Value>>) -> Result<Table, QueryError> {
+    let out_columns = check(ops, columns)?;
+    let mut rows = rows;
     for op in ops {
         match op {
             Op::Where(e) => {
                 let mut kept = Vec::new();
-                for row in t.rows {
-                    if holds(e, &row, &t.columns)? {
+                for row in rows {
+                    if holds(e, &row)? {
                         kept.push(row);
                     }
                 }
-                t.rows = kept;
+                rows = kept;
             }
             Op::Project(items) => {
-                let mut names: Vec<String> = Vec::new();
-                for (name, path) in items {
-                    if names.contains(name) {
-                        return Err(QueryError::Invalid(format!("The column '{name}' is projected twice.")));
-                    }
-                    known(&t.columns, path)?;
-                    names.push(name.clone());
-                }
-                t.rows = t
-                    .rows
+                rows = rows
                     .into_iter()
-                    .map(|row| {
-                        items
-                            .iter()
-                            .map(|(name, path)| (name.clone(), lookup(&row, path).cloned().unwrap_or(Value::Null)))
-                            .collect()
-                    })
+                    .map(|row| items.iter().map(|(name, path)| (name.clone(), lookup(&row, path).cloned().unwrap_or(Value::Null))).collect())
                     .collect();
-                t.columns = names;
             }
             Op::Order(keys) => {
-                for (path, _) in keys {
-                    known(&t.columns, path)?;
-                }
-                t.rows.sort_by(|a, b| {
+                rows.sort_by(|a, b| {
                     keys.iter()
                         .map(|(path, asc)| {
                             let o = order(lookup(a, path), lookup(b, path));
@@ -475,10 +514,10 @@ pub fn run(ops: &[Op], columns: Vec<String>, rows: Vec<Map<String, Value>>) -> R
                         .unwrap_or(Ordering::Equal)
                 });
             }
-            Op::Take(n) => t.rows.truncate(*n),
+            Op::Take(n) => rows.truncate(*n),
         }
     }
-    Ok(t)
+    Ok(Table { columns: out_columns.into_iter().map(|c| c.name).collect(), rows })
 }
 
 #[cfg(test)]
@@ -486,7 +525,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn rows() -> (Vec<String>, Vec<Map<String, Value>>) {
+    fn rows() -> (Vec<Column>, Vec<Map<String, Value>>) {
         let make = |id: &str, name: &str, kind: &str, loc: &str, sku: Option<&str>| {
             let mut m = Map::new();
             m.insert("id".into(), json!(id));
@@ -497,7 +536,9 @@ mod tests {
             m.insert("sku".into(), sku.map_or(Value::Null, |s| json!({ "name": s, "tier": s })));
             m
         };
-        let cols = ["id", "name", "type", "location", "subscriptionId", "sku"].map(String::from).to_vec();
+        let cols = ["id", "name", "type", "location", "subscriptionId", "sku"]
+            .map(|c| Column { name: c.to_string(), dynamic: c == "sku" })
+            .to_vec();
         (cols, vec![
             make("/r/a", "alpha", "microsoft.containerregistry/registries", "eastus", Some("Premium")),
             make("/r/b", "Beta", "microsoft.containerregistry/registries", "westus2", Some("Basic")),
@@ -520,7 +561,8 @@ mod tests {
         assert_eq!(names("resources | where (name contains 'ET' or name startswith 'al') and type !~ 'x'"), ["alpha", "Beta"]);
         assert_eq!(names("resources | where location in~ ('EASTUS') | order by name desc | take 1"), ["gamma"]);
         assert_eq!(names("resources | where name !in ('alpha', 'gamma') | limit 5"), ["Beta"]);
-        assert_eq!(names("resources | order by sku.name asc, name asc"), ["gamma", "Beta", "alpha"], "absent first, then by text");
+        assert_eq!(names("resources | order by location asc, name asc"), ["alpha", "gamma", "Beta"], "by text, ordinal");
+        assert_eq!(names("project name, location | where location == 'westus2'"), ["Beta"], "no table: resources");
     }
 
     #[test]
@@ -542,6 +584,8 @@ mod tests {
             ("resources | where tolower(name) == 'x'", "tolower"),
             ("resources | where count == 3", "number"),
             ("resources | top 3 by name", "top"),
+            ("resources | where name == location", "column"),
+            ("resources | where name == 'a\\u0041'", "escape"),
         ] {
             match parse(q) {
                 Err(QueryError::Outside(why)) => assert!(why.contains(what), "{q}: {why}"),
@@ -559,6 +603,20 @@ mod tests {
         for q in ["resources | where name == 'x", "resources | where", "resources where name == 'x'", "resources | take x", "| take 1"] {
             assert!(matches!(parse(q), Err(QueryError::Invalid(_))), "{q}");
         }
-        assert!(matches!(run(&parse("resources | project name, name").unwrap(), cols, rows), Err(QueryError::Invalid(_))));
+        assert!(matches!(run(&parse("resources | project name, name").unwrap(), cols.clone(), rows.clone()), Err(QueryError::Invalid(_))));
+        // Checked as a whole, before any row: no row reaching a bad clause is no excuse.
+        for q in ["resources | where name == 'alpha' or bogus == 'y'", "resources | where type == 'none' | where bogus == 'x'", "resources | project name.x"] {
+            assert!(matches!(run(&parse(q).unwrap(), cols.clone(), rows.clone()), Err(QueryError::Invalid(_))), "{q}");
+        }
+    }
+
+    #[test]
+    fn a_value_that_is_not_text_is_not_compared_with_text() {
+        let (cols, rows) = rows();
+        let r = run(&parse("resources | where sku contains 'Premium'").unwrap(), cols.clone(), rows.clone());
+        assert!(matches!(r, Err(QueryError::Outside(why)) if why.contains("not text")), "Kusto would compare the JSON text");
+        assert_eq!(run(&parse("resources | where sku.name == 'Premium'").unwrap(), cols.clone(), rows.clone()).unwrap().rows.len(), 1, "a text inside a dynamic column is text");
+        let sorted = run(&parse("resources | order by sku.name").unwrap(), cols, rows);
+        assert!(matches!(sorted, Err(QueryError::Outside(why)) if why.contains("dynamic")), "Kusto refuses a dynamic sort key");
     }
 }

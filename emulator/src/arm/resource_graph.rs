@@ -27,6 +27,9 @@ const COLUMNS: [&str; 16] = [
     "properties", "tags", "identity", "zones", "extendedLocation",
 ];
 
+/// The columns holding objects (Kusto's `dynamic`), which dotted paths read into.
+const DYNAMIC: [&str; 7] = ["sku", "plan", "properties", "tags", "identity", "zones", "extendedLocation"];
+
 /// The most rows a page may hold (`options.$top`).
 const MAX_TOP: usize = 1000;
 
@@ -214,7 +217,8 @@ pub fn resources(call: &Call) -> ArmResult {
         Ok(ops) => ops,
         Err(e) => return Ok(query_refused(e)),
     };
-    let table = match kql::run(&ops, COLUMNS.iter().map(|c| c.to_string()).collect(), rows(&state, &scope)) {
+    let columns = COLUMNS.iter().map(|c| kql::Column { name: c.to_string(), dynamic: DYNAMIC.contains(c) }).collect();
+    let table = match kql::run(&ops, columns, rows(&state, &scope)) {
         Ok(t) => t,
         Err(e) => return Ok(query_refused(e)),
     };

@@ -140,10 +140,11 @@ pub const NETWORK: ApiVersions = ApiVersions {
 };
 
 /// Azure Resource Graph's `resources` query: the versions with 2024-04-01's request and answer
-/// (2022-10-01 is what Azure Government still takes).
+/// (2022-10-01 is what Azure Government still takes). Before 2021-03-01 the default result
+/// format was a table, which the emulator does not write.
 pub const RESOURCE_GRAPH: ApiVersions = ApiVersions {
     resource_type: "Microsoft.ResourceGraph/resources",
-    versions: &["2019-04-01", "2021-03-01", "2022-10-01", "2024-04-01"],
+    versions: &["2021-03-01", "2022-10-01", "2024-04-01"],
     owner: Owner::Provider(&[]),
 };
 

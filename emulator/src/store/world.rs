@@ -38,11 +38,15 @@ pub fn subscription_id(i: usize) -> String {
     format!("00000000-b3c4-4000-8000-{i:012}")
 }
 
-/// Adds the world to `state` (the demo stays as it was).
+/// Adds the world to `state` (the demo stays as it was). Subscriptions already there are left
+/// as they are: seeding twice adds nothing the second time.
 pub fn seed(state: &mut State, size: &WorldSize, now_ms: u64) {
     let standard = ["S1", "S2", "S3"];
     for i in 0..size.subscriptions {
         let sub = subscription_id(i);
+        if state.subscription(&sub).is_some() {
+            continue;
+        }
         state.subscriptions.push(Subscription { id: sub.clone(), display_name: format!("Bench {i:02}"), state: "Enabled".into() });
         for principal in [users::OWNER.oid, users::SERVICE_PRINCIPAL.oid] {
             state.assignments.push(RoleAssignment { principal: principal.into(), subscription: sub.clone(), role: Role::Owner });
@@ -131,6 +135,8 @@ mod tests {
         let premium_in_regions = state.registries.iter().filter(|r| r.sku == Sku::Premium && rules::region_supported(&r.location)).count();
         assert_eq!(premium_in_regions, 600);
         assert_eq!(state.pools.len(), 3000);
+        seed(&mut state, &WorldSize { subscriptions: 50, registries: 40, premium_per_ten: 3, pools: 5 }, 1_000_000_000);
+        assert_eq!(state.registries.len(), 2000, "seeding twice adds nothing");
         assert!(state.pools.iter().any(|p| p.provisioning_state == "Failed"));
         assert!(state.runs.iter().all(|r| r.status == "Queued") && !state.runs.is_empty());
         // Every pool fits its registry's default quota.

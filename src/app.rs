@@ -138,5 +138,6 @@ fn page_for(route: Route) -> AnyView {
         Route::Resource(ResourceId::AgentPool(id)) => view! { <pages::pool::PoolPage id/> }.into_any(),
         Route::Resource(ResourceId::Run(id)) => view! { <pages::run::RunPage id/> }.into_any(),
         Route::CreatePool(registry) => view! { <pages::create_pool::CreatePoolPage registry/> }.into_any(),
+        Route::Insights(id) => view! { <pages::insights::InsightsPage id/> }.into_any(),
     }
 }

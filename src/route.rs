@@ -1,6 +1,6 @@
 //! Which page a URL path shows. Every page's URL is the ARM id of what it shows (SPEC F13).
 
-use crate::arm::id::{IdError, RegistryId, ResourceId};
+use crate::arm::id::{AgentPoolId, IdError, RegistryId, ResourceId};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Route {
@@ -12,11 +12,27 @@ pub enum Route {
     /// The create form of a registry's pools: `{registry id}/createAgentPool`, an action on the
     /// registry as ARM names actions (`…/listQueueStatus`), so it cannot be mistaken for a pool.
     CreatePool(RegistryId),
+    /// A pool's history and sizing advisor: `{pool id}/insights` (its window and target in the
+    /// query, which `domain::insights` reads).
+    Insights(AgentPoolId),
     /// A path that is not a resource id we know, with the reason.
     Invalid(String),
 }
 
 pub const CREATE_POOL: &str = "createAgentPool";
+
+pub const INSIGHTS: &str = "insights";
+
+pub fn insights_path(pool: &AgentPoolId) -> String {
+    format!("{}/{INSIGHTS}", pool.path())
+}
+
+/// `path` without a trailing `/{suffix}` (any case), if it ends so.
+fn strip_suffix_ci<'a>(path: &'a str, suffix: &str) -> Option<&'a str> {
+    let tail = format!("/{suffix}");
+    let cut = path.len().checked_sub(tail.len()).filter(|&c| c > 0)?;
+    path.get(cut..).filter(|t| t.eq_ignore_ascii_case(&tail)).map(|_| &path[..cut])
+}
 
 /// The fleet's path.
 pub const FLEET: &str = "/pools";
@@ -34,11 +50,17 @@ impl Route {
             return Route::Fleet;
         }
         let trimmed = path.trim_end_matches('/');
-        let action = format!("/{CREATE_POOL}");
-        if trimmed.len() > action.len() && trimmed[trimmed.len() - action.len()..].eq_ignore_ascii_case(&action) {
-            return match ResourceId::parse(&trimmed[..trimmed.len() - action.len()]) {
+        if let Some(registry) = strip_suffix_ci(trimmed, CREATE_POOL) {
+            return match ResourceId::parse(registry) {
                 Ok(ResourceId::Registry(r)) => Route::CreatePool(r),
                 Ok(_) => Route::Invalid("Agent pools are created in a registry.".into()),
+                Err(e) => Route::Invalid(e.to_string()),
+            };
+        }
+        if let Some(pool) = strip_suffix_ci(trimmed, INSIGHTS) {
+            return match ResourceId::parse(pool) {
+                Ok(ResourceId::AgentPool(p)) => Route::Insights(p),
+                Ok(_) => Route::Invalid("Insights are shown for an agent pool.".into()),
                 Err(e) => Route::Invalid(e.to_string()),
             };
         }
@@ -59,6 +81,7 @@ impl Route {
             Route::Resource(ResourceId::AgentPool(p)) => format!("{} · agent pool in {}", p.name, p.registry.name),
             Route::Resource(ResourceId::Run(r)) => format!("Run {} · {}", r.run_id, r.registry.name),
             Route::CreatePool(r) => format!("Create agent pool · {}", r.name),
+            Route::Insights(p) => format!("{} · insights · agent pool in {}", p.name, p.registry.name),
             Route::Invalid(_) => "Link not found".to_string(),
         };
         format!("{what} · Pool Portal")
@@ -87,9 +110,18 @@ mod tests {
     }
 
     #[test]
+    fn insights_hang_off_their_pool() {
+        let pool = "/subscriptions/s/resourceGroups/g/providers/Microsoft.ContainerRegistry/registries/abcde/agentPools/p1p";
+        let Route::Insights(p) = Route::from_path(&format!("{pool}/Insights/")) else { panic!() };
+        assert_eq!(insights_path(&p), format!("{pool}/insights"));
+        assert!(matches!(Route::from_path("/subscriptions/s/insights"), Route::Invalid(_)));
+        assert!(matches!(Route::from_path("/insights"), Route::Invalid(_)));
+    }
+
+    #[test]
     fn every_page_has_its_own_title() {
         let reg = "/subscriptions/s/resourceGroups/g/providers/Microsoft.ContainerRegistry/registries/abcde";
-        let titles: Vec<String> = ["/", "/pools", "/subscriptions/s", reg, &format!("{reg}/agentPools/p1p"), &format!("{reg}/runs/ca12"), &format!("{reg}/createAgentPool"), "/nope"]
+        let titles: Vec<String> = ["/", "/pools", "/subscriptions/s", reg, &format!("{reg}/agentPools/p1p"), &format!("{reg}/runs/ca12"), &format!("{reg}/createAgentPool"), "/nope", &format!("{reg}/agentPools/p1p/insights")]
             .iter()
             .map(|p| Route::from_path(p).title())
             .collect();

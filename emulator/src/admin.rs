@@ -12,6 +12,8 @@
 //!   named `bench-000`… to the registry that holds the first pool (benchmarks)
 //! - `POST /seed-world`: `{"subscriptions": 50, "registries": 40}` (optional `premiumPerTen`, `pools`)
 //!   adds a tenant of that size beside the demo, for the fleet benchmarks (`store::world`)
+//! - `POST /seed-history`: `{"pool": "build-s2", "runs": 10000}` (optional `days`, `medianRunSeconds`,
+//!   `seed`, `registry`, `count`) replaces a pool's past `days` with that many runs (`store::history`)
 
 use std::sync::Arc;
 
@@ -101,25 +103,36 @@ struct SeedRuns {
     queued: usize,
 }
 
-/// Many runs at once, for render benchmarks: finished ones spread over the registry's pools,
-/// `queued` waiting on `pool`.
+/// Many runs at once, for render benchmarks: finished ones spread over the registry's pools that
+/// have instances, `queued` waiting on `pool`. The finished ones are 30 s long and queued 31 s
+/// apart, so each starts at once on a free instance: times as consistent as a real pool's.
 async fn seed_runs(State(emulator): State<Arc<Emulator>>, headers: axum::http::HeaderMap, Json(seed): Json<SeedRuns>) -> Result<Json<Value>, axum::http::StatusCode> {
     require_json(&headers)?;
     let now = emulator.clock.now_ms();
     let mut state = emulator.state();
     let template = state.runs.first().cloned().ok_or(axum::http::StatusCode::CONFLICT)?;
-    let pools: Vec<String> = state.pools.iter().filter(|p| p.registry == template.registry).map(|p| p.name.clone()).collect();
+    let pools: Vec<String> = state.pools.iter().filter(|p| p.registry == template.registry && p.count > 0).map(|p| p.name.clone()).collect();
+    if pools.is_empty() && seed.count > 0 {
+        return Err(axum::http::StatusCode::CONFLICT);
+    }
+    // Before every run the registry already has, so none of those finds its instance taken.
+    let oldest = state.runs.iter().filter(|r| r.registry == template.registry).map(|r| r.create_ms).min().unwrap_or(now).min(now);
     for i in 0..seed.count + seed.queued {
         state.run_counter += 1;
         let n = state.run_counter;
         let queued = i >= seed.count;
         let mut run = template.clone();
         run.run_id = format!("ca{n}");
-        run.agent_pool_name = Some(if queued { seed.pool.clone() } else { pools[i % pools.len().max(1)].clone() });
-        run.create_ms = now.saturating_sub(((seed.count + seed.queued - i) as u64) * 1000);
-        run.status = if queued { "Queued".into() } else { "Succeeded".into() };
-        run.start_ms = (!queued).then_some(run.create_ms + 1000);
-        run.finish_ms = (!queued).then_some(run.create_ms + 31_000);
+        if queued {
+            run.agent_pool_name = Some(seed.pool.clone());
+            run.create_ms = now.saturating_sub(((seed.count + seed.queued - i) as u64) * 1000);
+            (run.status, run.start_ms, run.finish_ms) = ("Queued".into(), None, None);
+        } else {
+            run.agent_pool_name = Some(pools[i % pools.len()].clone());
+            run.create_ms = oldest.saturating_sub(((seed.count - i) as u64) * 31_000 + 60_000);
+            (run.status, run.start_ms, run.finish_ms) = ("Succeeded".into(), Some(run.create_ms), Some(run.create_ms + 30_000));
+        }
+        run.duration_ms = 30_000;
         run.last_updated_ms = run.create_ms;
         run.will_fail = false;
         run.error_message = None;
@@ -165,6 +178,50 @@ async fn seed_world(State(emulator): State<Arc<Emulator>>, headers: axum::http::
     Ok(Json(json!({ "subscriptions": state.subscriptions.len(), "registries": state.registries.len(), "pools": state.pools.len() })))
 }
 
+#[derive(Deserialize)]
+struct SeedHistory {
+    #[serde(flatten)]
+    plan: crate::store::history::Plan,
+    /// The registry (in any subscription) that holds the pool; the demo's first by default.
+    #[serde(default)]
+    registry: Option<String>,
+    /// Sets the pool's instance count first (benchmarks: a week on more instances than the demo's).
+    #[serde(default)]
+    count: Option<i32>,
+}
+
+/// A pool's past, for the insights benchmarks and e2e. The finished runs it had in that window go:
+/// two histories on the same instances would have run more at once than the pool has. It ends
+/// five minutes before the pool's oldest run still queued or running, so those find the
+/// instances as they were.
+async fn seed_history(State(emulator): State<Arc<Emulator>>, headers: axum::http::HeaderMap, Json(seed): Json<SeedHistory>) -> Result<Json<Value>, (axum::http::StatusCode, String)> {
+    require_json(&headers).map_err(|s| (s, "JSON only".into()))?;
+    let now = emulator.clock.now_ms();
+    let mut state = emulator.state();
+    let registry = match &seed.registry {
+        Some(name) => state.registries.iter().find(|r| r.name.eq_ignore_ascii_case(name)),
+        None => state.registries.first(),
+    }
+    .cloned()
+    .ok_or((axum::http::StatusCode::NOT_FOUND, "no such registry".into()))?;
+    let plan = &seed.plan;
+    if let Some(count) = seed.count {
+        let key = crate::store::RegistryKey { sub: &registry.subscription, rg: &registry.resource_group, name: &registry.name };
+        let i = state.pool_index(key, &plan.pool).ok_or((axum::http::StatusCode::NOT_FOUND, format!("no pool '{}'", plan.pool)))?;
+        state.pools[i].count = count.max(0);
+    }
+    let ours = |r: &crate::store::Run| {
+        crate::store::same(&r.registry, &registry.name) && crate::store::same(&r.subscription, &registry.subscription) && r.agent_pool_name.as_deref().is_some_and(|p| crate::store::same(p, &plan.pool))
+    };
+    let window = plan.days.max(1) * 86_400_000;
+    let first_live = state.runs.iter().filter(|r| ours(r) && !r.is_finished()).map(|r| r.create_ms).min();
+    state.runs.retain(|r| !(ours(r) && r.is_finished() && r.create_ms + window > now));
+    let end = first_live.unwrap_or(now).min(now).saturating_sub(5 * 60_000);
+    let added = crate::store::history::seed(&mut state, &registry, plan, end).map_err(|e| (axum::http::StatusCode::CONFLICT, e))?;
+    emulator.persist(&mut state);
+    Ok(Json(json!({ "runs": added, "endMs": end })))
+}
+
 pub fn router(emulator: Arc<Emulator>) -> Router {
     Router::new()
         .route("/requests", get(requests))
@@ -175,6 +232,7 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
         .route("/seed-runs", post(seed_runs))
         .route("/seed-pools", post(seed_pools))
         .route("/seed-world", post(seed_world))
+        .route("/seed-history", post(seed_history))
         .route("/revoke-refresh-tokens", post(revoke_refresh_tokens))
         .with_state(emulator)
 }

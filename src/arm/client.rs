@@ -117,6 +117,13 @@ impl ArmClient {
     /// Every item of a pageable list, following `nextLink` on the ARM origin only.
     pub async fn list_all<T: DeserializeOwned>(&self, path_and_query: &str) -> Result<Vec<T>, ArmError> {
         let mut items = Vec::new();
+        self.list_pages(path_and_query, |page: Vec<T>| items.extend(page)).await?;
+        Ok(items)
+    }
+
+    /// Follows a list's `nextLink`s, handing each page over as it arrives (a long history can be
+    /// shown while the rest is read). Returns the number of pages.
+    pub async fn list_pages<T: DeserializeOwned>(&self, path_and_query: &str, mut on_page: impl FnMut(Vec<T>)) -> Result<usize, ArmError> {
         let mut next = Some(self.url(path_and_query));
         let mut pages = 0;
         while let Some(url) = next.take() {
@@ -125,15 +132,15 @@ impl ArmClient {
                 return Err(ArmError::unexpected(200, "the list did not end after 500 pages", None));
             }
             let page: Page<T> = self.send(Method::GET, &url, None, true).await?.json()?;
-            items.extend(page.value);
             next = page.next_link.filter(|l| !l.is_empty());
             if let Some(link) = &next {
                 if !is_on_endpoint(&self.endpoint, link) {
                     return Err(ArmError::unexpected(200, "a nextLink pointed away from the ARM endpoint", None));
                 }
             }
+            on_page(page.value);
         }
-        Ok(items)
+        Ok(pages)
     }
 
     /// Sends one request, retrying as the policy allows. `idempotent` says whether repeating it

@@ -141,6 +141,13 @@ pub fn pool_filter(pool: &str) -> String {
     format!("AgentPoolName eq '{}'", pool.replace('\'', "''"))
 }
 
+/// `createTime ge …` and the pool: a pool's runs queued since `since_ms`.
+pub fn history_filter(pool: &str, since_ms: u64) -> String {
+    format!("{} and CreateTime ge {}", pool_filter(pool), format_rfc3339_ms(since_ms))
+}
+
+pub use crate::domain::time::format_rfc3339_ms;
+
 /// Milliseconds since the epoch of an RFC 3339 time (`2018-01-25T05:13:51.618Z`, `+01:00`…).
 pub fn parse_rfc3339_ms(s: &str) -> Option<u64> {
     let s = s.trim();
@@ -194,6 +201,13 @@ mod calls {
         let filter: String = url_encode(&pool_filter(pool));
         let page: Page<Run> = client.get(&format!("{}/runs?api-version={API_VERSION}&$filter={filter}&$top={top}", registry.path())).await?;
         Ok(page.value)
+    }
+
+    /// A pool's runs queued since `since_ms`, newest first, page by page as they arrive. Returns
+    /// the number of pages.
+    pub async fn list_since(client: &ArmClient, registry: &RegistryId, pool: &str, since_ms: u64, on_page: impl FnMut(Vec<Run>)) -> Result<usize, ArmError> {
+        let filter = url_encode(&history_filter(pool, since_ms));
+        client.list_pages(&format!("{}/runs?api-version={API_VERSION}&$filter={filter}", registry.path()), on_page).await
     }
 
     /// Every queued run of a pool, over as many pages as it takes.
@@ -269,6 +283,17 @@ mod tests {
         let task = serde_json::to_value(RunRequest::TaskRunRequest { task_id: "nightly".into() }).unwrap();
         assert_eq!(task, serde_json::json!({"type": "TaskRunRequest", "taskId": "nightly"}));
         assert!(task.get("agentPoolName").is_none(), "a task run never names a pool");
+    }
+
+    #[test]
+    fn times_format_as_arm_writes_them_and_read_back() {
+        assert_eq!(format_rfc3339_ms(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(format_rfc3339_ms(1_700_000_000_123), "2023-11-14T22:13:20.123Z");
+        assert_eq!(format_rfc3339_ms(951_782_400_000), "2000-02-29T00:00:00.000Z");
+        for ms in [0u64, 951_782_400_000, 1_795_392_000_999, 4_102_444_800_000] {
+            assert_eq!(parse_rfc3339_ms(&format_rfc3339_ms(ms)), Some(ms));
+        }
+        assert_eq!(history_filter("build-s2", 0), "AgentPoolName eq 'build-s2' and CreateTime ge 1970-01-01T00:00:00.000Z");
     }
 
     #[test]

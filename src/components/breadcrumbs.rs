@@ -19,6 +19,12 @@ pub fn Breadcrumbs(route: Route) -> impl IntoView {
         crumbs.push((Label::Text(r.name.clone()), r.path()));
         crumbs.push((Label::Text("Create agent pool".into()), crate::route::create_pool_path(r)));
     }
+    if let Route::Insights(p) = &route {
+        crumbs.push((Label::Subscription(p.registry.subscription.clone()), subscription_path(&p.registry.subscription)));
+        crumbs.push((Label::Text(p.registry.name.clone()), p.registry.path()));
+        crumbs.push((Label::Text(p.name.clone()), p.path()));
+        crumbs.push((Label::Text("Insights".into()), crate::route::insights_path(p)));
+    }
     if let Route::Resource(id) = &route {
         let (sub, registry) = match id {
             ResourceId::Subscription(s) => (s.clone(), None),

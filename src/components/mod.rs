@@ -1,7 +1,9 @@
 //! Reusable widgets. They render every server string as text (never as HTML).
 
 pub mod account_menu;
+pub mod advisor;
 pub mod breadcrumbs;
+pub mod charts;
 pub mod cli_echo;
 pub mod connection_banner;
 pub mod copy_link;
@@ -11,6 +13,7 @@ pub mod live_queue;
 pub mod loading;
 pub mod op_progress;
 pub mod pause;
+pub mod pool_tabs;
 pub mod preflight_view;
 pub mod quota_meter;
 pub mod readiness;

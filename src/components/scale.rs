@@ -15,14 +15,34 @@ use crate::ops::Kind;
 /// Scale (SPEC F6): a slider and a number, 0 to what the default quota allows, with instances,
 /// vCPU and quota before → after; applying PATCHes the count and follows the operation.
 #[component]
-pub fn ScalePanel(id: AgentPoolId, tier: String, current: i32, others: Usage, #[prop(into)] can_write: Signal<bool>, #[prop(into)] busy: Signal<bool>) -> impl IntoView {
+pub fn ScalePanel(
+    id: AgentPoolId,
+    tier: String,
+    current: i32,
+    others: Usage,
+    #[prop(into)] can_write: Signal<bool>,
+    #[prop(into)] busy: Signal<bool>,
+    /// A count to start from (the sizing advisor's): filled in and focused, applied only on Scale.
+    suggested: Option<u32>,
+) -> impl IntoView {
     let client = ctx().client;
     let tracker = expect_context::<Tracker>();
     let info = Tier::lookup(&tier);
     let current = current.max(0) as u32;
     // Never below the current count: a pool already past the default quota (raised by ticket) can stay.
     let max = info.map_or(current, |t| quota::max_count(&t, others).max(current));
-    let target = RwSignal::new(current);
+    let suggested = suggested.map(|n| n.min(max));
+    let target = RwSignal::new(suggested.unwrap_or(current));
+    let input = NodeRef::<leptos::html::Input>::new();
+    if suggested.is_some() {
+        // Where the user's eyes and keyboard should be: the count the advisor filled in.
+        Effect::new(move |_| {
+            if let Some(el) = input.get() {
+                el.scroll_into_view();
+                let _ = el.focus();
+            }
+        });
+    }
     let error = RwSignal::new(None::<ArmError>);
     let sending = RwSignal::new(false);
     let set_from = move |text: String| {
@@ -62,7 +82,7 @@ pub fn ScalePanel(id: AgentPoolId, tier: String, current: i32, others: Usage, #[
             <h2 id="scale-title">"Scale"</h2>
             <div class="scale-inputs">
                 <label for="scale-count">"Instances"</label>
-                <input id="scale-count" type="number" min="0" max=max step="1"
+                <input id="scale-count" type="number" min="0" max=max step="1" node_ref=input
                     prop:value=move || target.get().to_string()
                     on:input=move |ev| set_from(event_target_value(&ev))
                     disabled=disabled/>
@@ -74,6 +94,7 @@ pub fn ScalePanel(id: AgentPoolId, tier: String, current: i32, others: Usage, #[
                 on:input=move |ev| set_from(event_target_value(&ev))
                 disabled=disabled
                 aria-valuetext=move || format!("{} instances", target.get())/>
+            {suggested.map(|n| view! { <p class="muted small suggested">{format!("{n} filled in by the sizing advisor: nothing changes until you scale.")}</p> })}
             <p class="scale-summary" aria-live="polite">{summary}</p>
             {move || (target.get() == 0 && current > 0).then(|| view! {
                 <p class="notice" role="note">"At 0 instances no run starts: queued runs wait until the pool is scaled up again."</p>

@@ -4,6 +4,7 @@
 
 pub mod directory;
 pub mod fleet;
+pub mod history;
 pub mod queue;
 pub mod reach;
 

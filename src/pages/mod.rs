@@ -3,6 +3,7 @@
 pub mod create_pool;
 pub mod fleet;
 pub mod home;
+pub mod insights;
 pub mod not_found;
 pub mod pool;
 pub mod registry;

@@ -12,7 +12,8 @@ use crate::components::scale::ScalePanel;
 use crate::components::schedule_work::ScheduleWork;
 use crate::domain::queue::PoolView;
 use crate::live::queue::use_live_queue;
-use crate::components::{copy_link::CopyLink, error_view::ArmErrorView, loading::Loading, op_progress::OpProgress};
+use crate::components::pool_tabs::{PoolHeader, Tab};
+use crate::components::{error_view::ArmErrorView, loading::Loading, op_progress::OpProgress};
 use crate::domain::permissions as perms;
 use crate::domain::quota;
 use crate::domain::tier::Tier;
@@ -80,14 +81,14 @@ pub fn PoolPage(id: AgentPoolId) -> impl IntoView {
         },
         _ => PoolView { count: 0, state: "Unknown".into(), paused_by: None },
     });
+    // `?scale=N`: the sizing advisor's "Use this size" (read once: the panel then belongs to the user).
+    let suggested = crate::nav::use_search().with_untracked(|q| {
+        q.trim_start_matches('?').split('&').find_map(|p| p.strip_prefix("scale=")).and_then(|n| n.parse::<u32>().ok())
+    });
     let (queue_id, work_id) = (id.clone(), id.clone());
     let pid = id.clone();
     view! {
-        <div class="title-row">
-            <h1>{id.name.clone()}</h1>
-            <CopyLink/>
-        </div>
-        <p class="muted">{format!("Agent pool in {}", id.registry.name)}</p>
+        <PoolHeader id=id.clone() tab=Tab::Overview/>
         {move || op.get().map(|op| view! { <OpProgress op/> })}
         // Only for a pool that exists: a missing one gets ARM's error once, not twice.
         {move || pool_found.get().then(|| view! { <LiveQueuePanel id=queue_id.clone() live pool=pool_view/> })}
@@ -95,7 +96,7 @@ pub fn PoolPage(id: AgentPoolId) -> impl IntoView {
             Some(Err(error)) => view! { <ArmErrorView error reload=true/> }.into_any(),
             Some(Ok((p, list))) => {
                 let others = quota::usage(list.iter().filter(|x| !x.display_name().eq_ignore_ascii_case(&pid.name)).map(|x| (x.tier(), x.count())));
-                view! { <PoolBody id=pid.clone() pool=p others can_write can_delete busy/> }.into_any()
+                view! { <PoolBody id=pid.clone() pool=p others can_write can_delete busy suggested/> }.into_any()
             }
             None => view! { <Loading what="agent pool"/> }.into_any(),
         }}
@@ -106,7 +107,7 @@ pub fn PoolPage(id: AgentPoolId) -> impl IntoView {
 }
 
 #[component]
-fn PoolBody(id: AgentPoolId, pool: AgentPool, others: quota::Usage, can_write: Signal<bool>, can_delete: Signal<bool>, busy: Signal<bool>) -> impl IntoView {
+fn PoolBody(id: AgentPoolId, pool: AgentPool, others: quota::Usage, can_write: Signal<bool>, can_delete: Signal<bool>, busy: Signal<bool>, suggested: Option<u32>) -> impl IntoView {
     let tier = Tier::lookup(pool.tier());
     let size = tier.map_or_else(|| "unknown size".to_string(), |t| format!("{} vCPU, {} GB memory per instance", t.vcpu, t.memory_gb));
     let subnet = pool.properties.virtual_network_subnet_resource_id.clone();
@@ -134,7 +135,7 @@ fn PoolBody(id: AgentPoolId, pool: AgentPool, others: quota::Usage, can_write: S
         </dl>
         <div class="panels">
             {(!paused).then(|| view! {
-                <ScalePanel id=id.clone() tier=pool.tier().to_string() current=pool.count() others can_write busy=busy_or_unsettled/>
+                <ScalePanel id=id.clone() tier=pool.tier().to_string() current=pool.count() others can_write busy=busy_or_unsettled suggested/>
             })}
             <PausePanel id=id.clone() count=pool.count() tags=tags.clone() can_write busy=busy_or_unsettled/>
             <DeletePanel id=id.clone() can_delete busy/>

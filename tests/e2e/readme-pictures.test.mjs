@@ -1,5 +1,5 @@
-// The README's pictures, taken from the running product: a pool page with its live queue, and
-// the create form with its pre-flight. Each is checked to show what the README says it shows;
+// The README's pictures, taken from the running product: a pool page with its live queue, the
+// create form with its pre-flight, the fleet, and a pool's insights. Each is checked to show what the README says it shows;
 // `scripts/readme-pictures` copies them from tests/e2e/artifacts/ into docs/.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
@@ -54,5 +54,19 @@ test('the fleet: every pool across subscriptions', async () => {
   await page.locator('table.fleet tbody tr', { hasText: 'train-s1' }).waitFor();
   assert.match(await page.locator('table.fleet tfoot').innerText(), /Total: 4 pools/);
   await page.screenshot({ path: path.join(artifacts, 'readme-fleet.png') });
+  assert.deepEqual(problems, []);
+});
+
+test("a pool's insights: the demo week of build-s2 and the sizing advisor", async () => {
+  const { page, problems } = await freshPage(browser, { width: 1280, height: 900 });
+  await signIn(page, emulator, 'Olivia Owner');
+  await page.goto(`${emulator.origins.portal}${CONTOSO_BUILDS}/agentPools/build-s2/insights`);
+  await page.locator('.history-status', { hasText: ' as of ' }).waitFor();
+  await page.locator('table.advice').waitFor();
+  // The demo holds a week: hundreds of runs, charts drawn, and a recommendation.
+  assert.ok(Number((await page.locator('dd.runs-total').innerText()).replace(/,/g, '')) > 300);
+  assert.match(await page.locator('.advisor .verdict').innerText(), /95% of waits within 60 s/);
+  // The whole page: the advisor is at its foot.
+  await page.screenshot({ path: path.join(artifacts, 'readme-insights.png'), fullPage: true });
   assert.deepEqual(problems, []);
 });

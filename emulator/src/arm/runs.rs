@@ -71,8 +71,8 @@ pub fn list(call: &Call, r: &RegistryRef) -> ArmResult {
     access::registry(call, &state, r, READ, Access::Read)?;
     let mut runs: Vec<&Run> = state.runs_of(r.key()).filter(|run| filter.as_ref().is_none_or(|f| filter::matches(f, run))).collect();
     runs.sort_by(|a, b| b.create_ms.cmp(&a.create_ms).then(b.run_id.len().cmp(&a.run_id.len())).then(b.run_id.cmp(&a.run_id)));
-    let items = runs.into_iter().take(top.unwrap_or(usize::MAX)).map(to_json).collect();
-    Ok(Json(paging::page(call, items)).into_response())
+    runs.truncate(top.unwrap_or(usize::MAX));
+    Ok(Json(paging::page_map(call, runs, call.emu.settings.page_size, to_json)).into_response())
 }
 
 pub fn get(call: &Call, r: &RegistryRef, run_id: &str) -> ArmResult {

@@ -184,6 +184,23 @@ mod tests {
     }
 
     #[test]
+    fn after_scaling_down_a_queued_run_starts_when_the_smaller_count_has_room() {
+        let now = 100 * MIN;
+        let mut s = demo::state(now);
+        advance(&mut s, now);
+        // build-s2 goes from 2 instances to 1 a minute from now, while ca3 and ca4 run.
+        let i = s.pool_index(contoso(&s), "build-s2").unwrap();
+        s.pools[i].provisioning_state = "Updating".into();
+        s.pools[i].pending = Some(PendingOp { operation: "op".into(), kind: OpKind::Update, done_at_ms: now + MIN, new_count: Some(1), failure: None });
+        advance(&mut s, now + 20 * MIN);
+        let start = |id: &str| s.runs.iter().find(|r| r.run_id == id).unwrap().start_ms;
+        // ca4 ends first (now + 11 min 2 s) but leaves ca3 on the one instance; ca5 waits for ca3.
+        let ca3 = s.runs.iter().find(|r| r.run_id == "ca3").unwrap();
+        assert_eq!(ca3.finish_ms, Some(now + 13 * MIN + 2_000));
+        assert_eq!(start("ca5"), ca3.finish_ms, "started when the one instance was free, not when ca4 ended");
+    }
+
+    #[test]
     fn a_failed_create_leaves_the_pool_failed_with_its_error() {
         let mut s = demo::state(0);
         let i = s.pool_index(contoso(&s), "vnet-s3").unwrap();

@@ -191,7 +191,7 @@ pub fn state(now_ms: u64) -> State {
         subscription: subscription.into(),
         role,
     };
-    State {
+    let mut state = State {
         subscriptions: vec![
             Subscription { id: CONTOSO_SUB.into(), display_name: "Contoso Platform (demo)".into(), state: "Enabled".into() },
             Subscription { id: FABRIKAM_SUB.into(), display_name: "Fabrikam Research (demo)".into(), state: "Enabled".into() },
@@ -219,5 +219,15 @@ pub fn state(now_ms: u64) -> State {
         operations: Vec::new(),
         saved_at_ms: 0,
         extra_pool_regions: Vec::new(),
+    };
+    // A week of build-s2's past, so the insights have something to show at once. It ends before
+    // ca1 (50 minutes ago) so the demo's own runs find the instances as they left them. Only for
+    // a clock that has a week behind it (tests start some at 0).
+    let week = 7 * 24 * 60 * min;
+    if now_ms > week + 2 * 60 * min {
+        let plan = super::history::Plan { pool: "build-s2".into(), runs: 500, days: 7, median_run_seconds: 240, seed: 12 };
+        let builds = state.registries[0].clone();
+        super::history::seed(&mut state, &builds, &plan, now_ms - 55 * min).expect("build-s2 has instances");
     }
+    state
 }

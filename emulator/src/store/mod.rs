@@ -3,6 +3,7 @@
 //! and `sim` moves it through time.
 
 pub mod demo;
+pub mod history;
 pub mod hostile;
 pub mod persist;
 pub mod world;

@@ -1,0 +1,240 @@
+//! A pool's past week (issue 12): runs queued in a daily and weekly rhythm, a few at a time as
+//! pushes come in, with a long tail of run times and a few failures, then placed on the pool's
+//! instances first come first served, so every `startTime` is when an instance was free.
+//!
+//! The default demo holds such a week for `build-s2`; admin `POST /seed-history` adds one of any
+//! size (the insights benchmarks and e2e). Deterministic: the same seed and end make the same
+//! week (the rhythm follows the clock, so a week ending at another hour differs).
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde::Deserialize;
+
+use super::*;
+
+const MIN: u64 = 60_000;
+const HOUR: u64 = 60 * MIN;
+const DAY: u64 = 24 * HOUR;
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Plan {
+    pub pool: String,
+    /// Runs queued over the window (some may be left out: see `seed`).
+    pub runs: usize,
+    #[serde(default = "default_days")]
+    pub days: u64,
+    /// The median run time; a twentieth of runs take several times longer.
+    #[serde(default = "default_median")]
+    pub median_run_seconds: u64,
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+}
+
+fn default_days() -> u64 {
+    7
+}
+
+fn default_median() -> u64 {
+    240
+}
+
+fn default_seed() -> u64 {
+    1
+}
+
+/// How busy an hour is, relative to the busiest: office hours on weekdays, a trickle at night and
+/// on weekends (days counted from the epoch, which began on a Thursday).
+fn rhythm(ms: u64) -> f64 {
+    let hour = (ms % DAY) / HOUR;
+    let weekday = (ms / DAY + 3) % 7; // 0 = Monday
+    let daily = match hour {
+        0..=5 => 0.02,
+        6..=7 => 0.2,
+        8..=11 => 1.0,
+        12 => 0.6,
+        13..=16 => 0.9,
+        17..=19 => 0.4,
+        _ => 0.1,
+    };
+    let weekly = if weekday >= 5 { 0.15 } else { 1.0 };
+    daily * weekly
+}
+
+/// Queue times in `[start, end)`, oldest first: pushes drawn from the rhythm, each queuing 1 to 3
+/// runs seconds apart (a commit builds several images).
+fn arrivals(rng: &mut StdRng, runs: usize, start: u64, end: u64) -> Vec<u64> {
+    let mut out = Vec::with_capacity(runs);
+    while out.len() < runs {
+        let t = rng.gen_range(start..end);
+        if rng.gen::<f64>() >= rhythm(t) {
+            continue;
+        }
+        for i in 0..rng.gen_range(1..=3u64).min((runs - out.len()) as u64) {
+            out.push((t + i * rng.gen_range(1_000..20_000)).min(end - 1));
+        }
+    }
+    out.sort_unstable();
+    out
+}
+
+/// A run time with a long tail: log-normal around the median, and one run in twenty five times
+/// longer (a cold cache, a big image).
+fn run_time(rng: &mut StdRng, median_ms: u64) -> u64 {
+    // Box–Muller.
+    let (u1, u2): (f64, f64) = (rng.gen_range(f64::EPSILON..1.0), rng.gen());
+    let normal = (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos();
+    let tail = if rng.gen::<f64>() < 0.05 { 5.0 } else { 1.0 };
+    ((median_ms as f64 * (0.5 * normal).exp() * tail) as u64).max(5_000)
+}
+
+/// When each run (oldest first) starts on `count` instances, first come first served.
+pub fn place(queued: &[(u64, u64)], count: usize) -> Vec<u64> {
+    let mut free: BinaryHeap<Reverse<u64>> = (0..count).map(|_| Reverse(0)).collect();
+    queued
+        .iter()
+        .map(|&(at, run)| {
+            let Reverse(f) = free.pop().expect("at least one instance");
+            let start = f.max(at);
+            free.push(Reverse(start + run));
+            start
+        })
+        .collect()
+}
+
+/// Adds the plan's runs to the pool of `registry`, queued in the `days` before `end_ms` and all
+/// finished by then: runs the pool could not have finished by `end_ms` are left out (the newest
+/// ones; leaving them out changes no earlier run's times). Returns how many were added. The pool
+/// keeps its count through the week: the history shows no scale changes.
+pub fn seed(state: &mut State, registry: &Registry, plan: &Plan, end_ms: u64) -> Result<usize, String> {
+    let key = RegistryKey { sub: &registry.subscription, rg: &registry.resource_group, name: &registry.name };
+    let pool = state.pool_index(key, &plan.pool).map(|i| state.pools[i].clone()).ok_or_else(|| format!("no pool '{}' in {}", plan.pool, registry.name))?;
+    if pool.count <= 0 {
+        return Err(format!("'{}' has no instances: nothing it queued could have run", pool.name));
+    }
+    let mut rng = StdRng::seed_from_u64(plan.seed);
+    let start = end_ms.saturating_sub(plan.days.max(1) * DAY);
+    if end_ms < start + HOUR || plan.runs == 0 {
+        return Ok(0);
+    }
+    let queued: Vec<(u64, u64)> = arrivals(&mut rng, plan.runs, start, end_ms).into_iter().map(|at| (at, run_time(&mut rng, plan.median_run_seconds * 1000))).collect();
+    let starts = place(&queued, pool.count as usize);
+    let mut added = 0;
+    for (&(create_ms, duration_ms), start_ms) in queued.iter().zip(starts) {
+        if start_ms + duration_ms > end_ms {
+            break;
+        }
+        state.run_counter += 1;
+        let failed = rng.gen::<f64>() < 0.04;
+        state.runs.push(Run {
+            subscription: registry.subscription.clone(),
+            resource_group: registry.resource_group.clone(),
+            registry: registry.name.clone(),
+            run_id: format!("cb{}", state.run_counter),
+            status: if failed { "Failed".into() } else { "Succeeded".into() },
+            run_type: "QuickBuild".into(),
+            agent_pool_name: Some(pool.name.clone()),
+            task_name: None,
+            create_ms,
+            start_ms: Some(start_ms),
+            finish_ms: Some(start_ms + duration_ms),
+            last_updated_ms: start_ms + duration_ms,
+            duration_ms,
+            will_fail: failed,
+            output_images: Vec::new(),
+            platform_os: "Linux".into(),
+            is_archive_enabled: false,
+            source_location: Some("https://github.com/Azure-Samples/acr-build-helloworld-node.git".into()),
+            docker_file: Some("Dockerfile".into()),
+            error_message: failed.then(|| "The command '/bin/sh -c npm test' returned a non-zero code: 1".into()),
+        });
+        added += 1;
+    }
+    Ok(added)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::demo;
+
+    /// Every run of `pool` (any origin) against its count: never more running at once, none
+    /// starting before it was queued, and none waiting while an instance stood free.
+    pub fn assert_consistent(runs: &[&Run], count: usize) {
+        let mut edges: Vec<(u64, i32)> = Vec::new();
+        for r in runs {
+            if let Some(s) = r.start_ms {
+                assert!(s >= r.create_ms, "{} starts before it was queued", r.run_id);
+                edges.push((s, 1));
+                if let Some(f) = r.finish_ms {
+                    assert!(f >= s, "{} ends before it starts", r.run_id);
+                    edges.push((f, -1));
+                }
+            }
+        }
+        // Ends before starts at the same moment: an instance freed is taken at once.
+        edges.sort_by_key(|&(t, d)| (t, d));
+        let busy_at = |t: u64| edges.iter().filter(|&&(at, _)| at <= t).map(|&(_, d)| d).sum::<i32>();
+        let mut busy = 0;
+        for &(t, d) in &edges {
+            busy += d;
+            assert!(busy <= count as i32, "{busy} running at {t} on {count} instances");
+        }
+        for r in runs {
+            if let Some(s) = r.start_ms.filter(|&s| s > r.create_ms + 5_000) {
+                // It waited: every instance was busy from when it was queued until it started.
+                for t in std::iter::once(r.create_ms).chain(edges.iter().map(|&(t, _)| t).filter(|&t| t > r.create_ms && t < s)) {
+                    assert_eq!(busy_at(t), count as i32, "{} waited at {t} with an instance free", r.run_id);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_demo_week_of_build_s2_is_consistent_with_its_two_instances() {
+        let now = 1_795_392_000_000 + 3 * DAY + 10 * HOUR; // a Thursday morning
+        let s = demo::state(now);
+        let runs: Vec<&Run> = s.runs.iter().filter(|r| r.agent_pool_name.as_deref() == Some("build-s2")).collect();
+        let history = runs.iter().filter(|r| r.run_id.starts_with("cb")).count();
+        assert!(history > 300, "a week of runs: {history}");
+        let day = runs.iter().filter(|r| r.create_ms >= now - DAY).count();
+        assert!(day >= 20, "enough in the last day for the advisor: {day}");
+        assert!(runs.iter().any(|r| r.status == "Failed" && r.run_id.starts_with("cb")), "a few fail");
+        assert!(runs.iter().any(|r| r.start_ms.unwrap_or(0) > r.create_ms + MIN), "some waited");
+        assert_consistent(&runs, 2);
+    }
+
+    #[test]
+    fn the_rhythm_is_daily_and_weekly_and_the_tail_is_long() {
+        let mut s = demo::state(1_795_392_000_000 + 7 * DAY);
+        let registry = s.registries[0].clone();
+        let before = s.runs.len();
+        let plan = Plan { pool: "build-s2".into(), runs: 3000, days: 7, median_run_seconds: 60, seed: 9 };
+        let added = seed(&mut s, &registry, &plan, 1_795_392_000_000).unwrap();
+        assert!(added > 2900, "few left out at the end: {added}");
+        let new = &s.runs[before..];
+        let at = |pred: &dyn Fn(u64) -> bool| new.iter().filter(|r| pred(r.create_ms)).count();
+        let office = at(&|t| (9..12).contains(&((t % DAY) / HOUR)));
+        let night = at(&|t| (1..4).contains(&((t % DAY) / HOUR)));
+        assert!(office > 10 * night, "office {office}, night {night}");
+        let weekend = at(&|t| (t / DAY + 3) % 7 >= 5);
+        assert!(weekend * 10 < added, "weekends are quiet: {weekend} of {added}");
+        let mut times: Vec<u64> = new.iter().map(|r| r.duration_ms).collect();
+        times.sort_unstable();
+        let (median, p99) = (times[times.len() / 2], times[times.len() * 99 / 100]);
+        assert!(p99 > 4 * median, "median {median}, p99 {p99}");
+        let runs: Vec<&Run> = new.iter().collect();
+        assert_consistent(&runs, 2);
+    }
+
+    #[test]
+    fn a_pool_without_instances_gets_no_history() {
+        let mut s = demo::state(0);
+        let registry = s.registries[0].clone();
+        let plan = Plan { pool: "nightly-s1".into(), runs: 10, days: 1, median_run_seconds: 60, seed: 1 };
+        assert!(seed(&mut s, &registry, &plan, DAY).is_err());
+    }
+}

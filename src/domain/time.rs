@@ -1,0 +1,47 @@
+//! Calendar arithmetic on milliseconds since the epoch, without a date crate: what the portal
+//! writes into ARM filters and the labels of its charts.
+
+/// (year, month, day) of a day counted from 1970-01-01 (Howard Hinnant's civil-from-days).
+pub fn civil(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// `2026-11-30T09:00:00.000Z`: UTC, as ARM writes times.
+pub fn format_rfc3339_ms(ms: u64) -> String {
+    let rest = ms % 86_400_000;
+    let (y, m, d) = civil((ms / 86_400_000) as i64);
+    let (h, mi, s, milli) = (rest / 3_600_000, rest / 60_000 % 60, rest / 1000 % 60, rest % 1000);
+    format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{milli:03}Z")
+}
+
+const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/// "Mon 23 Nov" for a midnight given as ms since the epoch (read as wall-clock time).
+pub fn day_label(midnight_ms: u64) -> String {
+    let days = (midnight_ms / 86_400_000) as i64;
+    let (_, m, d) = civil(days);
+    // 1970-01-01 was a Thursday.
+    format!("{} {d} {}", WEEKDAYS[(days + 3).rem_euclid(7) as usize], MONTHS[m as usize - 1])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_are_named_as_calendars_name_them() {
+        assert_eq!(day_label(0), "Thu 1 Jan");
+        assert_eq!(day_label(1_795_392_000_000), "Mon 23 Nov");
+        assert_eq!(day_label(951_782_400_000), "Tue 29 Feb");
+        assert_eq!(format_rfc3339_ms(951_782_400_000), "2000-02-29T00:00:00.000Z");
+    }
+}

@@ -50,21 +50,24 @@ impl Route {
             return Route::Fleet;
         }
         let trimmed = path.trim_end_matches('/');
+        // An action or view hanging off a resource, unless the whole path is itself a resource
+        // (a registry may be named `createAgentPool`, a pool `insights`).
+        let whole = ResourceId::parse(path);
         if let Some(registry) = strip_suffix_ci(trimmed, CREATE_POOL) {
-            return match ResourceId::parse(registry) {
-                Ok(ResourceId::Registry(r)) => Route::CreatePool(r),
-                Ok(_) => Route::Invalid("Agent pools are created in a registry.".into()),
-                Err(e) => Route::Invalid(e.to_string()),
-            };
+            match ResourceId::parse(registry) {
+                Ok(ResourceId::Registry(r)) => return Route::CreatePool(r),
+                Ok(_) if whole.is_err() => return Route::Invalid("Agent pools are created in a registry.".into()),
+                _ => {}
+            }
         }
         if let Some(pool) = strip_suffix_ci(trimmed, INSIGHTS) {
-            return match ResourceId::parse(pool) {
-                Ok(ResourceId::AgentPool(p)) => Route::Insights(p),
-                Ok(_) => Route::Invalid("Insights are shown for an agent pool.".into()),
-                Err(e) => Route::Invalid(e.to_string()),
-            };
+            match ResourceId::parse(pool) {
+                Ok(ResourceId::AgentPool(p)) => return Route::Insights(p),
+                Ok(_) if whole.is_err() => return Route::Invalid("Insights are shown for an agent pool.".into()),
+                _ => {}
+            }
         }
-        match ResourceId::parse(path) {
+        match whole {
             Ok(id) => Route::Resource(id),
             Err(e @ (IdError::Shape | IdError::Name { .. })) => Route::Invalid(e.to_string()),
         }
@@ -106,6 +109,9 @@ mod tests {
         let Route::CreatePool(r) = Route::from_path(&format!("{reg}/createagentpool/")) else { panic!() };
         assert_eq!(create_pool_path(&r), format!("{reg}/createAgentPool"));
         assert!(matches!(Route::from_path(&format!("{reg}/agentPools/p1p/createAgentPool")), Route::Invalid(_)));
+        // A registry named `createAgentPool` (letters only: a valid name) is a registry.
+        let named = "/subscriptions/s/resourceGroups/g/providers/Microsoft.ContainerRegistry/registries/createAgentPool";
+        assert!(matches!(Route::from_path(named), Route::Resource(ResourceId::Registry(_))));
         assert!(matches!(Route::from_path("/createAgentPool"), Route::Invalid(_)));
     }
 
@@ -116,6 +122,11 @@ mod tests {
         assert_eq!(insights_path(&p), format!("{pool}/insights"));
         assert!(matches!(Route::from_path("/subscriptions/s/insights"), Route::Invalid(_)));
         assert!(matches!(Route::from_path("/insights"), Route::Invalid(_)));
+        // A pool named `insights` is a pool; its insights are one step further.
+        let Route::Resource(ResourceId::AgentPool(named)) = Route::from_path(&format!("{pool}/../insights").replace("p1p/../", "")) else { panic!() };
+        assert_eq!(named.name, "insights");
+        let Route::Insights(of) = Route::from_path(&format!("{}/insights", named.path())) else { panic!() };
+        assert_eq!(of.name, "insights");
     }
 
     #[test]

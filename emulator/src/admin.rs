@@ -190,10 +190,7 @@ struct SeedHistory {
     count: Option<i32>,
 }
 
-/// A pool's past, for the insights benchmarks and e2e. The finished runs it had in that window go:
-/// two histories on the same instances would have run more at once than the pool has. It ends
-/// five minutes before the pool's oldest run still queued or running, so those find the
-/// instances as they were.
+/// A pool's past, for the insights benchmarks and e2e (`store::history::replace`).
 async fn seed_history(State(emulator): State<Arc<Emulator>>, headers: axum::http::HeaderMap, Json(seed): Json<SeedHistory>) -> Result<Json<Value>, (axum::http::StatusCode, String)> {
     require_json(&headers).map_err(|s| (s, "JSON only".into()))?;
     let now = emulator.clock.now_ms();
@@ -204,20 +201,10 @@ async fn seed_history(State(emulator): State<Arc<Emulator>>, headers: axum::http
     }
     .cloned()
     .ok_or((axum::http::StatusCode::NOT_FOUND, "no such registry".into()))?;
-    let plan = &seed.plan;
-    if let Some(count) = seed.count {
-        let key = crate::store::RegistryKey { sub: &registry.subscription, rg: &registry.resource_group, name: &registry.name };
-        let i = state.pool_index(key, &plan.pool).ok_or((axum::http::StatusCode::NOT_FOUND, format!("no pool '{}'", plan.pool)))?;
-        state.pools[i].count = count.max(0);
-    }
-    let ours = |r: &crate::store::Run| {
-        crate::store::same(&r.registry, &registry.name) && crate::store::same(&r.subscription, &registry.subscription) && r.agent_pool_name.as_deref().is_some_and(|p| crate::store::same(p, &plan.pool))
-    };
-    let window = plan.days.max(1) * 86_400_000;
-    let first_live = state.runs.iter().filter(|r| ours(r) && !r.is_finished()).map(|r| r.create_ms).min();
-    state.runs.retain(|r| !(ours(r) && r.is_finished() && r.create_ms + window > now));
-    let end = first_live.unwrap_or(now).min(now).saturating_sub(5 * 60_000);
-    let added = crate::store::history::seed(&mut state, &registry, plan, end).map_err(|e| (axum::http::StatusCode::CONFLICT, e))?;
+    let (added, end) = crate::store::history::replace(&mut state, &registry, &seed.plan, seed.count, now).map_err(|e| match e {
+        crate::store::history::SeedError::NoPool(m) => (axum::http::StatusCode::NOT_FOUND, m),
+        crate::store::history::SeedError::NoInstances(m) => (axum::http::StatusCode::CONFLICT, m),
+    })?;
     emulator.persist(&mut state);
     Ok(Json(json!({ "runs": added, "endMs": end })))
 }

@@ -117,13 +117,18 @@ impl ArmClient {
     /// Every item of a pageable list, following `nextLink` on the ARM origin only.
     pub async fn list_all<T: DeserializeOwned>(&self, path_and_query: &str) -> Result<Vec<T>, ArmError> {
         let mut items = Vec::new();
-        self.list_pages(path_and_query, |page: Vec<T>| items.extend(page)).await?;
+        self.list_pages(path_and_query, |page: Vec<T>| {
+            items.extend(page);
+            true
+        })
+        .await?;
         Ok(items)
     }
 
     /// Follows a list's `nextLink`s, handing each page over as it arrives (a long history can be
-    /// shown while the rest is read). Returns the number of pages.
-    pub async fn list_pages<T: DeserializeOwned>(&self, path_and_query: &str, mut on_page: impl FnMut(Vec<T>)) -> Result<usize, ArmError> {
+    /// shown while the rest is read); `on_page` answers whether to go on (a reader that left
+    /// stops the reading). Returns the number of pages read.
+    pub async fn list_pages<T: DeserializeOwned>(&self, path_and_query: &str, mut on_page: impl FnMut(Vec<T>) -> bool) -> Result<usize, ArmError> {
         let mut next = Some(self.url(path_and_query));
         let mut pages = 0;
         while let Some(url) = next.take() {
@@ -138,7 +143,9 @@ impl ArmClient {
                     return Err(ArmError::unexpected(200, "a nextLink pointed away from the ARM endpoint", None));
                 }
             }
-            on_page(page.value);
+            if !on_page(page.value) {
+                break;
+            }
         }
         Ok(pages)
     }

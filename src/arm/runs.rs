@@ -203,9 +203,9 @@ mod calls {
         Ok(page.value)
     }
 
-    /// A pool's runs queued since `since_ms`, newest first, page by page as they arrive. Returns
-    /// the number of pages.
-    pub async fn list_since(client: &ArmClient, registry: &RegistryId, pool: &str, since_ms: u64, on_page: impl FnMut(Vec<Run>)) -> Result<usize, ArmError> {
+    /// A pool's runs queued since `since_ms`, newest first, page by page as they arrive (until
+    /// `on_page` says stop). Returns the number of pages.
+    pub async fn list_since(client: &ArmClient, registry: &RegistryId, pool: &str, since_ms: u64, on_page: impl FnMut(Vec<Run>) -> bool) -> Result<usize, ArmError> {
         let filter = url_encode(&history_filter(pool, since_ms));
         client.list_pages(&format!("{}/runs?api-version={API_VERSION}&$filter={filter}", registry.path()), on_page).await
     }

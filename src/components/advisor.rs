@@ -45,23 +45,25 @@ pub fn Advisor(
             return None;
         }
         let target = query.get().target_s;
+        let input = runs.with(|r| insights::replay_input(r, window));
         let started = now_ms();
-        let advice = runs.with(|r| insights::advise(r, window, max_instances, vcpu, target));
+        let advice = insights::advise(&input, window, max_instances, vcpu, target);
         // Shown to benchmarks (a data attribute), as the browser measured it.
-        Some((advice, now_ms() - started))
+        let estimate = (input.estimated > 0).then(|| (input.estimated, input.median_run_ms.unwrap_or(0)));
+        Some((advice, now_ms() - started, estimate))
     });
     let target_text = RwSignal::new(query.get_untracked().target_s.to_string());
     let target_error = RwSignal::new(None::<String>);
     Effect::new(move |_| target_text.set(query.get().target_s.to_string()));
     let set_target = move |text: String| match text.trim().parse::<u64>() {
-        Ok(s) if s <= 86_400 => {
+        Ok(s) if s <= insights::MAX_TARGET_S => {
             target_error.set(None);
             crate::nav::replace_query(&Query { target_s: s, ..query.get_untracked() }.to_query());
         }
         _ => target_error.set(Some("Enter a whole number of seconds, from 0 to 86400.".into())),
     };
     let body = move || {
-        let Some((advice, replay_ms)) = advice.get() else {
+        let Some((advice, replay_ms, estimate)) = advice.get() else {
             if failed.get() {
                 return view! { <p class="notice" role="note">"The advisor replays the whole window, and part of it could not be read: reload the history to see its advice."</p> }.into_any();
             }
@@ -75,7 +77,14 @@ pub fn Advisor(
                 )}</p>
             }
             .into_any(),
-            Advice::Replayed { rows, recommended } => advice_table(&id, rows, recommended, current, max_instances, query.get().target_s, replay_ms).into_any(),
+            Advice::Replayed { rows, recommended } => view! {
+                {estimate.map(|(n, median)| view! { <p class="muted small">{format!(
+                    "{n} run{} still queued {} replayed with the median run time of the others, {}.",
+                    if n == 1 { "" } else { "s" }, if n == 1 { "is" } else { "are" }, duration(median)
+                )}</p> })}
+                {advice_table(&id, rows, recommended, current, max_instances, query.get().target_s, replay_ms)}
+            }
+            .into_any(),
         }
     };
     view! {

@@ -42,6 +42,9 @@ impl Span {
 /// The advisor's default target for the 95th percentile of the queue wait.
 pub const DEFAULT_TARGET_S: u64 = 60;
 
+/// The longest target the advisor takes: a day.
+pub const MAX_TARGET_S: u64 = 86_400;
+
 /// What the insights view shows, from its query string.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Query {
@@ -63,7 +66,7 @@ impl Query {
             match pair.split_once('=') {
                 Some(("window", "7d")) => q.span = Span::Week,
                 Some(("window", "24h")) => q.span = Span::Day,
-                Some(("target", t)) => q.target_s = t.parse().unwrap_or(q.target_s),
+                Some(("target", t)) => q.target_s = t.parse().ok().filter(|&t| t <= MAX_TARGET_S).unwrap_or(q.target_s),
                 _ => {}
             }
         }
@@ -281,10 +284,11 @@ pub fn summarise(runs: &[RunView], window: Window, count: u32, vcpu: u32) -> Ins
     let mut active = vec![false; whole.len()];
     for r in &runs {
         let (from, to) = (r.create_ms, r.finish_ms.unwrap_or(window.end_ms));
-        // `whole` is in time order: find the first hour ending after `from`.
+        // `whole` is in time order: find the first hour ending after `from`. An hour that starts
+        // as the run ends saw none of it.
         let first = whole.partition_point(|&(_, _, s)| s + HOUR <= from);
         for (i, &(_, _, s)) in whole.iter().enumerate().skip(first) {
-            if s > to {
+            if s >= to {
                 break;
             }
             active[i] = true;
@@ -302,20 +306,42 @@ pub fn summarise(runs: &[RunView], window: Window, count: u32, vcpu: u32) -> Ins
     Insights { runs: runs.len(), wait_bars, run_bars, wait, run_time, still_queued, succeeded, ended, strip, busiest, busy_share, idle }
 }
 
-/// What the advisor replays: every run in the window that started and ended (or is still
-/// running: its time so far), queued at its `createTime`. Runs still queued have no run time to
-/// replay and are left out, which the view says.
-pub fn arrivals(runs: &[RunView], window: Window) -> Vec<Arrival> {
-    let mut out: Vec<Arrival> = runs
+/// What the advisor replays.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReplayInput {
+    /// In queue order: every run of the window that started (its run time as recorded; a run
+    /// still going, its time so far), and every run still queued.
+    pub arrivals: Vec<Arrival>,
+    /// Runs with a recorded run time: what "enough history" counts.
+    pub recorded: usize,
+    /// Runs still queued, replayed with the median recorded run time (they waited longest:
+    /// leaving them out would flatter the current size).
+    pub estimated: usize,
+    pub median_run_ms: Option<u64>,
+}
+
+pub fn replay_input(runs: &[RunView], window: Window) -> ReplayInput {
+    let in_window: Vec<&RunView> = runs.iter().filter(|r| r.create_ms >= window.start_ms && r.create_ms <= window.end_ms).collect();
+    let mut arrivals: Vec<Arrival> = in_window
         .iter()
-        .filter(|r| r.create_ms >= window.start_ms && r.create_ms <= window.end_ms)
         .filter_map(|r| {
             let start = r.start_ms?;
             Some(Arrival { at_ms: r.create_ms, run_ms: r.finish_ms.unwrap_or(window.end_ms).saturating_sub(start) })
         })
         .collect();
-    out.sort_by_key(|a| a.at_ms);
-    out
+    let recorded = arrivals.len();
+    let mut times: Vec<u64> = in_window.iter().filter_map(|r| Some(r.finish_ms?.saturating_sub(r.start_ms?))).collect();
+    times.sort_unstable();
+    let median_run_ms = (!times.is_empty()).then(|| times[(times.len() - 1) / 2]);
+    let mut estimated = 0;
+    if let Some(median) = median_run_ms {
+        for r in in_window.iter().filter(|r| r.start_ms.is_none() && r.status == "Queued") {
+            arrivals.push(Arrival { at_ms: r.create_ms, run_ms: median });
+            estimated += 1;
+        }
+    }
+    arrivals.sort_by_key(|a| a.at_ms);
+    ReplayInput { arrivals, recorded, estimated, median_run_ms }
 }
 
 /// "01:00–04:00, 22:00–24:00" for hours of the day.
@@ -330,9 +356,13 @@ pub fn hour_ranges(hours: &[u8]) -> String {
     ranges.iter().map(|(a, b)| format!("{a:02}:00–{b:02}:00")).collect::<Vec<_>>().join(", ")
 }
 
-/// The advisor over a window, for counts 0 to `max_instances`.
-pub fn advise(runs: &[RunView], window: Window, max_instances: u32, vcpu: u32, target_s: u64) -> sizing::Advice {
-    sizing::advise(&arrivals(runs, window), max_instances, vcpu, window.start_ms, window.end_ms, target_s * 1000)
+/// The advisor over a window, for counts 0 to `max_instances`: too little history unless
+/// `MIN_RUNS` runs have a recorded run time.
+pub fn advise(input: &ReplayInput, window: Window, max_instances: u32, vcpu: u32, target_s: u64) -> sizing::Advice {
+    if input.recorded < sizing::MIN_RUNS {
+        return sizing::Advice::TooLittleHistory { runs: input.recorded };
+    }
+    sizing::advise(&input.arrivals, max_instances, vcpu, window.start_ms, window.end_ms, target_s.saturating_mul(1000))
 }
 
 #[cfg(test)]
@@ -355,6 +385,7 @@ mod tests {
         assert_eq!(q.to_query(), "?window=24h&target=120");
         assert_eq!(Query::from_query("?window=7d").span, Span::Week);
         assert_eq!(Query::from_query("?window=1y&target=soon"), Query::default());
+        assert_eq!(Query::from_query("?target=18446744073709551615"), Query::default(), "no overflow later");
         assert_eq!(Query::default().to_query(), "");
     }
 
@@ -441,15 +472,33 @@ mod tests {
     }
 
     #[test]
-    fn the_advisor_replays_runs_that_ran() {
+    fn the_advisor_replays_runs_that_ran_and_the_queued_ones_at_the_median() {
         let end = MONDAY + DAY;
         let w = Window::ending(end, Span::Day, 0);
         let runs = vec![
             run(MONDAY + MIN, Some(MONDAY + 3 * MIN), Some(MONDAY + 13 * MIN), "Succeeded"),
             run(MONDAY + 2 * MIN, None, None, "Queued"),
+            run(MONDAY + 4 * MIN, None, Some(MONDAY + 5 * MIN), "Canceled"),
             run(end - MIN, Some(end - MIN), None, "Running"),
         ];
-        assert_eq!(arrivals(&runs, w), vec![Arrival { at_ms: MONDAY + MIN, run_ms: 10 * MIN }, Arrival { at_ms: end - MIN, run_ms: MIN }]);
-        assert_eq!(advise(&runs, w, 4, 2, 60), sizing::Advice::TooLittleHistory { runs: 2 });
+        let input = replay_input(&runs, w);
+        assert_eq!(input.arrivals, vec![
+            Arrival { at_ms: MONDAY + MIN, run_ms: 10 * MIN },
+            Arrival { at_ms: MONDAY + 2 * MIN, run_ms: 10 * MIN },
+            Arrival { at_ms: end - MIN, run_ms: MIN },
+        ]);
+        assert_eq!((input.recorded, input.estimated, input.median_run_ms), (2, 1, Some(10 * MIN)), "a run cancelled while queued needed no instance");
+        assert_eq!(advise(&input, w, 4, 2, 60), sizing::Advice::TooLittleHistory { runs: 2 });
+        // Nothing to take a median from: queued runs are not guessed at.
+        let queued_only = replay_input(&runs[1..2], w);
+        assert_eq!((queued_only.arrivals.len(), queued_only.estimated), (0, 0));
+    }
+
+    #[test]
+    fn an_hour_that_starts_as_a_run_ends_is_idle() {
+        let end = MONDAY + DAY;
+        let w = Window::ending(end, Span::Day, 0);
+        let i = summarise(&[run(MONDAY + 30 * MIN, Some(MONDAY + 30 * MIN), Some(MONDAY + 60 * MIN), "Succeeded")], w, 1, 2);
+        assert_eq!(i.idle.hours, 23);
     }
 }

@@ -26,8 +26,10 @@ const FLUSH_MS: f64 = 250.0;
 pub struct History {
     /// Runs read so far, newest first.
     pub runs: RwSignal<Vec<RunView>>,
-    /// When the window ends (the service's clock when the read began); `None` before the first read.
+    /// When the window ends (the service's clock when the read began); `None` before a read.
     pub end_ms: RwSignal<Option<u64>>,
+    /// Where the read begins: a window starting earlier is not covered by `runs`.
+    pub since_ms: RwSignal<Option<u64>>,
     pub pages: RwSignal<usize>,
     pub complete: RwSignal<bool>,
     pub error: RwSignal<Option<ArmError>>,
@@ -35,8 +37,10 @@ pub struct History {
     pub reload: Callback<()>,
 }
 
-/// Reads `id`'s history for `span`, again when the span needs more than was read.
-pub fn use_history(id: AgentPoolId, span: Signal<Span>) -> History {
+/// Reads `id`'s history for `span`, again when the span needs more than was read. Nothing is read
+/// until `active` (the pool has been read: a missing pool gets one error, and the service's
+/// clock is known by then).
+pub fn use_history(id: AgentPoolId, span: Signal<Span>, active: Signal<bool>) -> History {
     let client = ctx().client;
     let runs = RwSignal::new(Vec::<RunView>::new());
     let end_ms = RwSignal::new(None::<u64>);
@@ -55,7 +59,7 @@ pub fn use_history(id: AgentPoolId, span: Signal<Span>) -> History {
             let (client, id, generation) = (client.clone(), id.clone(), generation.clone());
             let live = move || generation.get() == mine;
             runs.set(Vec::new());
-            (pages.set(0), complete.set(false), error.set(None));
+            (pages.set(0), complete.set(false), error.set(None), end_ms.set(None), since_ms.set(None));
             spawn_local(async move {
                 // The service's clock, not the browser's: a skewed laptop must not shift the window.
                 let end = end.unwrap_or_else(|| client.server_now_ms().unwrap_or_else(js_sys::Date::now) as u64);
@@ -65,17 +69,18 @@ pub fn use_history(id: AgentPoolId, span: Signal<Span>) -> History {
                 }
                 let mut buffer: Vec<RunView> = Vec::new();
                 let mut flushed_at = 0.0;
+                // A read replaced by a newer one, or whose page is gone, stops at its next page.
                 let result = runs::list_since(&client, &id.registry, &id.name, since, |page| {
-                    if !live() {
-                        return;
+                    if !live() || pages.try_update(|n| *n += 1).is_none() {
+                        return false;
                     }
                     buffer.extend(page.iter().map(|r| r.view()));
                     let now = js_sys::Date::now();
-                    let _ = pages.try_update(|n| *n += 1);
                     if now - flushed_at >= FLUSH_MS {
                         flushed_at = now;
                         let _ = runs.try_update(|v| v.append(&mut buffer));
                     }
+                    true
                 })
                 .await;
                 if !live() {
@@ -98,6 +103,9 @@ pub fn use_history(id: AgentPoolId, span: Signal<Span>) -> History {
     let first = send_wrapper::SendWrapper::new(start.clone());
     Effect::new(move |_| {
         let span = span.get();
+        if !active.get() {
+            return;
+        }
         let covered = match (end_ms.get_untracked(), since_ms.get_untracked()) {
             (Some(end), Some(since)) => since <= end.saturating_sub(span.ms()),
             _ => false,
@@ -108,5 +116,5 @@ pub fn use_history(id: AgentPoolId, span: Signal<Span>) -> History {
     });
     let start = send_wrapper::SendWrapper::new(start);
     let reload = Callback::new(move |_| start(None, span.get_untracked()));
-    History { runs, end_ms, pages, complete, error, reload }
+    History { runs, end_ms, since_ms, pages, complete, error, reload }
 }

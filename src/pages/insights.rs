@@ -43,9 +43,16 @@ pub fn InsightsPage(id: AgentPoolId) -> impl IntoView {
         let (pool, siblings) = futures::join!(agent_pools::get(&c, &p), agent_pools::list(&c, &p.registry));
         pool.map(|pool| (pool, siblings.unwrap_or_default()))
     });
-    let history = use_history(id.clone(), span);
+    let pool_read = Signal::derive(move || matches!(details.get(), Some(Ok(_))));
+    let history = use_history(id.clone(), span, pool_read);
     let offset = local_offset_min();
-    let window = Memo::new(move |_| history.end_ms.get().map(|end| Window::ending(end, span.get(), offset)));
+    // Only a window the runs read cover: between choosing a longer one and its read starting,
+    // there is none (no chart or advice from the shorter read stretched over it).
+    let window = Memo::new(move |_| {
+        let (end, since) = (history.end_ms.get()?, history.since_ms.get()?);
+        let w = Window::ending(end, span.get(), offset);
+        (since <= w.start_ms).then_some(w)
+    });
     let set_span = move |s: Span| crate::nav::replace_query(&Query { span: s, ..query.get_untracked() }.to_query());
     let span_choice = move |s: Span| {
         view! {

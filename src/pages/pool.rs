@@ -81,10 +81,16 @@ pub fn PoolPage(id: AgentPoolId) -> impl IntoView {
         },
         _ => PoolView { count: 0, state: "Unknown".into(), paused_by: None },
     });
-    // `?scale=N`: the sizing advisor's "Use this size" (read once: the panel then belongs to the user).
+    // `?scale=N`: the sizing advisor's "Use this size". Taken once, by the first scale panel
+    // drawn, and dropped from the address: after that the panel belongs to the user (a redraw
+    // after an operation, or a reload, must not put the advisor's number back).
     let suggested = crate::nav::use_search().with_untracked(|q| {
         q.trim_start_matches('?').split('&').find_map(|p| p.strip_prefix("scale=")).and_then(|n| n.parse::<u32>().ok())
     });
+    if suggested.is_some() {
+        crate::nav::replace_query("");
+    }
+    let suggested = StoredValue::new(suggested);
     let (queue_id, work_id) = (id.clone(), id.clone());
     let pid = id.clone();
     view! {
@@ -96,7 +102,7 @@ pub fn PoolPage(id: AgentPoolId) -> impl IntoView {
             Some(Err(error)) => view! { <ArmErrorView error reload=true/> }.into_any(),
             Some(Ok((p, list))) => {
                 let others = quota::usage(list.iter().filter(|x| !x.display_name().eq_ignore_ascii_case(&pid.name)).map(|x| (x.tier(), x.count())));
-                view! { <PoolBody id=pid.clone() pool=p others can_write can_delete busy suggested/> }.into_any()
+                view! { <PoolBody id=pid.clone() pool=p others can_write can_delete busy suggested=suggested.try_update_value(|s| s.take()).flatten()/> }.into_any()
             }
             None => view! { <Loading what="agent pool"/> }.into_any(),
         }}

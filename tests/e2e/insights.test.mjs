@@ -77,6 +77,8 @@ test('a seeded week shows the percentiles, counts and success rate computed here
   assert.match(decodeURIComponent(first), /\$filter=AgentPoolName eq 'build-s2' and CreateTime ge \d{4}-\d\d-\d\dT[\d:.]+Z/);
   const runs = await emulator.armList(first);
   assert.ok(runs.length > 600, `${runs.length} runs`);
+  // The page shows them all (its last flush drawn) before anything is compared.
+  await page.locator('dd.runs-total', { hasText: new RegExp(`^${runs.length.toLocaleString('en-US')}$`) }).waitFor();
   // Every page of the list was read, and the status says how many.
   await page.locator('.history-status', { hasText: `(${requests.length} pages)` }).waitFor();
   assert.equal(requests.length, Math.ceil(runs.length / 100), 'pages of 100');
@@ -140,15 +142,16 @@ test('"Use this size" fills in the scale panel and changes nothing until Scale',
   // A target one instance meets: the advice is 1, where the pool has 2.
   await page.locator('table.advice').waitFor();
   const one = (await advisorRows(page))[1];
+  assert.ok(Number.isFinite(one.p95), 'one instance runs the whole week in it');
   await setTarget(page, Math.ceil(one.p95 / 1000));
   const use = page.locator('a.use-size');
   const k = Number((await use.innerText()).match(/\((\d+)\)/)[1]);
   assert.notEqual(k, 2, 'build-s2 has 2 instances now');
   const mark = await emulator.mark();
   await use.click();
-  await page.waitForURL((u) => u.pathname === POOL && u.search === `?scale=${k}`);
-  await page.locator('#scale-count').waitFor();
-  assert.equal(await page.locator('#scale-count').inputValue(), String(k));
+  await page.waitForURL((u) => u.pathname === POOL);
+  await page.locator(`#scale-count[max]`).waitFor();
+  await page.waitForFunction((n) => document.querySelector('#scale-count')?.value === n, String(k));
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'scale-count', 'focus on the count');
   await page.getByRole('button', { name: `Scale to ${k}` }).waitFor();
   await page.getByText(`${k} filled in by the sizing advisor`).waitFor();
@@ -156,6 +159,12 @@ test('"Use this size" fills in the scale panel and changes nothing until Scale',
   assert.deepEqual(writes, [], 'nothing written');
   assert.equal((await emulator.arm(`${POOL}?api-version=2019-06-01-preview`)).properties.count, 2);
   await screenshot(page, 'insights-use-size');
+  // Taken once: the address no longer carries it, so a reload (or a shared link) shows the pool as it is.
+  assert.equal(new URL(page.url()).search, '');
+  await page.reload();
+  await page.locator('#scale-count').waitFor();
+  assert.equal(await page.locator('#scale-count').inputValue(), '2');
+  assert.equal(await page.getByText('filled in by the sizing advisor').count(), 0);
   assert.deepEqual(problems, []);
 });
 
@@ -173,23 +182,29 @@ test('a pool with too little history says so instead of guessing', async () => {
 test('the window is in the link; the last 24 hours of a week already read need no request', async () => {
   await seedHistory({ pool: 'build-s2', runs: 700, seed: 5 });
   const { page, problems, mark: opened } = await openInsights(POOL);
-  const since = async (m) => Date.parse(decodeURIComponent((await runsRequests(m))[0].path).match(/CreateTime ge (\S+)/)[1]);
-  const weekSince = await since(opened);
-  const week = Number((await page.locator('dd.runs-total').innerText()).replace(/,/g, ''));
+  const filterOf = async (m) => (await runsRequests(m))[0].path;
+  const since = (path) => Date.parse(decodeURIComponent(path).match(/CreateTime ge (\S+)/)[1]);
+  const weekFilter = await filterOf(opened);
+  const weekRuns = await emulator.armList(weekFilter);
+  const count = async (p) => Number((await p.locator('dd.runs-total').innerText()).replace(/,/g, ''));
+  await page.locator('dd.runs-total', { hasText: new RegExp(`^${weekRuns.length.toLocaleString('en-US')}$`) }).waitFor();
   const mark = await emulator.mark();
   await page.getByLabel('Last 24 hours').check();
   await page.waitForURL((u) => u.search === '?window=24h');
-  await page.locator('dd.runs-total').filter({ hasNotText: new RegExp(`^${week.toLocaleString('en-US')}$`) }).waitFor();
-  const day = Number((await page.locator('dd.runs-total').innerText()).replace(/,/g, ''));
-  assert.ok(day < week, `${day} of ${week}`);
+  // The window ends where the week's read ended: its last 24 hours are the week's runs since then.
+  const dayStart = since(weekFilter) + 6 * 86400e3;
+  const lastDay = weekRuns.filter((r) => Date.parse(r.properties.createTime) >= dayStart).length;
+  assert.ok(lastDay < weekRuns.length);
+  await page.locator('dd.runs-total', { hasText: new RegExp(`^${lastDay.toLocaleString('en-US')}$`) }).waitFor();
   assert.deepEqual(await runsRequests(mark), [], 'read from the week already read');
-  // Opened from the link, the 24 hours are read on their own and say the same.
+  // Opened from the link, the 24 hours are read on their own: a day's filter, and all it lists.
   const again = await openInsights(POOL, '?window=24h');
   assert.equal(await again.page.getByLabel('Last 24 hours').isChecked(), true);
-  assert.equal(Number((await again.page.locator('dd.runs-total').innerText()).replace(/,/g, '')), day);
-  // The service's clock stands still here: the day starts six days after the week did.
-  const daySince = await since(again.mark);
-  assert.ok(Math.abs(daySince - weekSince - 6 * 86400e3) < 60e3, `${new Date(weekSince).toISOString()} → ${new Date(daySince).toISOString()}`);
+  const dayFilter = await filterOf(again.mark);
+  assert.ok(Math.abs(since(dayFilter) - dayStart) < 60e3, 'a day before now');
+  const dayRuns = await emulator.armList(dayFilter);
+  await again.page.locator('dd.runs-total', { hasText: new RegExp(`^${dayRuns.length.toLocaleString('en-US')}$`) }).waitFor();
+  assert.equal(await count(again.page), dayRuns.length);
   assert.deepEqual([...problems, ...again.problems], []);
 });
 

@@ -34,6 +34,20 @@ pub struct Plan {
     pub seed: u64,
 }
 
+impl Plan {
+    /// Within what an admin call may ask: a month, a million runs, a day-long median run. More
+    /// would hold the state's lock for minutes (or overflow the times).
+    pub fn clamped(&self) -> Plan {
+        Plan {
+            pool: self.pool.clone(),
+            runs: self.runs.min(1_000_000),
+            days: self.days.clamp(1, 31),
+            median_run_seconds: self.median_run_seconds.clamp(1, 86_400),
+            seed: self.seed,
+        }
+    }
+}
+
 fn default_days() -> u64 {
     7
 }
@@ -115,8 +129,9 @@ pub fn seed(state: &mut State, registry: &Registry, plan: &Plan, end_ms: u64) ->
     if pool.count <= 0 {
         return Err(format!("'{}' has no instances: nothing it queued could have run", pool.name));
     }
+    let plan = &plan.clamped();
     let mut rng = StdRng::seed_from_u64(plan.seed);
-    let start = end_ms.saturating_sub(plan.days.max(1) * DAY);
+    let start = end_ms.saturating_sub(plan.days * DAY);
     if end_ms < start + HOUR || plan.runs == 0 {
         return Ok(0);
     }
@@ -154,6 +169,42 @@ pub fn seed(state: &mut State, registry: &Registry, plan: &Plan, end_ms: u64) ->
         added += 1;
     }
     Ok(added)
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum SeedError {
+    NoPool(String),
+    NoInstances(String),
+}
+
+/// Replaces a pool's past with the plan's week (admin `POST /seed-history`), optionally at a new
+/// `count`. The week ends five minutes before the pool's oldest run still queued or running (so
+/// those find the instances as they were), and the pool's finished runs from the first one still
+/// running when the week begins go: two histories on the same instances would run more at once
+/// than the pool has. Everything is
+/// checked before anything changes. Returns the runs added and the week's end.
+pub fn replace(state: &mut State, registry: &Registry, plan: &Plan, count: Option<i32>, now_ms: u64) -> Result<(usize, u64), SeedError> {
+    let plan = plan.clamped();
+    let key = RegistryKey { sub: &registry.subscription, rg: &registry.resource_group, name: &registry.name };
+    let i = state.pool_index(key, &plan.pool).ok_or_else(|| SeedError::NoPool(format!("no pool '{}' in {}", plan.pool, registry.name)))?;
+    let count = count.unwrap_or(state.pools[i].count);
+    if count <= 0 {
+        return Err(SeedError::NoInstances(format!("'{}' has no instances: nothing it queued could have run", plan.pool)));
+    }
+    state.pools[i].count = count;
+    let ours = |r: &Run| same(&r.registry, &registry.name) && same(&r.subscription, &registry.subscription) && r.agent_pool_name.as_deref().is_some_and(|p| same(p, &plan.pool));
+    let first_live = state.runs.iter().filter(|r| ours(r) && !r.is_finished()).map(|r| r.create_ms).min();
+    let end = first_live.unwrap_or(now_ms).min(now_ms).saturating_sub(5 * MIN);
+    let start = end.saturating_sub(plan.days * DAY);
+    // What goes is a tail in queue order (everything from the first run still busy at `start`):
+    // first come first served, cutting a tail changes no earlier run's start, and every run
+    // before the cut ended before the new week begins.
+    let cut = state.runs.iter().filter(|r| ours(r) && r.is_finished() && r.finish_ms.unwrap_or(r.create_ms) > start).map(|r| r.create_ms).min();
+    if let Some(cut) = cut {
+        state.runs.retain(|r| !(ours(r) && r.is_finished() && r.create_ms >= cut));
+    }
+    let added = seed(state, registry, &plan, end).map_err(SeedError::NoInstances)?;
+    Ok((added, end))
 }
 
 #[cfg(test)]
@@ -228,6 +279,27 @@ mod tests {
         assert!(p99 > 4 * median, "median {median}, p99 {p99}");
         let runs: Vec<&Run> = new.iter().collect();
         assert_consistent(&runs, 2);
+    }
+
+    #[test]
+    fn a_seeded_week_replaces_the_demo_week_without_two_runs_sharing_an_instance() {
+        let now = 1_795_392_000_000 + 3 * DAY + 10 * HOUR;
+        let mut s = demo::state(now);
+        let registry = s.registries[0].clone();
+        let plan = Plan { pool: "build-s2".into(), runs: 700, days: 7, median_run_seconds: 240, seed: 5 };
+        let (added, end) = replace(&mut s, &registry, &plan, None, now).unwrap();
+        assert!(added > 600, "{added}");
+        // ca3 (queued 2 minutes ago, running) is the oldest live run: the week ends 5 minutes before.
+        assert_eq!(end, now - 2 * MIN - 5 * MIN);
+        let runs: Vec<&Run> = s.runs.iter().filter(|r| r.agent_pool_name.as_deref() == Some("build-s2")).collect();
+        assert_consistent(&runs, 2);
+        // Refused without a change: no such pool, or no instances.
+        let before = s.runs.len();
+        let missing = Plan { pool: "nope".into(), ..plan.clone() };
+        assert!(matches!(replace(&mut s, &registry, &missing, None, now), Err(SeedError::NoPool(_))));
+        let idle = Plan { pool: "nightly-s1".into(), ..plan };
+        assert!(matches!(replace(&mut s, &registry, &idle, None, now), Err(SeedError::NoInstances(_))));
+        assert_eq!(s.runs.len(), before);
     }
 
     #[test]

@@ -24,6 +24,7 @@ const VIEWS = [
   ['fleet', at('/pools'), 'table.fleet tfoot'],
   ['fleet-filtered', at('/pools?tier=S1&q=s1'), 'table.fleet tfoot'],
   ['pool', at(POOL), '#scale-count'],
+  ['insights', at(`${POOL}/insights`), 'table.advice'],
   ['pause-form', async (page) => { await at(POOL)(page); await page.getByRole('button', { name: 'Pause…' }).click(); }, '#pause-reason'],
   ['delete-confirm', async (page) => { await at(POOL)(page); await page.getByRole('button', { name: 'Delete pool…' }).click(); }, '#delete-confirm'],
   ['pool-queued', at(`${CONTOSO_BUILDS}/agentPools/nightly-s1`), 'text=2 queued'],

@@ -137,18 +137,28 @@ pub fn seed(state: &mut State, registry: &Registry, plan: &Plan, end_ms: u64) ->
     }
     let queued: Vec<(u64, u64)> = arrivals(&mut rng, plan.runs, start, end_ms).into_iter().map(|at| (at, run_time(&mut rng, plan.median_run_seconds * 1000))).collect();
     let starts = place(&queued, pool.count as usize);
+    // History has ids of its own (`cb1`, `cb2`…, after any the registry has): the registry's run
+    // counter is left alone, so the next scheduled run is `ca9` after every reset of the demo,
+    // however many runs the week came to.
+    let mut next_id = state
+        .runs
+        .iter()
+        .filter(|r| same(&r.registry, &registry.name) && same(&r.subscription, &registry.subscription))
+        .filter_map(|r| r.run_id.strip_prefix("cb")?.parse::<u64>().ok())
+        .max()
+        .unwrap_or(0);
     let mut added = 0;
     for (&(create_ms, duration_ms), start_ms) in queued.iter().zip(starts) {
         if start_ms + duration_ms > end_ms {
             break;
         }
-        state.run_counter += 1;
+        next_id += 1;
         let failed = rng.gen::<f64>() < 0.04;
         state.runs.push(Run {
             subscription: registry.subscription.clone(),
             resource_group: registry.resource_group.clone(),
             registry: registry.name.clone(),
-            run_id: format!("cb{}", state.run_counter),
+            run_id: format!("cb{next_id}"),
             status: if failed { "Failed".into() } else { "Succeeded".into() },
             run_type: "QuickBuild".into(),
             agent_pool_name: Some(pool.name.clone()),
@@ -256,6 +266,19 @@ mod tests {
         assert!(runs.iter().any(|r| r.status == "Failed" && r.run_id.starts_with("cb")), "a few fail");
         assert!(runs.iter().any(|r| r.start_ms.unwrap_or(0) > r.create_ms + MIN), "some waited");
         assert_consistent(&runs, 2);
+    }
+
+    #[test]
+    fn the_demo_week_leaves_the_run_counter_alone() {
+        // Whatever hour the demo starts at, the next scheduled run has the same number.
+        let counters: Vec<u64> = (0..5).map(|h| demo::state(1_795_392_000_000 + h * 5 * HOUR).run_counter).collect();
+        assert_eq!(counters, vec![8; 5]);
+        let s = demo::state(1_795_392_000_000);
+        let mut ids: Vec<&str> = s.runs.iter().map(|r| r.run_id.as_str()).collect();
+        let n = ids.len();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), n, "run ids unique");
     }
 
     #[test]

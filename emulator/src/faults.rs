@@ -26,6 +26,9 @@ pub struct FaultConfig {
     pub withhold_lro_headers: bool,
     /// The log origin answers without CORS headers (as a storage account without CORS rules).
     pub refuse_log_cors: bool,
+    /// Actions refused to every caller, as if their role lacked them (a custom role without
+    /// `Microsoft.Insights/eventtypes/values/read`, say). Not counted: they stay until cleared.
+    pub deny_actions: Vec<String>,
     /// Only requests whose `METHOD /path?query` contains this are hit (empty: all).
     pub matching: String,
 }

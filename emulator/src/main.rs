@@ -144,6 +144,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         withhold_lro_headers: f.withhold_lro_headers,
         refuse_log_cors: f.refuse_log_cors,
         matching: f.fault_match.clone(),
+        deny_actions: Vec::new(),
     });
     print_banner(&emulator, args.data_dir.as_deref());
     tokio::signal::ctrl_c().await?;

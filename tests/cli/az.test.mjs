@@ -4,7 +4,7 @@
 // result is checked against what ARM itself then says.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { CONTOSO, CONTOSO_BUILDS } from '../e2e/support/emulator.mjs';
+import { CONTOSO, CONTOSO_BUILDS, SERVICE_PRINCIPAL } from '../e2e/support/emulator.mjs';
 import { startWithCli, waitFor } from './support/az.mjs';
 
 let cli, emulator, login;
@@ -19,6 +19,7 @@ const POOLS_API = 'api-version=2019-06-01-preview';
 const pool = (name) => `${CONTOSO_BUILDS}/agentPools/${name}`;
 const armPool = async (name) => (await emulator.armSend('GET', `${pool(name)}?${POOLS_API}`)).body;
 const RG = ['-r', 'contosobuilds'];
+const SP_APP_ID = SERVICE_PRINCIPAL.clientId;
 
 test('az cloud register read the metadata; az login signed the service principal in', async () => {
   const shown = (await cli.azOk(['cloud', 'show', '-n', 'PoolEmu'])).json;
@@ -113,4 +114,28 @@ test('a bad pool name and an over-quota create end in the CLI error with ARM\'s 
   assert.match(over.stderr, /\(QuotaExceeded\)/);
   assert.match(over.stderr, /Current usage: 8, additional required: 24, limit: 16/);
   assert.equal((await emulator.armSend('GET', `${pool('too-big')}?${POOLS_API}`)).status, 404, 'nothing was made');
+});
+
+test('az monitor activity-log list reads what the CLI\'s own writes left: by resource, by correlation id, with --caller and --status', async () => {
+  await cli.azOk(['acr', 'agentpool', 'create', ...RG, '-n', 'cli-log', '--tier', 'S1']);
+  await cli.azOk(['acr', 'agentpool', 'update', ...RG, '-n', 'cli-log', '--count', '0']);
+  // The emulator's clock runs fast in this file: the window is the service's, not this machine's.
+  const now = (await (await fetch(`${emulator.origins.admin}/clock`)).json()).nowMs;
+  const window = ['--start-time', new Date(now - 3600_000).toISOString(), '--end-time', new Date(now + 60_000).toISOString()];
+  const events = (await cli.azOk(['monitor', 'activity-log', 'list', '--resource-id', pool('cli-log'), ...window])).json;
+  const steps = events.map((e) => `${e.operationName.value.split('/').pop()} ${e.status.value}`).reverse();
+  assert.deepEqual(steps, ['write Started', 'write Accepted', 'write Succeeded', 'write Started', 'write Accepted', 'write Succeeded']);
+  assert.ok(events.every((e) => e.caller === SP_APP_ID && e.resourceId.toLowerCase() === pool('cli-log').toLowerCase()), 'the service principal, by app id');
+  const update = events.filter((e) => e.correlationId === events[0].correlationId);
+  const body = JSON.parse(update.find((e) => e.status.value === 'Started').properties.requestbody);
+  assert.equal(body.properties.count, 0, 'the Started event keeps what was asked');
+
+  const byCorrelation = (await cli.azOk(['monitor', 'activity-log', 'list', '--correlation-id', events[0].correlationId, ...window])).json;
+  assert.deepEqual(byCorrelation.map((e) => e.eventDataId).sort(), update.map((e) => e.eventDataId).sort());
+  const refused = await cli.az(['acr', 'agentpool', 'update', ...RG, '-n', 'cli-log', '--count', '99']);
+  assert.match(refused.stderr, /\(QuotaExceeded\)/);
+  const failed = (await cli.azOk(['monitor', 'activity-log', 'list', '-g', 'rg-builds', '--status', 'Failed', '--caller', SP_APP_ID, ...window])).json;
+  assert.ok(failed.length >= 1 && failed.every((e) => e.status.value === 'Failed' && e.caller === SP_APP_ID));
+  const quota = failed.find((e) => e.resourceId.toLowerCase() === pool('cli-log').toLowerCase());
+  assert.equal(JSON.parse(quota.properties.statusMessage).error.code, 'QuotaExceeded');
 });

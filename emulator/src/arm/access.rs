@@ -18,8 +18,9 @@ pub fn check_scope(call: &Call, state: &State, sub: &str, rg: Option<&str>, acti
         Some(rg) => format!("/subscriptions/{}/resourceGroups/{rg}", s.id),
         None => format!("/subscriptions/{}", s.id),
     };
+    let denied = call.emu.faults.get().deny_actions.iter().any(|a| a.eq_ignore_ascii_case(action));
     match state.role_of(&call.caller.oid, &s.id) {
-        Some(role) if access == Access::Read || role.can_write() => {}
+        Some(role) if !denied && (access == Access::Read || role.can_write()) => {}
         _ => return Err(ArmError::authorization_failed(&call.caller.oid, action, &scope)),
     }
     if let Some(rg) = rg {

@@ -11,6 +11,22 @@ use crate::{now_secs, Emulator};
 pub struct Caller {
     pub oid: String,
     pub name: String,
+    pub upn: Option<String>,
+    pub appid: String,
+    /// A service principal (`idtyp: app`), not a person.
+    pub app: bool,
+}
+
+impl Caller {
+    /// As the Activity Log records the caller.
+    pub fn who(&self) -> crate::store::activity::Who {
+        crate::store::activity::Who {
+            oid: self.oid.clone(),
+            name: (!self.app).then(|| self.name.clone()),
+            upn: self.upn.clone(),
+            appid: self.appid.clone(),
+        }
+    }
 }
 
 fn unauthorized(emu: &Emulator, code: &str, message: String, detail: &str) -> ArmError {
@@ -104,5 +120,6 @@ pub fn authenticate(emu: &Emulator, headers: &HeaderMap) -> Result<Caller, ArmEr
             "The access token is not yet valid.",
         ));
     }
-    Ok(Caller { oid: claims.oid, name: claims.name })
+    let app = claims.idtyp.as_deref() == Some("app");
+    Ok(Caller { oid: claims.oid, name: claims.name, upn: claims.upn, appid: claims.appid, app })
 }

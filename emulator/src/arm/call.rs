@@ -24,6 +24,8 @@ pub struct Call<'a> {
     pub segments: Vec<String>,
     pub query: Vec<(String, String)>,
     pub body: Bytes,
+    /// The Activity Log's view of this request, if it is a write the log records.
+    pub activity: Option<crate::store::activity::Context>,
 }
 
 impl Call<'_> {

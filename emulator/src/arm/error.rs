@@ -16,11 +16,14 @@ pub struct ArmError {
     pub www_authenticate: Option<String>,
     /// `Retry-After`, sent with 429s.
     pub retry_after: Option<u32>,
+    /// Written as a bare `{code, message}`, as some providers answer (the Activity Log), not
+    /// wrapped in `error`.
+    pub flat: bool,
 }
 
 impl ArmError {
     pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
-        ArmError { status, code: code.into(), message: message.into(), target: None, www_authenticate: None, retry_after: None }
+        ArmError { status, code: code.into(), message: message.into(), target: None, www_authenticate: None, retry_after: None, flat: false }
     }
 
     /// A 400 about one field of the request.
@@ -80,7 +83,8 @@ impl IntoResponse for ArmError {
         if let Some(target) = &self.target {
             error["target"] = json!(target);
         }
-        let mut response = (self.status, Json(json!({ "error": error }))).into_response();
+        let body = if self.flat { error } else { json!({ "error": error }) };
+        let mut response = (self.status, Json(body)).into_response();
         if let Some(v) = self.www_authenticate.and_then(|v| HeaderValue::from_str(&v).ok()) {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, v);
         }

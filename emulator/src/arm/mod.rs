@@ -31,6 +31,7 @@ pub mod schedule;
 pub mod tasks;
 pub mod network;
 pub mod security_rules;
+pub mod activity_log;
 
 use std::sync::Arc;
 
@@ -66,6 +67,7 @@ fn route(call: &Call) -> ArmResult {
         ["providers", "microsoft.resourcegraph", "resources"] => Err(method_not_allowed(call)),
         ["subscriptions", _] if get => subscriptions::get(call, seg(1)),
         ["subscriptions", _, "resources"] if get => resources::list(call, seg(1), None),
+        ["subscriptions", _, "providers", "microsoft.insights", "eventtypes", "management", "values"] if get => activity_log::list(call, seg(1)),
         ["subscriptions", _, "providers", _] if get => providers::get(call, seg(1), seg(3)),
         ["subscriptions", _, "resourcegroups"] if get => resource_groups::list(call, seg(1)),
         ["subscriptions", _, "resourcegroups", _] if get => resource_groups::get(call, seg(1), seg(3)),
@@ -162,7 +164,7 @@ async fn dispatch(
         (_, Ok(c)) => c,
     };
     let path = uri.path().to_string();
-    let segments = path
+    let segments: Vec<String> = path
         .split('/')
         .filter(|s| !s.is_empty())
         .map(|s| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned())
@@ -174,8 +176,16 @@ async fn dispatch(
     // Time passes before the request is looked at, so it sees the service as it is now.
     drop(emu.current());
     let writes = !matches!(method, Method::GET | Method::HEAD);
-    let call = Call { emu: &emu, caller, method, path, segments, query, body };
-    let response = route(&call).unwrap_or_else(IntoResponse::into_response);
+    // The middleware made sure there is one: the response and the Activity Log carry the same.
+    let correlation = headers.get("x-ms-correlation-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    let activity = activity_log::context(&method, &segments, &caller, &correlation, &body);
+    let at_ms = emu.clock.now_ms();
+    let call = Call { emu: &emu, caller, method, path, segments, query, body, activity };
+    let result = route(&call);
+    if let Some(context) = &call.activity {
+        activity_log::record(&emu, context, at_ms, &result);
+    }
+    let response = result.unwrap_or_else(IntoResponse::into_response);
     if writes && response.status().is_success() {
         emu.persist(&mut emu.state());
     }
@@ -213,7 +223,7 @@ const EXPOSED_WITHOUT_LRO: &str = "x-ms-request-id, x-ms-correlation-request-id"
 
 /// Request ids and CORS on every response; preflights answered before authentication, as a
 /// browser sends them without the token.
-async fn arm_headers(State(emu): State<Arc<Emulator>>, request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+async fn arm_headers(State(emu): State<Arc<Emulator>>, mut request: axum::extract::Request, next: axum::middleware::Next) -> Response {
     let latency = emu.faults.get().latency_ms;
     if latency > 0 && request.method() != Method::OPTIONS {
         tokio::time::sleep(std::time::Duration::from_millis(latency)).await;
@@ -224,6 +234,8 @@ async fn arm_headers(State(emu): State<Arc<Emulator>>, request: axum::extract::R
         .get("x-ms-correlation-request-id")
         .cloned()
         .unwrap_or_else(|| HeaderValue::from_str(&crate::new_guid()).expect("guid"));
+    // The handler sees the id the response will carry (the Activity Log's `correlationId`).
+    request.headers_mut().insert(HeaderName::from_static("x-ms-correlation-request-id"), correlation.clone());
     let kind = match *request.method() {
         Method::GET | Method::HEAD => "reads",
         Method::DELETE => "deletes",

@@ -33,6 +33,7 @@ pub fn start(call: &Call, state: &mut State, sub: &str, location: &str, resource
         end_ms: None,
         error: None,
         api_version: call.param("api-version").unwrap_or_default().to_string(),
+        activity: call.activity.clone(),
     });
     id
 }

@@ -159,6 +159,7 @@ pub fn put(call: &Call, n: &NsgRef, name: &str) -> ArmResult {
         end_ms: Some(now),
         error: None,
         api_version: call.param("api-version").unwrap_or_default().to_string(),
+        activity: None,
     };
     let link = format!("{}/subscriptions/{sub}/providers/Microsoft.Network/locations/{location}/operations/{}?api-version={}", call.emu.origins.arm, op.id, op.api_version);
     state.operations.push(op);

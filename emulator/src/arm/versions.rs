@@ -154,8 +154,16 @@ pub const PERMISSIONS: ApiVersions = ApiVersions {
     owner: Owner::Provider(&[]),
 };
 
+/// The Activity Log's management events: 2015-04-01 is the only version (NOTES.md §8.2), and
+/// the one `az monitor activity-log list` sends.
+pub const ACTIVITY_LOG: ApiVersions = ApiVersions {
+    resource_type: "Microsoft.Insights/eventtypes/management/values",
+    versions: &["2015-04-01"],
+    owner: Owner::Provider(&[]),
+};
+
 /// Every table, in the README's order.
-pub const ALL: &[&ApiVersions] = &[&METADATA, &SUBSCRIPTIONS, &RESOURCES, &RESOURCE_GRAPH, &REGISTRIES, &AGENT_POOLS, &TASKS, &NETWORK, &PERMISSIONS];
+pub const ALL: &[&ApiVersions] = &[&METADATA, &SUBSCRIPTIONS, &RESOURCES, &RESOURCE_GRAPH, &REGISTRIES, &AGENT_POOLS, &TASKS, &NETWORK, &PERMISSIONS, &ACTIVITY_LOG];
 
 #[cfg(test)]
 mod tests {

@@ -45,6 +45,9 @@ pub struct AccessClaims {
     pub tid: String,
     pub name: String,
     pub appid: String,
+    /// A user's sign-in name; service principals have none (the Activity Log's `caller`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upn: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scp: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -116,6 +119,7 @@ fn user_access_token(emu: &Emulator, user: &users::User, client_id: &str, resour
         tid: TENANT_ID.into(),
         name: user.name.into(),
         appid: client_id.into(),
+        upn: Some(user.username.into()),
         scp: Some("user_impersonation".into()),
         idtyp: None,
     })
@@ -249,6 +253,7 @@ fn client_credentials(emu: &Emulator, f: &TokenForm) -> Response {
         tid: TENANT_ID.into(),
         name: sp.name.into(),
         appid: sp.client_id.into(),
+        upn: None,
         scp: None,
         idtyp: Some("app".into()),
     });

@@ -10,7 +10,7 @@ pub mod rules;
 
 use std::collections::HashMap;
 
-use crate::store::{same, AgentPool, OpError, OpKind, State};
+use crate::store::{activity, same, AgentPool, OpError, OpKind, State};
 
 fn pool_accepts_runs(p: &AgentPool) -> bool {
     // Instances exist once created; an update keeps the old ones working meanwhile.
@@ -69,10 +69,12 @@ fn next_event(state: &State, now: u64) -> Option<u64> {
 }
 
 fn finish_operation(state: &mut State, id: &str, at: u64, error: Option<OpError>) {
-    if let Some(op) = state.operations.iter_mut().find(|o| o.id == id) {
-        op.status = if error.is_some() { "Failed".into() } else { "Succeeded".into() };
-        op.end_ms = Some(at);
-        op.error = error;
+    let Some(op) = state.operations.iter_mut().find(|o| o.id == id) else { return };
+    op.status = if error.is_some() { "Failed".into() } else { "Succeeded".into() };
+    op.end_ms = Some(at);
+    op.error = error.clone();
+    if let Some(context) = op.activity.clone() {
+        activity::ended(state, &context, at, error.map(|e| (e.code, e.message)));
     }
 }
 
@@ -207,7 +209,7 @@ mod tests {
         s.pools[i].provisioning_state = "Creating".into();
         let error = OpError { code: "X".into(), message: "blocked".into() };
         s.pools[i].pending = Some(PendingOp { operation: "op1".into(), kind: OpKind::Create, done_at_ms: 10, new_count: None, failure: Some(error.clone()) });
-        s.operations.push(crate::store::Operation { id: "op1".into(), subscription: "s".into(), location: "eastus".into(), resource_id: "x".into(), kind: OpKind::Create, status: "InProgress".into(), start_ms: 0, end_ms: None, error: None, api_version: String::new() });
+        s.operations.push(crate::store::Operation { id: "op1".into(), subscription: "s".into(), location: "eastus".into(), resource_id: "x".into(), kind: OpKind::Create, status: "InProgress".into(), start_ms: 0, end_ms: None, error: None, api_version: String::new(), activity: None });
         advance(&mut s, 10);
         assert_eq!(s.pools[i].provisioning_state, "Failed");
         assert_eq!((s.operations[0].status.as_str(), s.operations[0].error.as_ref()), ("Failed", Some(&error)));

@@ -219,6 +219,7 @@ pub fn state(now_ms: u64) -> State {
         operations: Vec::new(),
         saved_at_ms: 0,
         extra_pool_regions: Vec::new(),
+        events: Vec::new(),
     };
     // A week of build-s2's past, so the insights have something to show at once. It ends before
     // ca1 (50 minutes ago) so the demo's own runs find the instances as they left them. Only for
@@ -229,5 +230,6 @@ pub fn state(now_ms: u64) -> State {
         let builds = state.registries[0].clone();
         super::history::seed(&mut state, &builds, &plan, now_ms - 55 * min).expect("build-s2 has instances");
     }
+    super::demo_activity::seed(&mut state, now_ms);
     state
 }

@@ -2,7 +2,9 @@
 //! so a data dir can keep it across restarts); the ARM modules turn it into Microsoft's JSON shapes
 //! and `sim` moves it through time.
 
+pub mod activity;
 pub mod demo;
+pub mod demo_activity;
 pub mod history;
 pub mod hostile;
 pub mod persist;
@@ -126,6 +128,9 @@ pub struct Operation {
     /// The api-version of the request that started it: its status links carry the same one.
     #[serde(default)]
     pub api_version: String,
+    /// Who started it and how, for the Activity Log event its end writes.
+    #[serde(default)]
+    pub activity: Option<activity::Context>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -276,6 +281,9 @@ pub struct State {
     /// which use `WESTUS`); empty in the demo.
     #[serde(default)]
     pub extra_pool_regions: Vec<String>,
+    /// The Activity Log, oldest first.
+    #[serde(default)]
+    pub events: Vec<activity::Event>,
 }
 
 /// ARM names are case-insensitive.

@@ -131,8 +131,9 @@ impl Harness {
             oid: oid.into(),
             sub: oid.into(),
             tid: TENANT_ID.into(),
-            name: "test".into(),
+            name: users::user(oid).map_or("test", |u| u.name).into(),
             appid: users::PORTAL_CLIENT_ID.into(),
+            upn: users::user(oid).map(|u| u.username.into()),
             scp: Some("user_impersonation".into()),
             idtyp: None,
         })

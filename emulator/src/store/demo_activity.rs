@@ -1,0 +1,148 @@
+//! The demo's last week in the Activity Log: the pools' creation, scalings, tag edits, a refused
+//! scale-up and a quick build, by Olivia and by the automation service principal. Written through
+//! the same steps a live request takes, and ending where the demo pools are now (build-s2 at 2,
+//! nightly-s1 and vnet-s3 at 0, train-s1 at 1, no tags), so the log agrees with the pools.
+
+use serde_json::{json, Value};
+
+use super::activity::{self, Context, Who};
+use super::demo::{subnet_id, CONTOSO_SUB, FABRIKAM_SUB};
+use super::State;
+use crate::authority::users;
+
+const MIN: u64 = 60_000;
+const HOUR: u64 = 60 * MIN;
+const DAY: u64 = 24 * HOUR;
+/// How long the demo's pool operations took.
+const LRO_MS: u64 = 40_000;
+
+enum Outcome {
+    /// Accepted with this status, then Succeeded.
+    Operation(u16),
+    /// Answered at once.
+    Done(u16),
+    /// Refused at once with this status, code and message.
+    Refused(u16, &'static str, String),
+}
+
+struct Change {
+    ago_ms: u64,
+    who: Who,
+    sub: &'static str,
+    rg: &'static str,
+    registry: &'static str,
+    /// `agentPools/build-s2`, or empty for an action on the registry.
+    child: String,
+    operation: &'static str,
+    method: &'static str,
+    body: Value,
+    outcome: Outcome,
+}
+
+fn pool(name: &str) -> String {
+    format!("agentPools/{name}")
+}
+
+fn create(tier: &str, count: i32, location: &str) -> Value {
+    json!({ "location": location, "properties": { "tier": tier, "count": count, "os": "Linux" } })
+}
+
+const POOL_WRITE: &str = "Microsoft.ContainerRegistry/registries/agentPools/write";
+
+fn changes() -> Vec<Change> {
+    let olivia = || Who::user(&users::OWNER);
+    let robot = Who::service_principal;
+    let builds = |ago_ms, who, child, operation, method, body, outcome| Change { ago_ms, who, sub: CONTOSO_SUB, rg: "rg-builds", registry: "contosobuilds", child, operation, method, body, outcome };
+    let mut vnet = create("S3", 0, "eastus");
+    vnet["properties"]["virtualNetworkSubnetResourceId"] = json!(subnet_id(CONTOSO_SUB, "rg-network", "vnet-builds", "snet-pools"));
+    let quota = "Operation could not be completed as it results in exceeding approved standard vCPU quota for registry 'contosobuilds'. \
+                 Current usage: 0, additional required: 24, limit: 16. To request more, open a support ticket: https://aka.ms/acr/support/create-ticket";
+    vec![
+        builds(6 * DAY + 20 * HOUR, robot(), pool("build-s2"), POOL_WRITE, "PUT", create("S2", 1, "eastus"), Outcome::Operation(201)),
+        Change { ago_ms: 6 * DAY, who: robot(), sub: FABRIKAM_SUB, rg: "rg-research", registry: "fabrikamresearch", child: pool("train-s1"), operation: POOL_WRITE, method: "PUT", body: create("S1", 1, "westus2"), outcome: Outcome::Operation(201) },
+        builds(5 * DAY + 3 * HOUR, olivia(), pool("nightly-s1"), POOL_WRITE, "PUT", create("S1", 1, "eastus"), Outcome::Operation(201)),
+        builds(4 * DAY + 2 * HOUR, olivia(), pool("build-s2"), POOL_WRITE, "PATCH", json!({ "properties": { "count": 2 } }), Outcome::Operation(200)),
+        builds(3 * DAY + 5 * HOUR, olivia(), pool("vnet-s3"), POOL_WRITE, "PUT", vnet, Outcome::Operation(201)),
+        builds(3 * DAY, robot(), pool("build-s2"), POOL_WRITE, "PATCH", json!({ "tags": { "owner": "ci-bot" } }), Outcome::Operation(200)),
+        builds(2 * DAY + 4 * HOUR, olivia(), pool("build-s2"), POOL_WRITE, "PATCH", json!({ "tags": {} }), Outcome::Operation(200)),
+        builds(27 * HOUR, robot(), pool("nightly-s1"), POOL_WRITE, "PATCH", json!({ "properties": { "count": 0 } }), Outcome::Operation(200)),
+        builds(20 * HOUR, robot(), pool("build-s2"), POOL_WRITE, "PATCH", json!({ "properties": { "count": 6 } }), Outcome::Refused(400, "QuotaExceeded", quota.into())),
+        builds(
+            50 * MIN,
+            olivia(),
+            String::new(),
+            "Microsoft.ContainerRegistry/registries/scheduleRun/action",
+            "POST",
+            json!({ "type": "DockerBuildRequest", "agentPoolName": "build-s2", "dockerFilePath": "Dockerfile", "imageNames": ["web:build-1"],
+                    "platform": { "os": "Linux" }, "sourceLocation": "https://github.com/Azure-Samples/acr-build-helloworld-node.git" }),
+            Outcome::Done(200),
+        ),
+    ]
+}
+
+fn context(c: &Change) -> Context {
+    let registry = format!("/subscriptions/{}/resourceGroups/{}/providers/Microsoft.ContainerRegistry/registries/{}", c.sub, c.rg, c.registry);
+    let (resource_id, resource_type) = match c.child.split_once('/') {
+        Some((kind, _)) => (format!("{registry}/{}", c.child), format!("Microsoft.ContainerRegistry/registries/{kind}")),
+        None => (registry, "Microsoft.ContainerRegistry/registries".to_string()),
+    };
+    Context {
+        correlation_id: crate::new_guid(),
+        operation_id: crate::new_guid(),
+        operation_name: c.operation.into(),
+        resource_id,
+        subscription: c.sub.into(),
+        resource_group: c.rg.into(),
+        resource_provider: "Microsoft.ContainerRegistry".into(),
+        resource_type,
+        who: c.who.clone(),
+        method: c.method.into(),
+        request_body: Some(c.body.to_string()),
+    }
+}
+
+/// Writes the week ending at `now_ms` (nothing for a clock without a week behind it).
+pub fn seed(state: &mut State, now_ms: u64) {
+    for c in changes().iter().filter(|c| c.ago_ms < now_ms) {
+        let at = now_ms - c.ago_ms;
+        let context = context(c);
+        activity::started(state, &context, at);
+        match &c.outcome {
+            Outcome::Operation(status) => {
+                activity::answered(state, &context, at, *status, true, None);
+                activity::ended(state, &context, at + LRO_MS, None);
+            }
+            Outcome::Done(status) => activity::answered(state, &context, at, *status, false, None),
+            Outcome::Refused(status, code, message) => activity::answered(state, &context, at, *status, false, Some((code.to_string(), message.clone()))),
+        }
+    }
+    state.events.sort_by_key(|e| e.at_ms);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_week_ends_where_the_demo_pools_are() {
+        let now = 30 * DAY;
+        let state = crate::store::demo::state(now);
+        // The last count each pool's successful writes set is the count it has.
+        for p in &state.pools {
+            let id = crate::store::pool_id(p);
+            let last = changes()
+                .into_iter()
+                .filter(|c| matches!(c.outcome, Outcome::Operation(_)) && id.ends_with(&c.child) && c.sub == p.subscription)
+                .filter_map(|c| c.body["properties"]["count"].as_i64())
+                .last();
+            assert_eq!(last, Some(i64::from(p.count)), "{}", p.name);
+        }
+        let correlations: std::collections::BTreeSet<&str> = state.events.iter().map(|e| e.context.correlation_id.as_str()).collect();
+        assert_eq!(correlations.len(), changes().len());
+        assert!(state.events.windows(2).all(|w| w[0].at_ms <= w[1].at_ms), "oldest first");
+        let failed: Vec<_> = state.events.iter().filter(|e| e.status == "Failed").collect();
+        assert_eq!(failed.len(), 1);
+        assert_eq!(failed[0].error.as_ref().map(|e| e.0.as_str()), Some("QuotaExceeded"));
+        assert!(crate::store::demo::state(DAY).events.len() < state.events.len(), "a young clock holds only what fits");
+    }
+}

@@ -139,5 +139,7 @@ fn page_for(route: Route) -> AnyView {
         Route::Resource(ResourceId::Run(id)) => view! { <pages::run::RunPage id/> }.into_any(),
         Route::CreatePool(registry) => view! { <pages::create_pool::CreatePoolPage registry/> }.into_any(),
         Route::Insights(id) => view! { <pages::insights::InsightsPage id/> }.into_any(),
+        Route::PoolActivity(id) => view! { <pages::activity::ActivityPage source=crate::live::activity::Source::Pool(id)/> }.into_any(),
+        Route::RegistryActivity(id) => view! { <pages::activity::ActivityPage source=crate::live::activity::Source::Registry(id)/> }.into_any(),
     }
 }

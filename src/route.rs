@@ -15,6 +15,10 @@ pub enum Route {
     /// A pool's history and sizing advisor: `{pool id}/insights` (its window and target in the
     /// query, which `domain::insights` reads).
     Insights(AgentPoolId),
+    /// Who changed a pool, and when (the Activity Log): `{pool id}/activity`.
+    PoolActivity(AgentPoolId),
+    /// Who changed a registry's pools, runs and tasks: `{registry id}/activity`.
+    RegistryActivity(RegistryId),
     /// A path that is not a resource id we know, with the reason.
     Invalid(String),
 }
@@ -25,6 +29,13 @@ pub const INSIGHTS: &str = "insights";
 
 pub fn insights_path(pool: &AgentPoolId) -> String {
     format!("{}/{INSIGHTS}", pool.path())
+}
+
+pub const ACTIVITY: &str = "activity";
+
+/// The activity view of a pool or a registry (given by its id path).
+pub fn activity_path(resource: &str) -> String {
+    format!("{resource}/{ACTIVITY}")
 }
 
 /// `path` without a trailing `/{suffix}` (any case), if it ends so.
@@ -67,6 +78,14 @@ impl Route {
                 _ => {}
             }
         }
+        if let Some(resource) = strip_suffix_ci(trimmed, ACTIVITY) {
+            match ResourceId::parse(resource) {
+                Ok(ResourceId::AgentPool(p)) => return Route::PoolActivity(p),
+                Ok(ResourceId::Registry(r)) => return Route::RegistryActivity(r),
+                Ok(_) if whole.is_err() => return Route::Invalid("Activity is shown for a registry or an agent pool.".into()),
+                _ => {}
+            }
+        }
         match whole {
             Ok(id) => Route::Resource(id),
             Err(e @ (IdError::Shape | IdError::Name { .. })) => Route::Invalid(e.to_string()),
@@ -85,6 +104,8 @@ impl Route {
             Route::Resource(ResourceId::Run(r)) => format!("Run {} · {}", r.run_id, r.registry.name),
             Route::CreatePool(r) => format!("Create agent pool · {}", r.name),
             Route::Insights(p) => format!("{} · insights · agent pool in {}", p.name, p.registry.name),
+            Route::PoolActivity(p) => format!("{} · activity · agent pool in {}", p.name, p.registry.name),
+            Route::RegistryActivity(r) => format!("{} · activity", r.name),
             Route::Invalid(_) => "Link not found".to_string(),
         };
         format!("{what} · Pool Portal")
@@ -130,9 +151,21 @@ mod tests {
     }
 
     #[test]
+    fn activity_hangs_off_a_pool_or_a_registry() {
+        let reg = "/subscriptions/s/resourceGroups/g/providers/Microsoft.ContainerRegistry/registries/abcde";
+        let Route::PoolActivity(p) = Route::from_path(&format!("{reg}/agentPools/p1p/Activity/")) else { panic!() };
+        assert_eq!(activity_path(&p.path()), format!("{reg}/agentPools/p1p/activity"));
+        let Route::RegistryActivity(r) = Route::from_path(&format!("{reg}/activity")) else { panic!() };
+        assert_eq!(r.name, "abcde");
+        assert!(matches!(Route::from_path("/subscriptions/s/activity"), Route::Invalid(_)));
+        // A pool named `activity` is a pool.
+        assert!(matches!(Route::from_path(&format!("{reg}/agentPools/activity")), Route::Resource(ResourceId::AgentPool(_))));
+    }
+
+    #[test]
     fn every_page_has_its_own_title() {
         let reg = "/subscriptions/s/resourceGroups/g/providers/Microsoft.ContainerRegistry/registries/abcde";
-        let titles: Vec<String> = ["/", "/pools", "/subscriptions/s", reg, &format!("{reg}/agentPools/p1p"), &format!("{reg}/runs/ca12"), &format!("{reg}/createAgentPool"), "/nope", &format!("{reg}/agentPools/p1p/insights")]
+        let titles: Vec<String> = ["/", "/pools", "/subscriptions/s", reg, &format!("{reg}/agentPools/p1p"), &format!("{reg}/runs/ca12"), &format!("{reg}/createAgentPool"), "/nope", &format!("{reg}/agentPools/p1p/insights"), &format!("{reg}/agentPools/p1p/activity"), &format!("{reg}/activity")]
             .iter()
             .map(|p| Route::from_path(p).title())
             .collect();

@@ -51,6 +51,8 @@ pub struct Reply {
     /// `Azure-AsyncOperation`, when ARM sent it and CORS lets us read it.
     pub async_operation: Option<String>,
     pub retry_after: Option<u32>,
+    /// `x-ms-correlation-request-id`: what the Activity Log files the request's events under.
+    pub correlation_id: Option<String>,
 }
 
 impl Reply {
@@ -208,6 +210,7 @@ async fn once(method: Method, url: &str, body: Option<&str>, token: &str, server
     let request_id = headers.get("x-ms-request-id");
     let retry_after = parse_retry_after(headers.get("retry-after").as_deref());
     let async_operation = headers.get("azure-asyncoperation");
+    let correlation_id = headers.get("x-ms-correlation-request-id");
     if let Some(date) = headers.get("date") {
         let server = js_sys::Date::parse(&date);
         if server.is_finite() {
@@ -216,7 +219,7 @@ async fn once(method: Method, url: &str, body: Option<&str>, token: &str, server
     }
     let text = response.text().await.unwrap_or_default();
     if status < 400 {
-        Ok(Reply { status, body: text, request_id, async_operation, retry_after })
+        Ok(Reply { status, body: text, request_id, async_operation, retry_after, correlation_id })
     } else {
         Err(ArmError::from_response(status, &text, request_id, retry_after))
     }

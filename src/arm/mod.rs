@@ -2,6 +2,7 @@
 //! type), resource ids, the error type, and the request pipeline (bearer token, api-version,
 //! retry on 429/5xx honouring Retry-After, nextLink paging). Knows nothing of views.
 
+pub mod activity;
 pub mod agent_pools;
 pub mod error;
 pub mod graph;

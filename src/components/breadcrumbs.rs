@@ -25,6 +25,17 @@ pub fn Breadcrumbs(route: Route) -> impl IntoView {
         crumbs.push((Label::Text(p.name.clone()), p.path()));
         crumbs.push((Label::Text("Insights".into()), crate::route::insights_path(p)));
     }
+    if let Route::PoolActivity(p) = &route {
+        crumbs.push((Label::Subscription(p.registry.subscription.clone()), subscription_path(&p.registry.subscription)));
+        crumbs.push((Label::Text(p.registry.name.clone()), p.registry.path()));
+        crumbs.push((Label::Text(p.name.clone()), p.path()));
+        crumbs.push((Label::Text("Activity".into()), crate::route::activity_path(&p.path())));
+    }
+    if let Route::RegistryActivity(r) = &route {
+        crumbs.push((Label::Subscription(r.subscription.clone()), subscription_path(&r.subscription)));
+        crumbs.push((Label::Text(r.name.clone()), r.path()));
+        crumbs.push((Label::Text("Activity".into()), crate::route::activity_path(&r.path())));
+    }
     if let Route::Resource(id) = &route {
         let (sub, registry) = match id {
             ResourceId::Subscription(s) => (s.clone(), None),

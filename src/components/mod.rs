@@ -1,6 +1,7 @@
 //! Reusable widgets. They render every server string as text (never as HTML).
 
 pub mod account_menu;
+pub mod activity;
 pub mod advisor;
 pub mod breadcrumbs;
 pub mod charts;

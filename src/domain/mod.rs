@@ -1,6 +1,7 @@
 //! Pure rules of ACR Task agent pools: tiers, regions, quota, names, and which registries can host
 //! pools. No HTTP, no DOM: every rule here is tested natively.
 
+pub mod activity;
 pub mod ansi;
 pub mod cli;
 pub mod eligibility;

@@ -2,6 +2,7 @@
 //! slow when idle, nothing while the tab is hidden, at once when it returns, backing off on errors
 //! and 429s), one refresh at a time, keeping the last data on screen while it refreshes.
 
+pub mod activity;
 pub mod directory;
 pub mod fleet;
 pub mod history;

@@ -37,6 +37,9 @@ pub struct Operation {
     /// `x-ms-request-id` of the write, for a support ticket.
     #[serde(default)]
     pub request_id: Option<String>,
+    /// `x-ms-correlation-request-id` of the write: its events in the Activity Log.
+    #[serde(default)]
+    pub correlation_id: Option<String>,
 }
 
 impl Operation {
@@ -77,7 +80,7 @@ mod tests {
     use super::*;
 
     fn op(id: u64, pool: &str, state: OpState, started_ms: f64) -> Operation {
-        Operation { id, pool: pool.into(), kind: Kind::Update, summary: "s".into(), started_ms, state, status_url: None, last_seen: None, polls: 0, target_count: None, request_id: None }
+        Operation { id, pool: pool.into(), kind: Kind::Update, summary: "s".into(), started_ms, state, status_url: None, last_seen: None, polls: 0, target_count: None, request_id: None, correlation_id: None }
     }
 
     #[test]

@@ -63,7 +63,9 @@ impl Tracker {
     pub fn start(&self, client: &ArmClient, pool: &AgentPoolId, kind: Kind, summary: String, target_count: Option<i32>, reply: &Reply) -> u64 {
         // The state the write put the pool in, as its answer says (a delete answers without a body).
         let state = reply.json::<agent_pools::AgentPool>().ok().map(|p| p.state().to_string()).unwrap_or_else(|| initial_state(kind).into());
-        self.record(client, pool, kind, summary, target_count, state, reply.async_operation.clone(), reply.request_id.clone(), reply.retry_after)
+        let id = self.record(client, pool, kind, summary, target_count, state, reply.async_operation.clone(), reply.request_id.clone(), reply.retry_after);
+        self.update(id, |op| op.correlation_id = reply.correlation_id.clone());
+        id
     }
 
     /// Follows an operation this page did not see start: a write refused with 409
@@ -101,6 +103,7 @@ impl Tracker {
                 polls: 0,
                 target_count,
                 request_id,
+                correlation_id: None,
             });
             prune(ops, now_ms());
         });

@@ -1,5 +1,6 @@
 //! One file a page. Pages compose `arm` calls and `components`; they never build a URL themselves.
 
+pub mod activity;
 pub mod create_pool;
 pub mod fleet;
 pub mod home;

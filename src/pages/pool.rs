@@ -4,6 +4,7 @@ use crate::ctx::ctx;
 use crate::arm::agent_pools::{self, AgentPool};
 use crate::arm::id::{subnet_short_name, AgentPoolId};
 use crate::arm::permissions;
+use crate::components::activity::ActivityLink;
 use crate::components::delete_pool::DeletePanel;
 use crate::components::pause::PausePanel;
 use crate::components::readiness::SubnetReadiness;
@@ -93,9 +94,13 @@ pub fn PoolPage(id: AgentPoolId) -> impl IntoView {
     let suggested = StoredValue::new(suggested);
     let (queue_id, work_id) = (id.clone(), id.clone());
     let pid = id.clone();
+    let link_id = id.clone();
+    let op_log = Memo::new(move |_| op.get().and_then(|o| o.correlation_id.map(|c| (o.id, c))));
     view! {
         <PoolHeader id=id.clone() tab=Tab::Overview/>
         {move || op.get().map(|op| view! { <OpProgress op/> })}
+        // Keyed on the operation alone: its polls must not start the search in the log again.
+        {move || op_log.get().map(|(_, correlation)| view! { <ActivityLink pool=link_id.clone() correlation/> })}
         // Only for a pool that exists: a missing one gets ARM's error once, not twice.
         {move || pool_found.get().then(|| view! { <LiveQueuePanel id=queue_id.clone() live pool=pool_view/> })}
         {move || match details.get() {

@@ -10,6 +10,7 @@ use crate::live::queue::use_live_counts;
 use crate::live::UseLiveReturn;
 use crate::route::create_pool_path;
 use crate::components::live_queue::clock_time as clock;
+use crate::components::pool_tabs::{RegistryHeader, Tab};
 use std::collections::BTreeMap;
 use crate::components::{error_view::ArmErrorView, loading::Loading, quota_meter::QuotaMeter};
 use crate::domain::{quota, tier};
@@ -27,9 +28,8 @@ pub fn RegistryPage(id: RegistryId) -> impl IntoView {
     Effect::watch(move || running.get(), move |now, before, _| if before.is_some_and(|b| now < b) { pools.refetch() }, false);
     // Every pool's queue, live: one runs-list request per refresh, whatever the number of pools.
     let counts = use_live_counts(id.clone(), Signal::derive(move || running.get() > 0));
-    let name = id.name.clone();
     view! {
-        <h1>{name}</h1>
+        <RegistryHeader id=id.clone() tab=Tab::Overview/>
         {move || match (registry.get(), pools.get()) {
             (Some(Err(error)), _) => view! { <ArmErrorView error reload=true/> }.into_any(),
             (Some(Ok(reg)), Some(pools)) => view! { <RegistryBody registry=reg pools id=id.clone() counts/> }.into_any(),

@@ -25,6 +25,8 @@ const VIEWS = [
   ['fleet-filtered', at('/pools?tier=S1&q=s1'), 'table.fleet tfoot'],
   ['pool', at(POOL), '#scale-count'],
   ['insights', at(`${POOL}/insights`), 'table.advice'],
+  ['pool-activity', at(`${POOL}/activity`), 'table.activity'],
+  ['registry-activity', at(`${CONTOSO_BUILDS}/activity?window=30d`), 'table.activity'],
   ['pause-form', async (page) => { await at(POOL)(page); await page.getByRole('button', { name: 'Pause…' }).click(); }, '#pause-reason'],
   ['delete-confirm', async (page) => { await at(POOL)(page); await page.getByRole('button', { name: 'Delete pool…' }).click(); }, '#delete-confirm'],
   ['pool-queued', at(`${CONTOSO_BUILDS}/agentPools/nightly-s1`), 'text=2 queued'],

@@ -98,6 +98,23 @@ test('a pool whose tags, pause record and task are hostile shows them as text', 
   await screenshot(page, 'hostile-pool');
 });
 
+test('an Activity Log event whose caller, error code and message are hostile shows them as text', async () => {
+  const { page, problems } = await freshPage(browser);
+  await signIn(page, emulator, 'Olivia Owner');
+  await page.goto(`${emulator.origins.portal}${CONTOSO_BUILDS}/agentPools/odd-s1/activity`);
+  await page.locator('.activity-status', { hasText: ' as of ' }).waitFor();
+  const row = page.locator('table.activity tbody tr', { hasText: 'Failed' });
+  await assert.doesNotReject(row.getByText(SEEDED.markup, { exact: true }).first().waitFor());
+  await assert.doesNotReject(row.getByText(`${SEEDED.script}@contoso.test`, { exact: true }).waitFor());
+  await assert.doesNotReject(row.locator('code', { hasText: SEEDED.markup }).waitFor());
+  const message = await row.locator('.error-message').textContent();
+  assert.ok(message.startsWith(`${SEEDED.script} red bold`), message);
+  assert.ok(!/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.test(message), 'no escape or control character reaches the page');
+  assert.equal(await row.locator('a').count(), 0, 'nothing in an event becomes a link');
+  await assertInert(page, problems);
+  await screenshot(page, 'hostile-activity');
+});
+
 test('a run whose log holds markup, javascript: URLs and ANSI escapes shows plain text', async () => {
   const runs = await emulator.armList(`${CONTOSO_BUILDS}/runs?${API}&$filter=${encodeURIComponent("agentPoolName eq 'odd-s1'")}`);
   assert.equal(runs.length, 1);

@@ -1,5 +1,5 @@
 // The README's pictures, taken from the running product: a pool page with its live queue, the
-// create form with its pre-flight, the fleet, and a pool's insights. Each is checked to show what the README says it shows;
+// create form with its pre-flight, the fleet, a pool's insights and a registry's activity. Each is checked to show what the README says it shows;
 // `scripts/readme-pictures` copies them from tests/e2e/artifacts/ into docs/.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
@@ -68,5 +68,18 @@ test("a pool's insights: the demo week of build-s2 and the sizing advisor", asyn
   assert.match(await page.locator('.advisor .verdict').innerText(), /95% of waits within 60 s/);
   // The whole page: the advisor is at its foot.
   await page.screenshot({ path: path.join(artifacts, 'readme-insights.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+});
+
+test("a registry's activity: who changed its pools, from the Activity Log", async () => {
+  const { page, problems } = await freshPage(browser, { width: 1280, height: 900 });
+  await signIn(page, emulator, 'Olivia Owner');
+  await page.goto(`${emulator.origins.portal}${CONTOSO_BUILDS}/activity`);
+  await page.locator('.activity-status', { hasText: ' as of ' }).waitFor();
+  // The demo's week: creations, scalings, tag edits, a refused scale-up and a quick build.
+  const rows = await page.locator('table.activity tbody tr').allInnerTexts();
+  assert.ok(rows.length >= 9, `${rows.length} rows`);
+  assert.ok(rows.some((r) => /Failed[\s\S]*QuotaExceeded/.test(r)) && rows.some((r) => r.includes('service principal (app id)')));
+  await page.screenshot({ path: path.join(artifacts, 'readme-activity.png') });
   assert.deepEqual(problems, []);
 });

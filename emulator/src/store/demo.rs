@@ -104,7 +104,7 @@ fn run(reg: &Registry, n: u64, pool: Option<&str>, status: &str, now_ms: u64, ag
 pub fn seed(now_ms: u64, hostile: bool) -> State {
     let mut state = state(now_ms);
     if hostile {
-        super::hostile::add(&mut state);
+        super::hostile::add(&mut state, now_ms);
     }
     state
 }

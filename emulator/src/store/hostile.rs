@@ -4,6 +4,7 @@
 
 use serde_json::json;
 
+use super::activity::{self, Context, Who};
 use super::{AgentPool, ImageRef, State, Task};
 
 pub const POOL: &str = "odd-s1";
@@ -14,9 +15,30 @@ pub const JS_URL: &str = "javascript:window.__owned=3";
 /// Red, bold, reset, and a window-title sequence: a terminal would act on them, a page must not.
 pub const ANSI: &str = "\u{1b}[31mred\u{1b}[0m \u{1b}[1mbold\u{1b}[22m \u{1b}]0;title\u{7}";
 
+/// A failed write on the hostile pool, an hour before `now_ms`, by a caller whose name, sign-in
+/// name and error are hostile.
+fn add_event(state: &mut State, pool_id: String, sub: &str, rg: &str, now_ms: u64) {
+    let context = Context {
+        correlation_id: "0b5f3c2e-6a1d-4e8f-9c7b-2d4a6e8f0a1c".into(),
+        operation_id: crate::new_guid(),
+        operation_name: "Microsoft.ContainerRegistry/registries/agentPools/write".into(),
+        resource_id: pool_id,
+        subscription: sub.into(),
+        resource_group: rg.into(),
+        resource_provider: "Microsoft.ContainerRegistry".into(),
+        resource_type: "Microsoft.ContainerRegistry/registries/agentPools".into(),
+        who: Who { oid: "0a1b2c3d-0009-4000-8000-00000000a009".into(), name: Some(MARKUP.into()), upn: Some(format!("{SCRIPT}@contoso.test")), appid: JS_URL.into() },
+        method: "PATCH".into(),
+        request_body: Some(serde_json::json!({ "tags": { MARKUP: JS_URL } }).to_string()),
+    };
+    let at = now_ms.saturating_sub(3_600_000);
+    activity::started(state, &context, at);
+    activity::answered(state, &context, at, 400, false, Some((MARKUP.into(), format!("{SCRIPT} {ANSI}"))));
+}
+
 /// Adds to `state` (the demo data of `contosobuilds`) a pool, a task and a finished run whose
-/// every shown string is hostile.
-pub fn add(state: &mut State) {
+/// every shown string is hostile, and a hostile event in its Activity Log.
+pub fn add(state: &mut State, now_ms: u64) {
     let Some(reg) = state.registries.iter().find(|r| r.name == "contosobuilds").cloned() else { return };
     let Some(template) = state.pools.iter().find(|p| p.registry == reg.name).cloned() else { return };
     state.pools.push(AgentPool {
@@ -34,6 +56,8 @@ pub fn add(state: &mut State) {
         ],
         ..template
     });
+    let pool_id = crate::store::pool_id(state.pools.last().expect("just added"));
+    add_event(state, pool_id, &reg.subscription, &reg.resource_group, now_ms);
     state.tasks.push(Task {
         subscription: reg.subscription.clone(),
         resource_group: reg.resource_group.clone(),
@@ -73,6 +97,7 @@ mod tests {
     fn every_shown_field_carries_something_hostile() {
         let plain = demo::state(10_000_000);
         let s = demo::seed(10_000_000, true);
+        assert!(s.events.iter().any(|e| e.context.who.name.as_deref() == Some(MARKUP) && e.error.as_ref().is_some_and(|x| x.1.contains(SCRIPT))));
         assert_eq!(s.pools.len(), plain.pools.len() + 1);
         let pool = s.pools.iter().find(|p| p.name == POOL).unwrap();
         assert!(pool.tags.iter().any(|(k, v)| k == "poolportal-paused-by" && v == MARKUP));

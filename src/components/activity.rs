@@ -1,0 +1,187 @@
+//! The Activity Log as a table (one row an operation: when, who, what, result) and the pool
+//! header's "Last changed by … · 5 min ago". Every string from the log is shown as text.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::arm::activity::{self, Scope};
+use crate::arm::id::AgentPoolId;
+use crate::arm::ArmError;
+use crate::ctx::ctx;
+use crate::domain::activity::{ago, group, last_change, Change, Outcome, Span, Who};
+use crate::domain::time::format_rfc3339_ms;
+
+/// "30 Nov 09:14" in the browser's zone.
+fn local_stamp(ms: u64) -> String {
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    format!("{} {} {:02}:{:02}", d.get_date(), MONTHS[d.get_month() as usize % 12], d.get_hours(), d.get_minutes())
+}
+
+/// When: relative, with the exact time (UTC) on hover and the local time under it.
+#[component]
+pub fn When(at_ms: u64, now_ms: u64) -> impl IntoView {
+    let iso = format_rfc3339_ms(at_ms);
+    view! {
+        <time datetime=iso.clone() title=format!("{iso} (UTC)")>{ago(now_ms, at_ms)}</time>
+        <span class="muted small block">{local_stamp(at_ms)}</span>
+    }
+}
+
+#[component]
+fn WhoCell(who: Who) -> impl IntoView {
+    let kind = who.app.then(|| view! { <span class="muted small block">"service principal (app id)"</span> });
+    let detail = who.detail.map(|d| view! { <span class="muted small block">{d}</span> });
+    view! { <span class="who">{who.label}</span>{detail}{kind} }
+}
+
+#[component]
+fn Result(outcome: Outcome) -> impl IntoView {
+    match outcome {
+        Outcome::Succeeded => view! { <span class="state state-succeeded">"Succeeded"</span> }.into_any(),
+        Outcome::Running => view! { <span class="state state-updating">"In progress"</span> }.into_any(),
+        Outcome::Failed { code, message } => view! {
+            <span class="state state-failed">"Failed"</span>
+            {code.map(|c| view! { <code class="block">{c}</code> })}
+            {message.map(|m| view! { <span class="error-message block">{m}</span> })}
+        }
+        .into_any(),
+    }
+}
+
+/// The changes, newest first. `show_target`: name what each change was done to (a registry's
+/// view); `pointed`: the correlation id of a row to mark and scroll to.
+#[component]
+pub fn ActivityTable(changes: Vec<Change>, now_ms: u64, show_target: bool, pointed: Option<String>) -> impl IntoView {
+    let rows = changes
+        .into_iter()
+        .map(|c| {
+            let here = pointed.as_deref().is_some_and(|p| c.correlation_id.eq_ignore_ascii_case(p));
+            let target = show_target.then(|| view! { <td>{c.target()}</td> });
+            let node = NodeRef::<leptos::html::Tr>::new();
+            if here {
+                // The operation a link pointed at: in view, and where the keyboard is.
+                Effect::new(move |_| {
+                    if let Some(tr) = node.get() {
+                        tr.scroll_into_view();
+                        let _ = tr.focus();
+                    }
+                });
+            }
+            view! {
+                <tr node_ref=node id=format!("op-{}", c.correlation_id) class:pointed=here aria-current=here.then_some("true") tabindex=here.then_some("-1")>
+                    <td><When at_ms=c.started_ms now_ms/></td>
+                    <td class="who-cell"><WhoCell who=c.who.clone()/></td>
+                    {target}
+                    <td>{c.what.text()}</td>
+                    <td><Result outcome=c.outcome.clone()/></td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-scroll" role="region" aria-label="Activity" tabindex="0">
+            <table class="list activity">
+                <thead><tr>
+                    <th scope="col">"When"</th>
+                    <th scope="col">"Who"</th>
+                    {show_target.then(|| view! { <th scope="col">"On"</th> })}
+                    <th scope="col">"What"</th>
+                    <th scope="col">"Result"</th>
+                </tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}
+
+/// What a reader without the Activity Log's read permission sees instead of the log.
+#[component]
+pub fn NoActivityAccess() -> impl IntoView {
+    view! {
+        <p class="notice" role="note">
+            "You cannot read this subscription's Activity Log: it takes " <code>{activity::READ_ACTION}</code>
+            " (the Reader role has it). Ask an owner of the subscription for it."
+        </p>
+    }
+}
+
+/// "Last changed by Olivia Owner · 5 min ago", from the pool's last 7 days; read again when
+/// `changed` moves (an operation of this tab on the pool started or ended).
+#[component]
+pub fn LastChanged(id: AgentPoolId, changed: Memo<Option<(u64, bool)>>) -> impl IntoView {
+    let client = ctx().client;
+    let state = RwSignal::new(None::<Result<(Option<Change>, u64), ArmError>>);
+    Effect::new(move |_| {
+        changed.track();
+        let (client, id) = (client.clone(), id.clone());
+        spawn_local(async move {
+            let now = client.server_now_ms().unwrap_or_else(js_sys::Date::now) as u64;
+            let mut events = Vec::new();
+            let sub = id.registry.subscription.clone();
+            let (since, until) = activity::bounds(now, Span::Week.ms());
+            let result = activity::list(&client, &sub, since, until, &Scope::Resource(id.path()), |page| {
+                events.extend(page);
+                true
+            })
+            .await;
+            let _ = state.try_set(Some(result.map(|_| (last_change(&group(&events)).cloned(), now))));
+        });
+    });
+    move || match state.get() {
+        None => view! { <p class="last-changed muted" aria-live="polite">"Last change: reading the Activity Log…"</p> }.into_any(),
+        Some(Ok((Some(c), now))) => {
+            let who = c.who.label.clone();
+            let iso = format_rfc3339_ms(c.ended_ms);
+            view! {
+                <p class="last-changed muted" aria-live="polite">
+                    {format!("Last changed by {who} · ")}
+                    <time datetime=iso.clone() title=format!("{iso} (UTC)")>{ago(now, c.ended_ms)}</time>
+                </p>
+            }
+            .into_any()
+        }
+        Some(Ok((None, _))) => view! { <p class="last-changed muted">"No changes in the last 7 days."</p> }.into_any(),
+        Some(Err(e)) if e.status == 403 => view! { <p class="last-changed muted">"Last change: not visible to you (no Activity Log access)."</p> }.into_any(),
+        Some(Err(e)) => view! { <p class="last-changed muted">{format!("Last change: the Activity Log could not be read ({}).", e.code)}</p> }.into_any(),
+    }
+}
+
+/// How often, and how long, to look for an operation in the log: Azure writes events within
+/// minutes, not at once.
+const LOOK_EVERY_MS: u32 = 10_000;
+const LOOKS: u32 = 30;
+
+/// "This operation in the activity log", once the log has the operation `correlation` started
+/// by this tab; asked again every 10 s for 5 minutes until it does.
+#[component]
+pub fn ActivityLink(pool: AgentPoolId, correlation: String) -> impl IntoView {
+    let client = ctx().client;
+    let found = RwSignal::new(false);
+    let (sub, cid) = (pool.registry.subscription.clone(), correlation.clone());
+    spawn_local(async move {
+        for look in 0..LOOKS {
+            if look > 0 {
+                gloo_timers::future::TimeoutFuture::new(LOOK_EVERY_MS).await;
+            }
+            let now = client.server_now_ms().unwrap_or_else(js_sys::Date::now) as u64;
+            let mut any = false;
+            let (since, until) = activity::bounds(now, Span::Day.ms());
+            let result = activity::list(&client, &sub, since, until, &Scope::Correlation(cid.clone()), |page| {
+                any |= !page.is_empty();
+                false
+            })
+            .await;
+            if result.is_ok() && any {
+                let _ = found.try_set(true);
+                return;
+            }
+            // Gone (the page was left, or another operation took its place): stop asking.
+            if found.try_get().is_none() {
+                return;
+            }
+        }
+    });
+    let href = format!("{}?op={}", crate::route::activity_path(&pool.path()), correlation);
+    move || found.get().then(|| view! { <p class="op-activity"><a href=href.clone()>"See this operation in the activity log"</a></p> })
+}

@@ -1,0 +1,88 @@
+//! `{pool id}/activity` and `{registry id}/activity` (issue 13): who changed what, when, and how
+//! it ended, from the Azure Activity Log. The window (24 h, 7 d, 30 d) and the operation a link
+//! points at (`op`) are in the URL.
+
+use leptos::prelude::*;
+
+use crate::components::activity::{ActivityTable, NoActivityAccess};
+use crate::components::error_view::ArmErrorView;
+use crate::components::live_queue::clock_time;
+use crate::components::pool_tabs::{PoolHeader, RegistryHeader, Tab};
+use crate::domain::activity::{Query, Span};
+use crate::live::activity::{use_activity, Activity, Source};
+
+#[component]
+pub fn ActivityPage(source: Source) -> impl IntoView {
+    let search = crate::nav::use_search();
+    let query = Memo::new(move |_| Query::from_query(&search.get()));
+    let span = Signal::derive(move || query.get().span);
+    let activity = use_activity(source.clone(), span);
+    let set_span = move |s: Span| crate::nav::replace_query(&Query { span: s, ..query.get_untracked() }.to_query());
+    let choice = move |s: Span| {
+        view! {
+            <label class="inline">
+                <input type="radio" name="activity-window" value=s.key() prop:checked=move || span.get() == s on:change=move |_| set_span(s)/>
+                {format!(" {}", s.label())}
+            </label>
+        }
+    };
+    let show_target = matches!(source, Source::Registry(_));
+    let header = match source {
+        Source::Pool(id) => view! { <PoolHeader id tab=Tab::Activity/> }.into_any(),
+        Source::Registry(id) => view! { <RegistryHeader id tab=Tab::Activity/> }.into_any(),
+    };
+    view! {
+        {header}
+        <p class="muted small">"From the Azure Activity Log: every write on Azure Resource Manager, by anyone, from any tool. Reads are not in it."</p>
+        <div class="insights-controls">
+            <fieldset class="window-choice">
+                <legend>"Window"</legend>
+                {Span::ALL.into_iter().map(choice).collect_view()}
+            </fieldset>
+            <Progress activity/>
+        </div>
+        {move || activity.error.get().map(|error| if error.status == 403 {
+            view! { <NoActivityAccess/> }.into_any()
+        } else {
+            view! {
+                <p class="notice" role="note">"What is shown was read before this error."</p>
+                <ArmErrorView error/>
+            }
+            .into_any()
+        })}
+        {move || {
+            let (changes, end) = (activity.changes.get(), activity.end_ms.get());
+            match end {
+                Some(now) if !changes.is_empty() => view! {
+                    <ActivityTable changes now_ms=now show_target pointed=query.with(|q| q.op.clone())/>
+                }
+                .into_any(),
+                Some(_) if activity.complete.get() => view! {
+                    <p class="empty">{format!("No changes in the {}.", span.get().label().to_lowercase())}</p>
+                }
+                .into_any(),
+                _ => ().into_any(),
+            }
+        }}
+    }
+}
+
+/// "As of", and Refresh.
+#[component]
+fn Progress(activity: Activity) -> impl IntoView {
+    let busy = move || !activity.complete.get() && activity.error.get().is_none();
+    let text = move || match (activity.complete.get(), activity.end_ms.get()) {
+        (true, Some(end)) => {
+            let n = activity.changes.with(Vec::len);
+            format!("{n} change{} as of {}", if n == 1 { "" } else { "s" }, clock_time(end as f64))
+        }
+        _ => "Reading the Activity Log…".to_string(),
+    };
+    view! {
+        <p class="progress muted" role="status" aria-live="polite">
+            {move || busy().then(|| view! { <span class="spinner" aria-hidden="true"></span> })}
+            <span class="activity-status">{text}</span>
+        </p>
+        <button type="button" on:click=move |_| activity.reload.run(()) disabled=busy>"Refresh"</button>
+    }
+}

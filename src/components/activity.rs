@@ -50,16 +50,21 @@ fn Result(outcome: Outcome) -> impl IntoView {
 }
 
 /// The changes, newest first. `show_target`: name what each change was done to (a registry's
-/// view); `pointed`: the correlation id of a row to mark and scroll to.
+/// view); `pointed`: the correlation id of a row to mark; `take_focus`: scroll to it and focus it.
 #[component]
-pub fn ActivityTable(changes: Vec<Change>, now_ms: u64, show_target: bool, pointed: Option<String>) -> impl IntoView {
+pub fn ActivityTable(changes: Vec<Change>, now_ms: u64, show_target: bool, pointed: Option<String>, take_focus: bool) -> impl IntoView {
+    let mut seen = std::collections::HashSet::new();
     let rows = changes
         .into_iter()
         .map(|c| {
-            let here = pointed.as_deref().is_some_and(|p| c.correlation_id.eq_ignore_ascii_case(p));
+            // One correlation id may hold several operations (a tool's command): ids stay unique,
+            // and the first of them is the one pointed at.
+            let first = seen.insert(c.correlation_id.to_ascii_lowercase());
+            let id = if first { format!("op-{}", c.correlation_id) } else { format!("op-{}-{}", c.correlation_id, seen.len()) };
+            let here = first && pointed.as_deref().is_some_and(|p| c.correlation_id.eq_ignore_ascii_case(p));
             let target = show_target.then(|| view! { <td>{c.target()}</td> });
             let node = NodeRef::<leptos::html::Tr>::new();
-            if here {
+            if here && take_focus {
                 // The operation a link pointed at: in view, and where the keyboard is.
                 Effect::new(move |_| {
                     if let Some(tr) = node.get() {
@@ -69,7 +74,7 @@ pub fn ActivityTable(changes: Vec<Change>, now_ms: u64, show_target: bool, point
                 });
             }
             view! {
-                <tr node_ref=node id=format!("op-{}", c.correlation_id) class:pointed=here aria-current=here.then_some("true") tabindex=here.then_some("-1")>
+                <tr node_ref=node id=id class:pointed=here aria-current=here.then_some("true") tabindex=here.then_some("-1")>
                     <td><When at_ms=c.started_ms now_ms/></td>
                     <td class="who-cell"><WhoCell who=c.who.clone()/></td>
                     {target}
@@ -112,29 +117,37 @@ pub fn NoActivityAccess() -> impl IntoView {
 pub fn LastChanged(id: AgentPoolId, changed: Memo<Option<(u64, bool)>>) -> impl IntoView {
     let client = ctx().client;
     let state = RwSignal::new(None::<Result<(Option<Change>, u64), ArmError>>);
+    // Each read has a number: an older read that ends after a newer one is dropped.
+    let generation = send_wrapper::SendWrapper::new(std::rc::Rc::new(std::cell::Cell::new(0u32)));
     Effect::new(move |_| {
         changed.track();
+        generation.set(generation.get() + 1);
+        let (mine, generation) = (generation.get(), (*generation).clone());
         let (client, id) = (client.clone(), id.clone());
         spawn_local(async move {
-            let now = client.server_now_ms().unwrap_or_else(js_sys::Date::now) as u64;
+            let live = || generation.get() == mine && state.try_get().is_some();
+            let estimate = client.server_now_ms().unwrap_or_else(js_sys::Date::now) as u64;
             let mut events = Vec::new();
             let sub = id.registry.subscription.clone();
-            let (since, until) = activity::bounds(now, Span::Week.ms());
+            let (since, until) = activity::bounds(estimate, Span::Week.ms());
             let result = activity::list(&client, &sub, since, until, &Scope::Resource(id.path()), |page| {
                 events.extend(page);
-                true
+                live()
             })
             .await;
-            let _ = state.try_set(Some(result.map(|_| (last_change(&group(&events)).cloned(), now))));
+            if live() {
+                let now = client.server_now_ms().map_or(estimate, |n| n as u64);
+                state.set(Some(result.map(|_| (last_change(&group(&events)).cloned(), now))));
+            }
         });
     });
     move || match state.get() {
-        None => view! { <p class="last-changed muted" aria-live="polite">"Last change: reading the Activity Log…"</p> }.into_any(),
+        None => view! { <p class="last-changed muted">"Last change: reading the Activity Log…"</p> }.into_any(),
         Some(Ok((Some(c), now))) => {
             let who = c.who.label.clone();
             let iso = format_rfc3339_ms(c.ended_ms);
             view! {
-                <p class="last-changed muted" aria-live="polite">
+                <p class="last-changed muted">
                     {format!("Last changed by {who} · ")}
                     <time datetime=iso.clone() title=format!("{iso} (UTC)")>{ago(now, c.ended_ms)}</time>
                 </p>
@@ -167,14 +180,20 @@ pub fn ActivityLink(pool: AgentPoolId, correlation: String) -> impl IntoView {
             let now = client.server_now_ms().unwrap_or_else(js_sys::Date::now) as u64;
             let mut any = false;
             let (since, until) = activity::bounds(now, Span::Day.ms());
+            // The log may answer a page with nothing and a nextLink: read on until something.
             let result = activity::list(&client, &sub, since, until, &Scope::Correlation(cid.clone()), |page| {
                 any |= !page.is_empty();
-                false
+                !any && found.try_get().is_some()
             })
             .await;
-            if result.is_ok() && any {
-                let _ = found.try_set(true);
-                return;
+            match result {
+                Ok(_) if any => {
+                    let _ = found.try_set(true);
+                    return;
+                }
+                // No access, a bad request: asking again will not help.
+                Err(e) if !e.is_transient() => return,
+                _ => {}
             }
             // Gone (the page was left, or another operation took its place): stop asking.
             if found.try_get().is_none() {

@@ -100,15 +100,22 @@ pub struct Who {
 
 const UPN: &str = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn";
 
-/// From the claims (`caller` cannot be selected), falling back on `caller` when it came.
+const NAME: &str = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name";
+
+/// From the claims (`caller` cannot be selected), falling back on `caller` when it came. A
+/// service principal says so (`idtyp: app`); a person without a sign-in name (a guest) is still
+/// a person, named as the claims name them.
 pub fn who(e: &Event) -> Who {
-    let upn = e.claim(UPN).or_else(|| e.claim("upn"));
-    let name = e.claim("name");
-    match (upn, name, e.claim("appid")) {
-        (Some(upn), Some(name), _) => Who { label: name.into(), detail: Some(upn.into()), app: false },
-        (Some(upn), None, _) => Who { label: upn.into(), detail: None, app: false },
-        (None, _, Some(appid)) => Who { label: appid.into(), detail: None, app: true },
-        _ => Who { label: e.caller.clone().unwrap_or_else(|| "unknown caller".into()), detail: None, app: false },
+    if e.claim("idtyp") == Some("app") {
+        let label = e.claim("appid").map(String::from).or_else(|| e.caller.clone()).unwrap_or_else(|| "unknown app".into());
+        return Who { label, detail: None, app: true };
+    }
+    let upn = e.claim(UPN).or_else(|| e.claim("upn")).or_else(|| e.claim(NAME));
+    match (e.claim("name"), upn) {
+        (Some(name), Some(upn)) if name != upn => Who { label: name.into(), detail: Some(upn.into()), app: false },
+        (Some(name), _) => Who { label: name.into(), detail: None, app: false },
+        (None, Some(upn)) => Who { label: upn.into(), detail: None, app: false },
+        (None, None) => Who { label: e.caller.clone().unwrap_or_else(|| "unknown caller".into()), detail: None, app: false },
     }
 }
 
@@ -128,6 +135,10 @@ pub enum What {
     Pause { reason: String },
     Resume { to: Option<i64> },
     Tags { added: Vec<String>, removed: Vec<String> },
+    /// Tags written where what they replaced is not known (before the window).
+    TagsSet { tags: Vec<String> },
+    /// A PUT on a pool that was there: its count and tags replaced.
+    Replace { count: Option<i64> },
     Delete,
     QuickBuild { pool: Option<String> },
     TaskRun { task: Option<String>, pool: Option<String> },
@@ -163,6 +174,10 @@ impl What {
                 parts.extend(removed.iter().map(|t| format!("−{t}")));
                 if parts.is_empty() { "Tags (no change)".into() } else { format!("Tags {}", parts.join(", ")) }
             }
+            What::TagsSet { tags } if tags.is_empty() => "Tags cleared".into(),
+            What::TagsSet { tags } => format!("Tags set to {}", tags.join(", ")),
+            What::Replace { count: Some(c) } => format!("Update (count {c}, tags replaced)"),
+            What::Replace { count: None } => "Update (tags replaced)".into(),
             What::Delete => "Delete".into(),
             What::QuickBuild { pool } => format!("Quick build{}", on(pool)),
             What::TaskRun { task, pool } => format!("Run task {}{}", task.as_deref().unwrap_or("?"), on(pool)),
@@ -185,6 +200,8 @@ pub struct Change {
     pub method: Option<String>,
     pub started_ms: u64,
     pub ended_ms: u64,
+    /// The service answered 201 Created: a PUT that made the resource, not one that replaced it.
+    pub created: bool,
     pub who: Who,
     pub what: What,
     pub outcome: Outcome,
@@ -268,6 +285,9 @@ fn summarise(g: &Group) -> Option<(Change, Option<Value>)> {
     };
     let body = g.events.iter().find_map(|e| e.property("requestbody")).and_then(|b| serde_json::from_str::<Value>(b).ok());
     let method = g.events.iter().find_map(|e| e.http_request.as_ref().and_then(|h| h.method.clone()));
+    let created = g.events.iter().any(|e| {
+        e.property("statusCode") == Some("Created") || e.sub_status.as_ref().and_then(|s| s.value.as_deref()) == Some("Created")
+    });
     // The claims of the request's own event (the Started one) say who asked.
     let asker = g.events.iter().find(|e| status_of(e).eq_ignore_ascii_case("Started")).unwrap_or(&first);
     let change = Change {
@@ -277,6 +297,7 @@ fn summarise(g: &Group) -> Option<(Change, Option<Value>)> {
         method,
         started_ms,
         ended_ms,
+        created,
         who: who(asker),
         what: What::Updated,
         outcome,
@@ -309,11 +330,12 @@ fn describe(changes: &mut [(Change, Option<Value>)]) {
         let method = change.method.as_deref().unwrap_or_default().to_ascii_uppercase();
         change.what = if op.ends_with("/agentpools/write") {
             match (method.as_str(), body) {
-                ("PUT", Some(b)) => What::Create {
+                ("PUT", Some(b)) if change.created || change.outcome != Outcome::Succeeded => What::Create {
                     tier: b.pointer("/properties/tier").and_then(Value::as_str).map(String::from),
                     count,
                     subnet: b.pointer("/properties/virtualNetworkSubnetResourceId").and_then(Value::as_str).is_some_and(|s| !s.is_empty()),
                 },
+                ("PUT", Some(_)) => What::Replace { count },
                 (_, Some(_)) => pool_patch(state, count, tags.as_ref()),
                 _ => What::Updated,
             }
@@ -355,15 +377,25 @@ fn pool_patch(state: &Known, count: Option<i64>, tags: Option<&BTreeMap<String, 
     let paused = tags.and_then(pause::paused);
     match (count, tags) {
         (Some(0), Some(_)) if paused.is_some() => What::Pause { reason: paused.map(|p| p.reason).unwrap_or_default() },
-        (Some(n), Some(t)) if n > 0 && !t.contains_key(pause::COUNT) && state.count.is_none_or(|c| c == 0) => What::Resume { to: Some(n) },
+        (Some(n), Some(t)) if n > 0 && !t.contains_key(pause::COUNT) && was_paused(state) => What::Resume { to: Some(n) },
         (Some(n), _) => What::Scale { from: state.count, to: n },
-        (None, Some(t)) => {
-            let before = state.tags.clone();
-            let added: Vec<String> = t.iter().filter(|(k, v)| before.as_ref().is_none_or(|b| b.get(*k) != Some(v))).map(|(k, v)| format!("{k}={v}")).collect();
-            let removed: Vec<String> = before.map(|b| b.keys().filter(|k| !t.contains_key(*k)).cloned().collect()).unwrap_or_default();
-            What::Tags { added, removed }
-        }
+        (None, Some(t)) => match &state.tags {
+            None => What::TagsSet { tags: t.iter().map(|(k, v)| format!("{k}={v}")).collect() },
+            Some(before) => What::Tags {
+                added: t.iter().filter(|(k, v)| before.get(*k) != Some(v)).map(|(k, v)| format!("{k}={v}")).collect(),
+                removed: before.keys().filter(|k| !t.contains_key(*k)).cloned().collect(),
+            },
+        },
         (None, None) => What::Updated,
+    }
+}
+
+/// Whether the pool was paused before: its known tags hold a pause record; with its tags not
+/// known, a count of 0 (or not known either) is taken as paused.
+fn was_paused(state: &Known) -> bool {
+    match &state.tags {
+        Some(tags) => tags.contains_key(pause::COUNT),
+        None => state.count.is_none_or(|c| c == 0),
     }
 }
 
@@ -431,13 +463,20 @@ mod tests {
         ["Started", "Accepted", "Succeeded"].iter().enumerate().map(|(i, s)| event(c, WRITE, s, t + i as u64 * 1000, method, (i == 0).then(|| body.clone()), user)).collect()
     }
 
+    /// A PUT that made the pool: its Accepted event says 201 Created.
+    fn created(c: &str, at: u64, body: Value, user: Option<&str>) -> Vec<Event> {
+        let mut events = write(c, at, "PUT", body, user);
+        events[1].properties = Some(serde_json::from_value(json!({ "statusCode": "Created" })).unwrap());
+        events
+    }
+
     fn texts(changes: &[Change]) -> Vec<String> {
         changes.iter().map(|c| c.what.text()).collect()
     }
 
     #[test]
     fn events_of_one_operation_are_one_change_with_its_end() {
-        let mut events = write("c1", 1, "PUT", json!({ "properties": { "tier": "S2", "count": 1 } }), None);
+        let mut events = created("c1", 1, json!({ "properties": { "tier": "S2", "count": 1 } }), None);
         events.reverse();
         let changes = group(&events);
         assert_eq!(changes.len(), 1);
@@ -452,7 +491,7 @@ mod tests {
     fn scales_pauses_resumes_and_tags_are_told_apart_with_the_count_before() {
         let paused = pause::pause_tags(&BTreeMap::new(), 2, "Olivia Owner", "holiday", "t");
         let mut events = Vec::new();
-        events.extend(write("c1", 1, "PUT", json!({ "properties": { "tier": "S1", "count": 1 } }), Some(OLIVIA)));
+        events.extend(created("c1", 1, json!({ "properties": { "tier": "S1", "count": 1 } }), Some(OLIVIA)));
         events.extend(write("c2", 2, "PATCH", json!({ "properties": { "count": 2 } }), Some(OLIVIA)));
         events.extend(write("c3", 3, "PATCH", json!({ "properties": { "count": 0 }, "tags": paused }), Some(OLIVIA)));
         events.extend(write("c4", 4, "PATCH", json!({ "properties": { "count": 2 }, "tags": {} }), Some(OLIVIA)));
@@ -472,6 +511,9 @@ mod tests {
     fn without_what_came_before_a_scale_says_only_where_it_went() {
         let changes = group(&write("c1", 1, "PATCH", json!({ "properties": { "count": 3 } }), None));
         assert_eq!(texts(&changes), ["Scale to 3"]);
+        let tags = group(&[write("c2", 1, "PATCH", json!({ "tags": { "a": "1" } }), None), write("c3", 2, "PATCH", json!({ "tags": {} }), None)].concat());
+        assert_eq!(texts(&tags), ["Tags −a", "Tags set to a=1"]);
+        assert_eq!(texts(&group(&write("c4", 1, "PATCH", json!({ "tags": {} }), None))), ["Tags cleared"]);
         // A write whose Started event is outside the window (or whose body was not kept).
         let late: Vec<Event> = write("c2", 1, "PATCH", json!({}), None).into_iter().skip(1).collect();
         assert_eq!(texts(&group(&late)), ["Updated"]);
@@ -479,7 +521,7 @@ mod tests {
 
     #[test]
     fn a_failed_write_carries_its_error_and_moves_nothing() {
-        let mut events = write("c1", 1, "PUT", json!({ "properties": { "tier": "S1", "count": 1 } }), None);
+        let mut events = created("c1", 1, json!({ "properties": { "tier": "S1", "count": 1 } }), None);
         let mut refused = event("c2", WRITE, "Started", 120_000, "PATCH", Some(json!({ "properties": { "count": 9 } })), None);
         refused.correlation_id = Some("c2".into());
         let mut failed = event("c2", WRITE, "Failed", 120_500, "PATCH", None, None);
@@ -490,6 +532,14 @@ mod tests {
         assert_eq!(texts(&changes), ["Scale 1 → 0", "Scale 1 → 9", "Create S1 × 1"]);
         assert_eq!(changes[1].outcome, Outcome::Failed { code: Some("QuotaExceeded".into()), message: Some("too many".into()) });
         assert_eq!(last_change(&changes).map(|c| c.correlation_id.as_str()), Some("c3"));
+    }
+
+    #[test]
+    fn a_put_on_a_pool_that_was_there_is_an_update_and_counts_and_tags_sent_together_are_not_a_resume() {
+        let mut events = created("c1", 1, json!({ "properties": { "tier": "S1", "count": 0 } }), None);
+        events.extend(write("c2", 2, "PUT", json!({ "properties": { "tier": "S1", "count": 2 }, "tags": { "team": "web" } }), None));
+        events.extend(write("c3", 3, "PATCH", json!({ "properties": { "count": 3 }, "tags": { "team": "api" } }), None));
+        assert_eq!(texts(&group(&events)), ["Scale 2 → 3", "Update (count 2, tags replaced)", "Create S1 × 0"]);
     }
 
     #[test]
@@ -516,6 +566,8 @@ mod tests {
 
     #[test]
     fn who_falls_back_on_caller_and_says_unknown_last() {
+        let guest: Event = serde_json::from_value(json!({ "claims": { "name": "Gus Guest", "appid": "portal" } })).unwrap();
+        assert_eq!(who(&guest), Who { label: "Gus Guest".into(), detail: None, app: false }, "no upn is not an app");
         let mut e = Event { caller: Some("someone@x".into()), ..Event::default() };
         assert_eq!(who(&e).label, "someone@x");
         e.caller = None;

@@ -79,9 +79,16 @@ pub fn use_activity(source: Source, span: Signal<Span>) -> Activity {
             }
             let mut events: Vec<Event> = Vec::new();
             let (since, until) = activity::bounds(end, span.ms());
+            let mut first = true;
             let result = activity::list(&client, source.subscription(), since, until, &source.scope(), |page| {
                 if !live() {
                     return false;
+                }
+                // The answer's `Date` is the service's clock: "as of" and "5 min ago" use it.
+                if std::mem::take(&mut first) {
+                    if let Some(now) = client.server_now_ms() {
+                        let _ = end_ms.try_set(Some(now as u64));
+                    }
                 }
                 events.extend(page.into_iter().filter(|e| source.keeps(e)));
                 changes.try_set(group(&events)).is_none()

@@ -15,8 +15,12 @@ use crate::live::activity::{use_activity, Activity, Source};
 pub fn ActivityPage(source: Source) -> impl IntoView {
     let search = crate::nav::use_search();
     let query = Memo::new(move |_| Query::from_query(&search.get()));
-    let span = Signal::derive(move || query.get().span);
-    let activity = use_activity(source.clone(), span);
+    // A memo: pointing at another operation (`op`) must not read the log again.
+    let span = Memo::new(move |_| query.get().span);
+    let activity = use_activity(source.clone(), span.into());
+    // The row a link points at takes the focus once, when the read is done: not again on a
+    // Refresh or another window, which would pull the keyboard away from where the user is.
+    let focused = StoredValue::new(None::<String>);
     let set_span = move |s: Span| crate::nav::replace_query(&Query { span: s, ..query.get_untracked() }.to_query());
     let choice = move |s: Span| {
         view! {
@@ -53,10 +57,14 @@ pub fn ActivityPage(source: Source) -> impl IntoView {
         {move || {
             let (changes, end) = (activity.changes.get(), activity.end_ms.get());
             match end {
-                Some(now) if !changes.is_empty() => view! {
-                    <ActivityTable changes now_ms=now show_target pointed=query.with(|q| q.op.clone())/>
+                Some(now) if !changes.is_empty() => {
+                    let pointed = query.with(|q| q.op.clone());
+                    let take_focus = activity.complete.get() && pointed.is_some() && focused.get_value() != pointed;
+                    if take_focus {
+                        focused.set_value(pointed.clone());
+                    }
+                    view! { <ActivityTable changes now_ms=now show_target pointed take_focus/> }.into_any()
                 }
-                .into_any(),
                 Some(_) if activity.complete.get() => view! {
                     <p class="empty">{format!("No changes in the {}.", span.get().label().to_lowercase())}</p>
                 }
@@ -72,6 +80,8 @@ pub fn ActivityPage(source: Source) -> impl IntoView {
 fn Progress(activity: Activity) -> impl IntoView {
     let busy = move || !activity.complete.get() && activity.error.get().is_none();
     let text = move || match (activity.complete.get(), activity.end_ms.get()) {
+        _ if activity.error.with(|e| e.as_ref().is_some_and(|e| e.status == 403)) => "No access to the Activity Log".to_string(),
+        _ if activity.error.with(Option::is_some) => "Could not read the Activity Log".to_string(),
         (true, Some(end)) => {
             let n = activity.changes.with(Vec::len);
             format!("{n} change{} as of {}", if n == 1 { "" } else { "s" }, clock_time(end as f64))

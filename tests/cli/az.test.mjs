@@ -119,10 +119,13 @@ test('a bad pool name and an over-quota create end in the CLI error with ARM\'s 
 test('az monitor activity-log list reads what the CLI\'s own writes left: by resource, by correlation id, with --caller and --status', async () => {
   await cli.azOk(['acr', 'agentpool', 'create', ...RG, '-n', 'cli-log', '--tier', 'S1']);
   await cli.azOk(['acr', 'agentpool', 'update', ...RG, '-n', 'cli-log', '--count', '0']);
-  // The emulator's clock runs fast in this file: the window is the service's, not this machine's.
-  const now = (await (await fetch(`${emulator.origins.admin}/clock`)).json()).nowMs;
-  const window = ['--start-time', new Date(now - 3600_000).toISOString(), '--end-time', new Date(now + 60_000).toISOString()];
-  const events = (await cli.azOk(['monitor', 'activity-log', 'list', '--resource-id', pool('cli-log'), ...window])).json;
+  // The emulator's clock runs fast in this file: each window is the service's last hour, asked
+  // for just before the query (a window taken earlier would end before what came since).
+  const lastHour = async () => {
+    const now = (await (await fetch(`${emulator.origins.admin}/clock`)).json()).nowMs;
+    return ['--start-time', new Date(now - 3600_000).toISOString(), '--end-time', new Date(now + 1000).toISOString()];
+  };
+  const events = (await cli.azOk(['monitor', 'activity-log', 'list', '--resource-id', pool('cli-log'), ...(await lastHour())])).json;
   const steps = events.map((e) => `${e.operationName.value.split('/').pop()} ${e.status.value}`).reverse();
   assert.deepEqual(steps, ['write Started', 'write Accepted', 'write Succeeded', 'write Started', 'write Accepted', 'write Succeeded']);
   assert.ok(events.every((e) => e.caller === SP_APP_ID && e.resourceId.toLowerCase() === pool('cli-log').toLowerCase()), 'the service principal, by app id');
@@ -130,11 +133,11 @@ test('az monitor activity-log list reads what the CLI\'s own writes left: by res
   const body = JSON.parse(update.find((e) => e.status.value === 'Started').properties.requestbody);
   assert.equal(body.properties.count, 0, 'the Started event keeps what was asked');
 
-  const byCorrelation = (await cli.azOk(['monitor', 'activity-log', 'list', '--correlation-id', events[0].correlationId, ...window])).json;
+  const byCorrelation = (await cli.azOk(['monitor', 'activity-log', 'list', '--correlation-id', events[0].correlationId, ...(await lastHour())])).json;
   assert.deepEqual(byCorrelation.map((e) => e.eventDataId).sort(), update.map((e) => e.eventDataId).sort());
   const refused = await cli.az(['acr', 'agentpool', 'update', ...RG, '-n', 'cli-log', '--count', '99']);
   assert.match(refused.stderr, /\(QuotaExceeded\)/);
-  const failed = (await cli.azOk(['monitor', 'activity-log', 'list', '-g', 'rg-builds', '--status', 'Failed', '--caller', SP_APP_ID, ...window])).json;
+  const failed = (await cli.azOk(['monitor', 'activity-log', 'list', '-g', 'rg-builds', '--status', 'Failed', '--caller', SP_APP_ID, ...(await lastHour())])).json;
   assert.ok(failed.length >= 1 && failed.every((e) => e.status.value === 'Failed' && e.caller === SP_APP_ID));
   const quota = failed.find((e) => e.resourceId.toLowerCase() === pool('cli-log').toLowerCase());
   assert.equal(JSON.parse(quota.properties.statusMessage).error.code, 'QuotaExceeded');

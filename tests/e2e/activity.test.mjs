@@ -94,10 +94,13 @@ test('the registry\'s activity lists changes across its pools and runs, each nam
   }
   assert.ok(!week.some((r) => r.includes('train-s1')), 'another registry\'s pool is not listed');
   await screenshot(page, 'activity-registry');
+  const today = new Set((await events("resourceGroupName eq 'rg-builds'", 1)).filter(under).map((e) => e.correlationId));
   await page.getByRole('radio', { name: 'Last 24 hours' }).check();
   await page.waitForURL((u) => u.search === '?window=24h');
+  // The week's rows stay until the day's read replaces them: wait for exactly the day's.
+  await page.waitForFunction((n) => / as of /.test(document.querySelector('.activity-status')?.textContent ?? '')
+    && document.querySelectorAll('table.activity tbody tr').length === n, today.size);
   const day = await rows(page);
-  const today = new Set((await events("resourceGroupName eq 'rg-builds'", 1)).filter(under).map((e) => e.correlationId));
   assert.equal(day.length, today.size);
   assert.ok(day.length < week.length && day.some((r) => r.includes('QuotaExceeded')), 'the refused scale-up 20 h ago, not the week');
   await page.reload();

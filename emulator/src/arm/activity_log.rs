@@ -234,8 +234,8 @@ fn claims(e: &Event, issuer: &str) -> Value {
     let mut c = json!({
         "aud": Emulator::ARM_RESOURCE,
         "iss": issuer,
-        "iat": (secs - 60).to_string(),
-        "nbf": (secs - 60).to_string(),
+        "iat": secs.saturating_sub(60).to_string(),
+        "nbf": secs.saturating_sub(60).to_string(),
         "exp": (secs + 3540).to_string(),
         "appid": who.appid,
         "http://schemas.microsoft.com/identity/claims/objectidentifier": who.oid,
@@ -250,7 +250,8 @@ fn claims(e: &Event, issuer: &str) -> Value {
                 c["name"] = json!(name);
             }
         }
-        (None, _) => c["idtyp"] = json!("app"),
+        (None, Some(name)) => c["name"] = json!(name),
+        (None, None) => c["idtyp"] = json!("app"),
     }
     c
 }

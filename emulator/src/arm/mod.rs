@@ -186,7 +186,8 @@ async fn dispatch(
         activity_log::record(&emu, context, at_ms, &result);
     }
     let response = result.unwrap_or_else(IntoResponse::into_response);
-    if writes && response.status().is_success() {
+    // A refused write changes nothing but the Activity Log, which must survive a restart too.
+    if writes && (response.status().is_success() || call.activity.is_some()) {
         emu.persist(&mut emu.state());
     }
     response

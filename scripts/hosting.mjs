@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// Security headers for hosting dist/ outside the emulator (README "Deploying to Azure"):
+// Headers for hosting dist/ outside the emulator (README "Deploying to Azure"):
 //   node scripts/hosting.mjs AzureCloud|AzureUSGovernment [dist]
-// writes dist/staticwebapp.config.json (Azure Static Web Apps: SPA fallback + headers) and prints
-// the same headers as an nginx snippet. The CSP pins Trunk's inline loader by its sha256, so run
-// it after every build. The e2e cloud test serves the portal with exactly this policy.
+// writes dist/staticwebapp.config.json (Azure Static Web Apps: SPA fallback, security headers,
+// cache rules) and prints the same as an nginx server block that also sends the `.br`/`.gz` files
+// scripts/build wrote. The CSP pins Trunk's inline loader by its sha256, so run it after every
+// build. The e2e cloud test serves the portal with exactly this policy.
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -42,18 +43,48 @@ export function securityHeaders(cloud, html) {
   };
 }
 
+/** Trunk's content-hashed names (`main-<16 hex>.css`, `…_bg.wasm`): a new build is a new name. */
+export const HASHED = /-[0-9a-f]{16}(_bg)?\.(js|css|wasm)$/;
+export const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+/** The nginx server block: precompressed files, the cache rules, the security headers. An
+ * `add_header` inside a location replaces the outer ones, so each location repeats them. */
+export function nginx(headers) {
+  const add = (extra) => [...Object.entries({ ...headers, ...extra })].map(([k, v]) => `    add_header ${k} "${v}" always;`).join('\n');
+  return [
+    '# gzip_static: ngx_http_gzip_static_module (in Debian\'s nginx); brotli_static: ngx_brotli',
+    '# (Debian: apt install libnginx-mod-http-brotli-static). Both send the .gz/.br beside a file',
+    '# to a browser that accepts it; gzip_vary adds Vary: Accept-Encoding.',
+    'gzip_static on;',
+    'gzip_vary on;',
+    'brotli_static on;',
+    `location ~* "${HASHED.source.replace(/\\/g, '\\')}" {`,
+    add({ 'Cache-Control': IMMUTABLE }),
+    '}',
+    'location / {',
+    '    try_files $uri /index.html;',
+    add({ 'Cache-Control': 'no-cache' }),
+    '}',
+  ].join('\n');
+}
+
+/** Azure Static Web Apps: its own fallback and headers; the cache rule of each hashed file is a
+ * route of its own (routes take wildcards, not patterns). */
+export function staticWebApp(headers, files) {
+  return {
+    navigationFallback: { rewrite: '/index.html', exclude: ['/*.{js,wasm,css,json,png,svg,ico}'] },
+    routes: files.filter((f) => HASHED.test(f)).map((f) => ({ route: `/${f}`, headers: { 'Cache-Control': IMMUTABLE } })),
+    globalHeaders: { ...headers, 'Cache-Control': 'no-cache' },
+    mimeTypes: { '.wasm': 'application/wasm' },
+  };
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const [cloud = 'AzureCloud', dist = 'dist'] = process.argv.slice(2);
   const html = readFileSync(path.join(dist, 'index.html'), 'utf8');
   const headers = securityHeaders(cloud, html);
-  const swa = {
-    navigationFallback: { rewrite: '/index.html', exclude: ['/*.{js,wasm,css,json,png,svg,ico}'] },
-    globalHeaders: headers,
-    mimeTypes: { '.wasm': 'application/wasm' },
-  };
+  const swa = staticWebApp(headers, readdirSync(dist));
   writeFileSync(path.join(dist, 'staticwebapp.config.json'), `${JSON.stringify(swa, null, 2)}\n`);
-  console.log(`# wrote ${path.join(dist, 'staticwebapp.config.json')} (Azure Static Web Apps)\n# nginx:`);
-  console.log('location / {\n  try_files $uri /index.html;');
-  for (const [k, v] of Object.entries(headers)) console.log(`  add_header ${k} "${v}" always;`);
-  console.log('}');
+  console.log(`# wrote ${path.join(dist, 'staticwebapp.config.json')} (Azure Static Web Apps)\n# nginx (inside your server block):`);
+  console.log(nginx(headers));
 }

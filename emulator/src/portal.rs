@@ -1,18 +1,21 @@
 //! The portal origin: the built SPA from `dist/` with a fallback to `index.html` for deep links,
-//! `config.json` pointing the portal at this emulator, and the security headers a static host
-//! should send (Content-Security-Policy with hashes of Trunk's inline loader script).
+//! `config.json` pointing the portal at this emulator, and what a static host should send: the
+//! security headers (Content-Security-Policy with hashes of Trunk's inline loader script), the
+//! precompressed asset the browser accepts, and the cache rule of each file.
 
 use std::path::{Component, PathBuf};
 use std::sync::Arc;
 
-use axum::extract::State;
-use axum::http::{header, HeaderValue, StatusCode, Uri};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use base64::Engine;
 use serde_json::json;
 use sha2::{Digest, Sha256};
+use tower::ServiceExt;
+use tower_http::services::ServeFile;
 
 use crate::authority::users::{PORTAL_CLIENT_ID, TENANT_ID};
 use crate::Emulator;
@@ -89,23 +92,48 @@ fn secure(mut response: Response, csp: Option<String>) -> Response {
     response
 }
 
-async fn serve(State(emu): State<Arc<Emulator>>, uri: Uri) -> Response {
+/// Trunk names what it builds `name-<16 hex digits>.ext` (the wasm `…_bg.wasm`): a new build is
+/// a new name, so such a file may be cached for good. Anything else must be asked for again.
+fn is_hashed(file: &std::path::Path) -> bool {
+    let Some(stem) = file.file_stem().and_then(|s| s.to_str()) else { return false };
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-').is_some_and(|(name, hash)| !name.is_empty() && hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// The cache rule of a file: `index.html` (and anything without a hash in its name) is asked for
+/// again each time; a hashed asset never.
+fn cache_control(file: &std::path::Path) -> &'static str {
+    if is_hashed(file) { "public, max-age=31536000, immutable" } else { "no-cache" }
+}
+
+async fn serve(State(emu): State<Arc<Emulator>>, request: Request) -> Response {
     let dist = &emu.settings.dist;
-    let path = uri.path();
-    let file = match file_for(dist, path) {
+    let path = request.uri().path().to_string();
+    let file = match file_for(dist, &path) {
         Some(f) if path != "/index.html" => f,
-        _ if is_app_route(path) || path == "/index.html" => dist.join("index.html"),
+        _ if is_app_route(&path) || path == "/index.html" => dist.join("index.html"),
         _ => return secure((StatusCode::NOT_FOUND, "Not found").into_response(), None),
     };
-    let Ok(bytes) = tokio::fs::read(&file).await else {
-        let msg = format!("The portal is not built: {} is missing. Run scripts/build.", file.display());
-        return secure((StatusCode::SERVICE_UNAVAILABLE, msg).into_response(), None);
-    };
     let is_html = file.extension().is_some_and(|e| e == "html");
-    let mime = mime_guess::from_path(&file).first_or_octet_stream();
-    let cache = if is_html { "no-cache" } else { "public, max-age=31536000, immutable" };
-    let csp = is_html.then(|| content_security_policy(&emu, &String::from_utf8_lossy(&bytes)));
-    let response = ([(header::CONTENT_TYPE, mime.essence_str().to_string()), (header::CACHE_CONTROL, cache.to_string())], bytes).into_response();
+    let csp = if is_html {
+        let Ok(html) = tokio::fs::read_to_string(&file).await else {
+            let msg = format!("The portal is not built: {} is missing. Run scripts/build.", file.display());
+            return secure((StatusCode::SERVICE_UNAVAILABLE, msg).into_response(), None);
+        };
+        Some(content_security_policy(&emu, &html))
+    } else {
+        None
+    };
+    // tower-http negotiates `Accept-Encoding` against the `.br` / `.gz` files scripts/build wrote
+    // beside each asset (identity when there are none), and answers ranges and conditionals.
+    let served = ServeFile::new(&file).precompressed_br().precompressed_gzip().oneshot(request).await;
+    let mut response = match served {
+        Ok(r) => r.map(axum::body::Body::new),
+        Err(never) => match never {},
+    };
+    let h = response.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache_control(&file)));
+    h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
     secure(response, csp)
 }
 
@@ -139,6 +167,18 @@ mod tests {
         assert!(is_app_route("/subscriptions/x/resourceGroups/rg.with.dots/providers/a/b/c"));
         assert!(is_app_route("/"));
         assert!(!is_app_route("/missing.js"));
+    }
+
+    #[test]
+    fn only_names_with_trunks_hash_are_cached_for_good() {
+        use std::path::Path;
+        assert!(is_hashed(Path::new("pool-portal-a26d6ab44bdc48e9_bg.wasm")));
+        assert!(is_hashed(Path::new("main-9d822d3452ccab5c.css")));
+        assert!(is_hashed(Path::new("msal-browser.min-0123456789abcdef.js")));
+        for plain in ["index.html", "msal-browser.min.js", "config.json", "app-123.js", "-0123456789abcdef.js"] {
+            assert!(!is_hashed(Path::new(plain)), "{plain}");
+        }
+        assert_eq!(cache_control(Path::new("index.html")), "no-cache");
     }
 
     #[test]

@@ -32,7 +32,7 @@ pub fn When(at_ms: u64, now_ms: u64) -> impl IntoView {
 fn WhoCell(who: Who) -> impl IntoView {
     let kind = who.app.then(|| view! { <span class="muted small block">"service principal (app id)"</span> });
     let detail = who.detail.map(|d| view! { <span class="muted small block">{d}</span> });
-    view! { <span class="who">{who.label}</span>{detail}{kind} }
+    view! { <span class="who" class:app-id=who.app>{who.label}</span>{detail}{kind} }
 }
 
 #[component]
@@ -88,11 +88,11 @@ pub fn ActivityTable(changes: Vec<Change>, now_ms: u64, show_target: bool, point
         <div class="table-scroll" role="region" aria-label="Activity" tabindex="0">
             <table class="list activity">
                 <thead><tr>
-                    <th scope="col">"When"</th>
-                    <th scope="col">"Who"</th>
-                    {show_target.then(|| view! { <th scope="col">"On"</th> })}
-                    <th scope="col">"What"</th>
-                    <th scope="col">"Result"</th>
+                    <th scope="col" class="col-when">"When"</th>
+                    <th scope="col" class="col-who">"Who"</th>
+                    {show_target.then(|| view! { <th scope="col" class="col-on">"On"</th> })}
+                    <th scope="col" class="col-what">"What"</th>
+                    <th scope="col" class="col-result">"Result"</th>
                 </tr></thead>
                 <tbody>{rows}</tbody>
             </table>

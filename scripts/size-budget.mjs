@@ -12,10 +12,10 @@ import { brotli } from './precompress.mjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** What a first visit downloads from our origin, in the README's order. */
 export const FIRST_LOAD = [
-  ['wasm', /^pool-portal-[0-9a-f]{16}_bg\.wasm$/],
-  ['JS glue', /^pool-portal-[0-9a-f]{16}\.js$/],
-  ['CSS', /^main-[0-9a-f]{16}\.css$/],
-  ['msal-browser', /^msal-browser\.min-[0-9a-f]{16}\.js$/],
+  ['wasm', /^pool-portal-[0-9a-f]{12,16}_bg\.wasm$/],
+  ['JS glue', /^pool-portal-[0-9a-f]{12,16}\.js$/],
+  ['CSS', /^main-[0-9a-f]{12,16}\.css$/],
+  ['msal-browser', /^msal-browser\.min-[0-9a-f]{12,16}\.js$/],
   ['index.html', /^index\.html$/],
 ];
 /** The README row the budget is taken from. */

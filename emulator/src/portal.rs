@@ -92,12 +92,14 @@ fn secure(mut response: Response, csp: Option<String>) -> Response {
     response
 }
 
-/// Trunk names what it builds `name-<16 hex digits>.ext` (the wasm `…_bg.wasm`): a new build is
-/// a new name, so such a file may be cached for good. Anything else must be asked for again.
+/// Trunk names what it builds `name-<hash>.ext` (the wasm `…_bg.wasm`), the hash a 64-bit number
+/// in hex without leading zeros (so up to 16 digits; fewer than 12 is one chance in 65,536 and
+/// is taken as no hash): a new build is a new name, so such a file may be cached for good.
+/// Anything else must be asked for again.
 fn is_hashed(file: &std::path::Path) -> bool {
     let Some(stem) = file.file_stem().and_then(|s| s.to_str()) else { return false };
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-').is_some_and(|(name, hash)| !name.is_empty() && hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+    stem.rsplit_once('-').is_some_and(|(name, hash)| !name.is_empty() && (12..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// The cache rule of a file: `index.html` (and anything without a hash in its name) is asked for
@@ -175,6 +177,7 @@ mod tests {
         assert!(is_hashed(Path::new("pool-portal-a26d6ab44bdc48e9_bg.wasm")));
         assert!(is_hashed(Path::new("main-9d822d3452ccab5c.css")));
         assert!(is_hashed(Path::new("msal-browser.min-0123456789abcdef.js")));
+        assert!(is_hashed(Path::new("pool-portal-7522cb070395a11_bg.wasm")), "a hash with a leading zero dropped");
         for plain in ["index.html", "msal-browser.min.js", "config.json", "app-123.js", "-0123456789abcdef.js"] {
             assert!(!is_hashed(Path::new(plain)), "{plain}");
         }

@@ -18,12 +18,22 @@ fn local_stamp(ms: u64) -> String {
     format!("{} {} {:02}:{:02}", d.get_date(), MONTHS[d.get_month() as usize % 12], d.get_hours(), d.get_minutes())
 }
 
+/// The service's time now, from its time `now_ms` when a read ended: moves on every half minute
+/// while the view is open, so "5 min ago" does not stay 5 minutes for an hour.
+fn ticking_now(now_ms: u64) -> Signal<u64> {
+    let read_at = js_sys::Date::now();
+    let tick = RwSignal::new(read_at);
+    let ticker = send_wrapper::SendWrapper::new(gloo_timers::callback::Interval::new(30_000, move || tick.set(js_sys::Date::now())));
+    on_cleanup(move || drop(ticker));
+    Signal::derive(move || now_ms + (tick.get() - read_at).max(0.0) as u64)
+}
+
 /// When: relative, with the exact time (UTC) on hover and the local time under it.
 #[component]
-pub fn When(at_ms: u64, now_ms: u64) -> impl IntoView {
+pub fn When(at_ms: u64, #[prop(into)] now: Signal<u64>) -> impl IntoView {
     let iso = format_rfc3339_ms(at_ms);
     view! {
-        <time datetime=iso.clone() title=format!("{iso} (UTC)")>{ago(now_ms, at_ms)}</time>
+        <time datetime=iso.clone() title=format!("{iso} (UTC)")>{move || ago(now.get(), at_ms)}</time>
         <span class="muted small block">{local_stamp(at_ms)}</span>
     }
 }
@@ -53,6 +63,7 @@ fn Result(outcome: Outcome) -> impl IntoView {
 /// view); `pointed`: the correlation id of a row to mark; `take_focus`: scroll to it and focus it.
 #[component]
 pub fn ActivityTable(changes: Vec<Change>, now_ms: u64, show_target: bool, pointed: Option<String>, take_focus: bool) -> impl IntoView {
+    let now = ticking_now(now_ms);
     let mut seen = std::collections::HashSet::new();
     let rows = changes
         .into_iter()
@@ -75,7 +86,7 @@ pub fn ActivityTable(changes: Vec<Change>, now_ms: u64, show_target: bool, point
             }
             view! {
                 <tr node_ref=node id=id class:pointed=here aria-current=here.then_some("true") tabindex=here.then_some("-1")>
-                    <td><When at_ms=c.started_ms now_ms/></td>
+                    <td><When at_ms=c.started_ms now/></td>
                     <td class="who-cell"><WhoCell who=c.who.clone()/></td>
                     {target}
                     <td>{c.what.text()}</td>
@@ -146,10 +157,11 @@ pub fn LastChanged(id: AgentPoolId, changed: Memo<Option<(u64, bool)>>) -> impl 
         Some(Ok((Some(c), now))) => {
             let who = c.who.label.clone();
             let iso = format_rfc3339_ms(c.ended_ms);
+            let (at, now) = (c.ended_ms, ticking_now(now));
             view! {
                 <p class="last-changed muted">
                     {format!("Last changed by {who} · ")}
-                    <time datetime=iso.clone() title=format!("{iso} (UTC)")>{ago(now, c.ended_ms)}</time>
+                    <time datetime=iso.clone() title=format!("{iso} (UTC)")>{move || ago(now.get(), at)}</time>
                 </p>
             }
             .into_any()

@@ -43,7 +43,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const dist = process.argv[2] ?? path.join(root, 'dist');
   const assets = firstLoad(dist);
   const total = assets.reduce((s, a) => s + a.br, 0);
-  const base = recorded(readFileSync(path.join(root, 'README.md'), 'utf8'));
+  // Another README only for the script's own test.
+  const base = recorded(readFileSync(process.env.SIZE_BUDGET_README ?? path.join(root, 'README.md'), 'utf8'));
   const budget = Math.floor(base * (1 + SLACK));
   const n = (x) => x.toLocaleString('en-US');
   for (const a of assets) console.log(`${a.what.padEnd(14)} ${a.file.padEnd(42)} ${n(a.raw).padStart(11)} raw ${n(a.br).padStart(9)} brotli`);

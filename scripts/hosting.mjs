@@ -45,7 +45,8 @@ export function securityHeaders(cloud, html) {
 
 /** Trunk's content-hashed names (`main-<hash>.css`, `…_bg.wasm`; the hash a u64 in hex, leading
  * zeros dropped): a new build is a new name. */
-export const HASHED = /-[0-9a-f]{12,16}(_bg)?\.(js|css|wasm)$/;
+export const HASH = '[0-9a-f]{12,16}';
+export const HASHED = new RegExp(`-${HASH}(_bg)?\\.(js|css|wasm)$`);
 export const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /** The nginx server block: precompressed files, the cache rules, the security headers. An

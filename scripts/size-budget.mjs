@@ -8,14 +8,15 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotli } from './precompress.mjs';
+import { HASH } from './hosting.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** What a first visit downloads from our origin, in the README's order. */
 export const FIRST_LOAD = [
-  ['wasm', /^pool-portal-[0-9a-f]{12,16}_bg\.wasm$/],
-  ['JS glue', /^pool-portal-[0-9a-f]{12,16}\.js$/],
-  ['CSS', /^main-[0-9a-f]{12,16}\.css$/],
-  ['msal-browser', /^msal-browser\.min-[0-9a-f]{12,16}\.js$/],
+  ['wasm', new RegExp(`^pool-portal-${HASH}_bg\\.wasm$`)],
+  ['JS glue', new RegExp(`^pool-portal-${HASH}\\.js$`)],
+  ['CSS', new RegExp(`^main-${HASH}\\.css$`)],
+  ['msal-browser', new RegExp(`^msal-browser\\.min-${HASH}\\.js$`)],
   ['index.html', /^index\.html$/],
 ];
 /** The README row the budget is taken from. */

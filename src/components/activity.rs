@@ -6,9 +6,9 @@ use leptos::task::spawn_local;
 
 use crate::arm::activity::{self, Scope};
 use crate::arm::id::AgentPoolId;
-use crate::arm::ArmError;
 use crate::ctx::ctx;
-use crate::domain::activity::{ago, group, last_change, Change, Outcome, Span, Who};
+use crate::domain::activity::{ago, last_change, Change, Outcome, Span, Who};
+use crate::live::activity::{use_activity, Source};
 use crate::domain::time::format_rfc3339_ms;
 
 /// "30 Nov 09:14" in the browser's zone.
@@ -126,49 +126,27 @@ pub fn NoActivityAccess() -> impl IntoView {
 /// `changed` moves (an operation of this tab on the pool started or ended).
 #[component]
 pub fn LastChanged(id: AgentPoolId, changed: Memo<Option<(u64, bool)>>) -> impl IntoView {
-    let client = ctx().client;
-    let state = RwSignal::new(None::<Result<(Option<Change>, u64), ArmError>>);
-    // Each read has a number: an older read that ends after a newer one is dropped.
-    let generation = send_wrapper::SendWrapper::new(std::rc::Rc::new(std::cell::Cell::new(0u32)));
-    Effect::new(move |_| {
-        changed.track();
-        generation.set(generation.get() + 1);
-        let (mine, generation) = (generation.get(), (*generation).clone());
-        let (client, id) = (client.clone(), id.clone());
-        spawn_local(async move {
-            let live = || generation.get() == mine && state.try_get().is_some();
-            let estimate = client.server_now_ms().unwrap_or_else(js_sys::Date::now) as u64;
-            let mut events = Vec::new();
-            let sub = id.registry.subscription.clone();
-            let (since, until) = activity::bounds(estimate, Span::Week.ms());
-            let result = activity::list(&client, &sub, since, until, &Scope::Resource(id.path()), |page| {
-                events.extend(page);
-                live()
-            })
-            .await;
-            if live() {
-                let now = client.server_now_ms().map_or(estimate, |n| n as u64);
-                state.set(Some(result.map(|_| (last_change(&group(&events)).cloned(), now))));
+    let log = use_activity(Source::Pool(id), Signal::stored(Span::Week));
+    Effect::watch(move || changed.get(), move |_, _, _| log.reload.run(()), false);
+    move || match (log.error.get(), log.complete.get(), log.end_ms.get()) {
+        (Some(e), _, _) if e.status == 403 => view! { <p class="last-changed muted">"Last change: not visible to you (no Activity Log access)."</p> }.into_any(),
+        (Some(e), _, _) => view! { <p class="last-changed muted">{format!("Last change: the Activity Log could not be read ({}).", e.code)}</p> }.into_any(),
+        (None, true, Some(now)) => match log.changes.with(|c| last_change(c).cloned()) {
+            Some(c) => {
+                let who = c.who.label.clone();
+                let iso = format_rfc3339_ms(c.ended_ms);
+                let (at, now) = (c.ended_ms, ticking_now(now));
+                view! {
+                    <p class="last-changed muted">
+                        {format!("Last changed by {who} · ")}
+                        <time datetime=iso.clone() title=format!("{iso} (UTC)")>{move || ago(now.get(), at)}</time>
+                    </p>
+                }
+                .into_any()
             }
-        });
-    });
-    move || match state.get() {
-        None => view! { <p class="last-changed muted">"Last change: reading the Activity Log…"</p> }.into_any(),
-        Some(Ok((Some(c), now))) => {
-            let who = c.who.label.clone();
-            let iso = format_rfc3339_ms(c.ended_ms);
-            let (at, now) = (c.ended_ms, ticking_now(now));
-            view! {
-                <p class="last-changed muted">
-                    {format!("Last changed by {who} · ")}
-                    <time datetime=iso.clone() title=format!("{iso} (UTC)")>{move || ago(now.get(), at)}</time>
-                </p>
-            }
-            .into_any()
-        }
-        Some(Ok((None, _))) => view! { <p class="last-changed muted">"No changes in the last 7 days."</p> }.into_any(),
-        Some(Err(e)) if e.status == 403 => view! { <p class="last-changed muted">"Last change: not visible to you (no Activity Log access)."</p> }.into_any(),
-        Some(Err(e)) => view! { <p class="last-changed muted">{format!("Last change: the Activity Log could not be read ({}).", e.code)}</p> }.into_any(),
+            None => view! { <p class="last-changed muted">"No changes in the last 7 days."</p> }.into_any(),
+        },
+        _ => view! { <p class="last-changed muted">"Last change: reading the Activity Log…"</p> }.into_any(),
     }
 }
 

@@ -20,3 +20,4 @@ pub mod quota_meter;
 pub mod readiness;
 pub mod scale;
 pub mod schedule_work;
+pub mod window_choice;

@@ -14,45 +14,10 @@ use crate::arm::activity::Event;
 use crate::arm::runs::parse_rfc3339_ms;
 use crate::domain::pause;
 
+pub use crate::domain::time::Span;
+
 const HOUR: u64 = 3_600_000;
 const DAY: u64 = 24 * HOUR;
-
-/// The window the activity view reads, kept in the URL (`?window=24h|7d|30d`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Span {
-    Day,
-    #[default]
-    Week,
-    Month,
-}
-
-impl Span {
-    pub const ALL: [Span; 3] = [Span::Day, Span::Week, Span::Month];
-
-    pub fn ms(self) -> u64 {
-        match self {
-            Span::Day => DAY,
-            Span::Week => 7 * DAY,
-            Span::Month => 30 * DAY,
-        }
-    }
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Span::Day => "24h",
-            Span::Week => "7d",
-            Span::Month => "30d",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Span::Day => "Last 24 hours",
-            Span::Week => "Last 7 days",
-            Span::Month => "Last 30 days",
-        }
-    }
-}
 
 /// The activity view's query: its window, and the operation to point at (`op`, a correlation id).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

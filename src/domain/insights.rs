@@ -7,37 +7,11 @@ use super::sizing::{self, Arrival};
 const HOUR: u64 = 3_600_000;
 const DAY: u64 = 24 * HOUR;
 
-/// How far back the history goes; kept in the URL (`?window=24h|7d`). A week by default: a
-/// Sunday's last 24 hours hold too few runs to say anything.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Span {
-    Day,
-    #[default]
-    Week,
-}
+pub use super::time::Span;
 
-impl Span {
-    pub fn ms(self) -> u64 {
-        match self {
-            Span::Day => DAY,
-            Span::Week => 7 * DAY,
-        }
-    }
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Span::Day => "24h",
-            Span::Week => "7d",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Span::Day => "Last 24 hours",
-            Span::Week => "Last 7 days",
-        }
-    }
-}
+/// The windows the history offers (`?window=24h|7d`): a month of runs is more than the insights
+/// read page by page in a browser.
+pub const SPANS: [Span; 2] = [Span::Day, Span::Week];
 
 /// The advisor's default target for the 95th percentile of the queue wait.
 pub const DEFAULT_TARGET_S: u64 = 60;

@@ -22,6 +22,47 @@ pub fn format_rfc3339_ms(ms: u64) -> String {
     format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{milli:03}Z")
 }
 
+const DAY_MS: u64 = 86_400_000;
+
+/// How far back a view reads: the last 24 hours, 7 days or 30 days, kept in the URL as
+/// `?window=24h|7d|30d`. A week by default: a Sunday's last 24 hours hold too little to say
+/// anything. Each view offers the spans that make sense for it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Span {
+    Day,
+    #[default]
+    Week,
+    Month,
+}
+
+impl Span {
+    pub const ALL: [Span; 3] = [Span::Day, Span::Week, Span::Month];
+
+    pub fn ms(self) -> u64 {
+        match self {
+            Span::Day => DAY_MS,
+            Span::Week => 7 * DAY_MS,
+            Span::Month => 30 * DAY_MS,
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Span::Day => "24h",
+            Span::Week => "7d",
+            Span::Month => "30d",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Span::Day => "Last 24 hours",
+            Span::Week => "Last 7 days",
+            Span::Month => "Last 30 days",
+        }
+    }
+}
+
 const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 

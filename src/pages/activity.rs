@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use crate::components::activity::{ActivityTable, NoActivityAccess};
 use crate::components::error_view::ArmErrorView;
+use crate::components::window_choice::WindowChoice;
 use crate::components::live_queue::clock_time;
 use crate::components::pool_tabs::{PoolHeader, RegistryHeader, Tab};
 use crate::domain::activity::{Query, Span};
@@ -21,15 +22,7 @@ pub fn ActivityPage(source: Source) -> impl IntoView {
     // The row a link points at takes the focus once, when the read is done: not again on a
     // Refresh or another window, which would pull the keyboard away from where the user is.
     let focused = StoredValue::new(None::<String>);
-    let set_span = move |s: Span| crate::nav::replace_query(&Query { span: s, ..query.get_untracked() }.to_query());
-    let choice = move |s: Span| {
-        view! {
-            <label class="inline">
-                <input type="radio" name="activity-window" value=s.key() prop:checked=move || span.get() == s on:change=move |_| set_span(s)/>
-                {format!(" {}", s.label())}
-            </label>
-        }
-    };
+    let set_span = Callback::new(move |s: Span| crate::nav::replace_query(&Query { span: s, ..query.get_untracked() }.to_query()));
     let show_target = matches!(source, Source::Registry(_));
     let header = match source {
         Source::Pool(id) => view! { <PoolHeader id tab=Tab::Activity/> }.into_any(),
@@ -39,10 +32,7 @@ pub fn ActivityPage(source: Source) -> impl IntoView {
         {header}
         <p class="muted small">"From the Azure Activity Log: every write on Azure Resource Manager, by anyone, from any tool. Reads are not in it."</p>
         <div class="insights-controls">
-            <fieldset class="window-choice">
-                <legend>"Window"</legend>
-                {Span::ALL.into_iter().map(choice).collect_view()}
-            </fieldset>
+            <WindowChoice name="activity-window" spans=&Span::ALL current=span on_choose=set_span/>
             <Progress activity/>
         </div>
         {move || activity.error.get().map(|error| if error.status == 403 {

@@ -9,6 +9,7 @@ use crate::arm::id::AgentPoolId;
 use crate::components::advisor::Advisor;
 use crate::components::charts::{BarChart, HourStrip};
 use crate::components::cli_echo::CliEcho;
+use crate::components::window_choice::WindowChoice;
 use crate::components::live_queue::clock_time;
 use crate::components::pool_tabs::{PoolHeader, Tab};
 use crate::components::{error_view::ArmErrorView, loading::Loading};
@@ -53,24 +54,12 @@ pub fn InsightsPage(id: AgentPoolId) -> impl IntoView {
         let w = Window::ending(end, span.get(), offset);
         (since <= w.start_ms).then_some(w)
     });
-    let set_span = move |s: Span| crate::nav::replace_query(&Query { span: s, ..query.get_untracked() }.to_query());
-    let span_choice = move |s: Span| {
-        view! {
-            <label class="inline">
-                <input type="radio" name="insights-window" value=s.key() prop:checked=move || span.get() == s on:change=move |_| set_span(s)/>
-                {format!(" {}", s.label())}
-            </label>
-        }
-    };
+    let set_span = Callback::new(move |s: Span| crate::nav::replace_query(&Query { span: s, ..query.get_untracked() }.to_query()));
     let pid = id.clone();
     view! {
         <PoolHeader id=id.clone() tab=Tab::Insights/>
         <div class="insights-controls">
-            <fieldset class="window-choice">
-                <legend>"Window"</legend>
-                {span_choice(Span::Day)}
-                {span_choice(Span::Week)}
-            </fieldset>
+            <WindowChoice name="insights-window" spans=&insights::SPANS current=span on_choose=set_span/>
             <Progress history/>
         </div>
         {move || history.error.get().map(|error| view! {

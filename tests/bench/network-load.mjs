@@ -8,12 +8,11 @@
 // for the cold load where the time went: downloading the page's assets, compiling and starting
 // (the wasm compiles while it streams in: wasm-bindgen uses WebAssembly.instantiateStreaming for
 // an application/wasm response), and waiting on ARM until the list is drawn.
-import { chromium } from 'playwright-core';
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { startEmulator, CONTOSO_BUILDS } from '../e2e/support/emulator.mjs';
-import { pickUser } from '../e2e/support/browser.mjs';
+import { launch, signIn } from '../e2e/support/browser.mjs';
 
 const RUNS = Number(process.env.BENCH_LOAD_RUNS ?? 5);
 const LINKS = [
@@ -31,22 +30,17 @@ const nss = path.join(home, '.pki/nssdb');
 mkdirSync(nss, { recursive: true });
 execFileSync('certutil', ['-d', `sql:${nss}`, '-N', '--empty-password']);
 execFileSync('certutil', ['-d', `sql:${nss}`, '-A', '-t', 'C,,', '-n', 'pool-portal-emulator', '-i', path.join(data, 'ca.pem')]);
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  env: { ...process.env, HOME: home },
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch({ env: { ...process.env, HOME: home } });
 
-/** A fresh context, signed in as Olivia: the token is in sessionStorage from here on. */
+/** A fresh context, signed in as Olivia: the token is in sessionStorage from here on. Not
+ * `freshPage`: it ignores certificate errors, and this browser must see none. */
 async function signedIn() {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
-  await page.goto(`${emulator.origins.portal}/`);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await pickUser(page, 'Olivia Owner', emulator.origins.login);
-  await page.getByRole('heading', { name: 'Subscriptions' }).waitFor();
+  await signIn(page, emulator, 'Olivia Owner');
   return { context, page };
 }
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 

@@ -7,19 +7,17 @@
 //! it, so we do too: unquoted times without a zone, `resourceId eq` for `resourceUri eq`, and
 //! `caller eq` / `status eq`. Anything else is refused with the provider's flat error.
 
-use axum::body::Bytes;
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Map, Value};
 
 use super::access::{check_scope, Access};
-use super::auth::Caller;
 use super::call::{ArmResult, Call};
 use super::error::ArmError;
 use super::{paging, versions};
 use crate::clock::{parse_rfc3339_ms, rfc3339_ms};
-use crate::store::activity::{self, Context, Event};
+use crate::store::activity::{self, Context, Event, Who};
 use crate::store::same;
 use crate::Emulator;
 
@@ -29,7 +27,7 @@ const REGISTRY_TYPE: &str = "Microsoft.ContainerRegistry/registries";
 
 /// The Activity Log's view of a write, if it is one the log records: pools (write, delete), runs
 /// scheduled, updated and cancelled, tasks (write, delete). Reads and list actions are not logged.
-pub fn context(method: &Method, segments: &[String], caller: &Caller, correlation: &str, body: &Bytes) -> Option<Context> {
+pub fn context(method: &Method, segments: &[String], who: Who, correlation: &str, body: &[u8]) -> Option<Context> {
     let lower: Vec<String> = segments.iter().map(|s| s.to_ascii_lowercase()).collect();
     let s: Vec<&str> = lower.iter().map(String::as_str).collect();
     let [_, sub, _, rg, _, _, _, registry, rest @ ..] = segments else { return None };
@@ -58,7 +56,7 @@ pub fn context(method: &Method, segments: &[String], caller: &Caller, correlatio
         resource_group: rg.clone(),
         resource_provider: "Microsoft.ContainerRegistry".into(),
         resource_type,
-        who: caller.who(),
+        who,
         method: method.to_string(),
         request_body: body,
     })

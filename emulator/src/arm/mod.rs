@@ -178,7 +178,7 @@ async fn dispatch(
     let writes = !matches!(method, Method::GET | Method::HEAD);
     // The middleware made sure there is one: the response and the Activity Log carry the same.
     let correlation = headers.get("x-ms-correlation-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
-    let activity = activity_log::context(&method, &segments, &caller, &correlation, &body);
+    let activity = activity_log::context(&method, &segments, caller.who(), &correlation, &body);
     let at_ms = emu.clock.now_ms();
     let call = Call { emu: &emu, caller, method, path, segments, query, body, activity };
     let result = route(&call);

@@ -5,7 +5,10 @@
 
 use serde_json::{json, Value};
 
+use axum::http::Method;
+
 use super::activity::{self, Context, Who};
+use crate::arm::activity_log;
 use super::demo::{subnet_id, CONTOSO_SUB, FABRIKAM_SUB};
 use super::State;
 use crate::authority::users;
@@ -31,9 +34,8 @@ struct Change {
     sub: &'static str,
     rg: &'static str,
     registry: &'static str,
-    /// `agentPools/build-s2`, or empty for an action on the registry.
+    /// `agentPools/build-s2`, or `scheduleRun` for an action on the registry.
     child: String,
-    operation: &'static str,
     method: &'static str,
     body: Value,
     outcome: Outcome,
@@ -47,31 +49,28 @@ fn create(tier: &str, count: i32, location: &str) -> Value {
     json!({ "location": location, "properties": { "tier": tier, "count": count, "os": "Linux" } })
 }
 
-const POOL_WRITE: &str = "Microsoft.ContainerRegistry/registries/agentPools/write";
-
 fn changes() -> Vec<Change> {
     let olivia = || Who::user(&users::OWNER);
     let robot = Who::service_principal;
-    let builds = |ago_ms, who, child, operation, method, body, outcome| Change { ago_ms, who, sub: CONTOSO_SUB, rg: "rg-builds", registry: "contosobuilds", child, operation, method, body, outcome };
+    let builds = |ago_ms, who, child, method, body, outcome| Change { ago_ms, who, sub: CONTOSO_SUB, rg: "rg-builds", registry: "contosobuilds", child, method, body, outcome };
     let mut vnet = create("S3", 0, "eastus");
     vnet["properties"]["virtualNetworkSubnetResourceId"] = json!(subnet_id(CONTOSO_SUB, "rg-network", "vnet-builds", "snet-pools"));
     let quota = "Operation could not be completed as it results in exceeding approved standard vCPU quota for registry 'contosobuilds'. \
                  Current usage: 0, additional required: 24, limit: 16. To request more, open a support ticket: https://aka.ms/acr/support/create-ticket";
     vec![
-        builds(6 * DAY + 20 * HOUR, robot(), pool("build-s2"), POOL_WRITE, "PUT", create("S2", 1, "eastus"), Outcome::Operation(201)),
-        Change { ago_ms: 6 * DAY, who: robot(), sub: FABRIKAM_SUB, rg: "rg-research", registry: "fabrikamresearch", child: pool("train-s1"), operation: POOL_WRITE, method: "PUT", body: create("S1", 1, "westus2"), outcome: Outcome::Operation(201) },
-        builds(5 * DAY + 3 * HOUR, olivia(), pool("nightly-s1"), POOL_WRITE, "PUT", create("S1", 1, "eastus"), Outcome::Operation(201)),
-        builds(4 * DAY + 2 * HOUR, olivia(), pool("build-s2"), POOL_WRITE, "PATCH", json!({ "properties": { "count": 2 } }), Outcome::Operation(200)),
-        builds(3 * DAY + 5 * HOUR, olivia(), pool("vnet-s3"), POOL_WRITE, "PUT", vnet, Outcome::Operation(201)),
-        builds(3 * DAY, robot(), pool("build-s2"), POOL_WRITE, "PATCH", json!({ "tags": { "owner": "ci-bot" } }), Outcome::Operation(200)),
-        builds(2 * DAY + 4 * HOUR, olivia(), pool("build-s2"), POOL_WRITE, "PATCH", json!({ "tags": {} }), Outcome::Operation(200)),
-        builds(27 * HOUR, robot(), pool("nightly-s1"), POOL_WRITE, "PATCH", json!({ "properties": { "count": 0 } }), Outcome::Operation(200)),
-        builds(20 * HOUR, robot(), pool("build-s2"), POOL_WRITE, "PATCH", json!({ "properties": { "count": 6 } }), Outcome::Refused(400, "QuotaExceeded", quota.into())),
+        builds(6 * DAY + 20 * HOUR, robot(), pool("build-s2"), "PUT", create("S2", 1, "eastus"), Outcome::Operation(201)),
+        Change { ago_ms: 6 * DAY, who: robot(), sub: FABRIKAM_SUB, rg: "rg-research", registry: "fabrikamresearch", child: pool("train-s1"), method: "PUT", body: create("S1", 1, "westus2"), outcome: Outcome::Operation(201) },
+        builds(5 * DAY + 3 * HOUR, olivia(), pool("nightly-s1"), "PUT", create("S1", 1, "eastus"), Outcome::Operation(201)),
+        builds(4 * DAY + 2 * HOUR, olivia(), pool("build-s2"), "PATCH", json!({ "properties": { "count": 2 } }), Outcome::Operation(200)),
+        builds(3 * DAY + 5 * HOUR, olivia(), pool("vnet-s3"), "PUT", vnet, Outcome::Operation(201)),
+        builds(3 * DAY, robot(), pool("build-s2"), "PATCH", json!({ "tags": { "owner": "ci-bot" } }), Outcome::Operation(200)),
+        builds(2 * DAY + 4 * HOUR, olivia(), pool("build-s2"), "PATCH", json!({ "tags": {} }), Outcome::Operation(200)),
+        builds(27 * HOUR, robot(), pool("nightly-s1"), "PATCH", json!({ "properties": { "count": 0 } }), Outcome::Operation(200)),
+        builds(20 * HOUR, robot(), pool("build-s2"), "PATCH", json!({ "properties": { "count": 6 } }), Outcome::Refused(400, "QuotaExceeded", quota.into())),
         builds(
             50 * MIN,
             olivia(),
-            String::new(),
-            "Microsoft.ContainerRegistry/registries/scheduleRun/action",
+            "scheduleRun".into(),
             "POST",
             json!({ "type": "DockerBuildRequest", "agentPoolName": "build-s2", "dockerFilePath": "Dockerfile", "imageNames": ["web:build-1"],
                     "platform": { "os": "Linux" }, "sourceLocation": "https://github.com/Azure-Samples/acr-build-helloworld-node.git" }),
@@ -80,25 +79,12 @@ fn changes() -> Vec<Change> {
     ]
 }
 
+/// The same Context a live request to that path gets (`arm::activity_log::context`).
 fn context(c: &Change) -> Context {
-    let registry = format!("/subscriptions/{}/resourceGroups/{}/providers/Microsoft.ContainerRegistry/registries/{}", c.sub, c.rg, c.registry);
-    let (resource_id, resource_type) = match c.child.split_once('/') {
-        Some((kind, _)) => (format!("{registry}/{}", c.child), format!("Microsoft.ContainerRegistry/registries/{kind}")),
-        None => (registry, "Microsoft.ContainerRegistry/registries".to_string()),
-    };
-    Context {
-        correlation_id: crate::new_guid(),
-        operation_id: crate::new_guid(),
-        operation_name: c.operation.into(),
-        resource_id,
-        subscription: c.sub.into(),
-        resource_group: c.rg.into(),
-        resource_provider: "Microsoft.ContainerRegistry".into(),
-        resource_type,
-        who: c.who.clone(),
-        method: c.method.into(),
-        request_body: Some(c.body.to_string()),
-    }
+    let path = format!("subscriptions/{}/resourceGroups/{}/providers/Microsoft.ContainerRegistry/registries/{}/{}", c.sub, c.rg, c.registry, c.child);
+    let segments: Vec<String> = path.split('/').map(String::from).collect();
+    let method = Method::from_bytes(c.method.as_bytes()).expect("an HTTP method");
+    activity_log::context(&method, &segments, c.who.clone(), &crate::new_guid(), c.body.to_string().as_bytes()).expect("a write the log records")
 }
 
 /// Writes the week ending at `now_ms` (nothing for a clock without a week behind it).

@@ -12,8 +12,9 @@ const FLAGS = [
 export const artifacts = path.join(repoRoot, 'tests/e2e/artifacts');
 mkdirSync(artifacts, { recursive: true });
 
-export function launch() {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS });
+/** `env`: the browser's environment, where a caller needs another (its own HOME, say). */
+export function launch({ env } = {}) {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS, ...(env && { env }) });
 }
 
 const open = [];

@@ -44,6 +44,14 @@ impl Clock {
         *a = Anchor { real: Instant::now(), sim_ms: now, speed: speed.max(0.0) };
     }
 
+    /// Places simulated time at `ms`, even in the past: only for a fresh emulator that replays a
+    /// recording made on that date (a state with history would see time run backwards).
+    pub fn set_ms(&self, ms: u64) {
+        let mut a = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        let speed = a.speed;
+        *a = Anchor { real: Instant::now(), sim_ms: ms, speed };
+    }
+
     /// Jumps simulated time forward (tests: "ten minutes later").
     pub fn advance_ms(&self, ms: u64) {
         let now = self.now_ms();
@@ -65,6 +73,14 @@ pub fn rfc3339(secs: u64) -> String {
 pub fn rfc3339_ms(ms: u64) -> String {
     let t = time::OffsetDateTime::from_unix_timestamp_nanos(ms as i128 * 1_000_000).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     let f = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
+    t.format(&f).unwrap_or_default()
+}
+
+/// RFC 3339 with seven fractional digits and an explicit offset, as ARM writes `systemData`
+/// times (`2026-03-24T00:08:57.4864244+00:00` in recorded answers).
+pub fn rfc3339_ticks(ms: u64) -> String {
+    let t = time::OffsetDateTime::from_unix_timestamp_nanos(ms as i128 * 1_000_000).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let f = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:7]+00:00");
     t.format(&f).unwrap_or_default()
 }
 
@@ -103,5 +119,7 @@ mod tests {
         let ms = 1_700_000_000_123;
         assert_eq!(rfc3339_ms(ms), "2023-11-14T22:13:20.123Z");
         assert_eq!(parse_rfc3339_ms(&rfc3339_ms(ms)), Some(ms));
+        assert_eq!(rfc3339_ticks(ms), "2023-11-14T22:13:20.1230000+00:00");
+        assert_eq!(parse_rfc3339_ms(&rfc3339_ticks(ms)), Some(ms));
     }
 }

@@ -61,7 +61,7 @@ fn pool_id(name: &str) -> String {
 async fn a_scale_is_started_accepted_then_succeeded_under_one_correlation_id() {
     let h = harness().await;
     let r = h.patch(&pool_url("build-s2"), &h.owner(), json!({"properties": {"count": 1}})).await;
-    assert_eq!(r.status, 200);
+    assert_eq!(r.status, 201, "a PATCH is answered 201, as recorded");
     let correlation = r.header("x-ms-correlation-request-id").unwrap();
     let events = h.of_resource(&pool_id("build-s2")).await;
     let mine: Vec<Value> = events.into_iter().filter(|e| e["correlationId"] == correlation.as_str()).collect();
@@ -75,7 +75,7 @@ async fn a_scale_is_started_accepted_then_succeeded_under_one_correlation_id() {
     assert_eq!(started["httpRequest"]["method"], "PATCH");
     let body: Value = serde_json::from_str(started["properties"]["requestbody"].as_str().unwrap()).unwrap();
     assert_eq!(body["properties"]["count"], 1);
-    assert_eq!((accepted["subStatus"]["value"].as_str(), accepted["properties"]["statusCode"].as_str()), (Some("OK"), Some("OK")));
+    assert_eq!((accepted["subStatus"]["value"].as_str(), accepted["properties"]["statusCode"].as_str()), (Some("Created"), Some("Created")), "a PATCH is answered 201");
     for e in [done, accepted, started] {
         assert_eq!(e["caller"], "olivia@contoso.test");
         assert_eq!(e["claims"]["name"], "Olivia Owner");
@@ -174,11 +174,15 @@ async fn filters_outside_the_grammar_get_the_flat_error() {
     for filter in ["", "resourceGroupName eq 'rg-builds'", &format!("{} and level eq 'Error'", h.since(DAY_MS))] {
         let r = h.send(Method::GET, &events_url(CONTOSO, filter, None), &h.owner(), None).await;
         assert_eq!(r.status, 400, "{filter}");
-        assert_eq!(r.body["code"], "BadRequest", "flat {{code, message}}: {}", r.body);
-        assert!(r.body["message"].as_str().unwrap().contains("eventTimestamp ge"));
+        assert_eq!(r.body["Code"], "BadRequest", "flat {{Code, Message}}, as recorded: {}", r.body);
+        assert!(r.body["Message"].as_str().unwrap().contains("eventTimestamp ge"));
     }
-    let r = h.send(Method::GET, &events_url(CONTOSO, &h.since(DAY_MS), Some("caller")), &h.owner(), None).await;
-    assert_eq!((r.status, r.body["code"].as_str()), (400, Some("BadRequest")), "$select cannot name caller");
+    let r = h.send(Method::GET, &events_url(CONTOSO, &h.since(DAY_MS), Some("Caller,Category,ResourceUri")), &h.owner(), None).await;
+    assert_eq!(r.status, 200, "Get-AzLog's fields are accepted, as recorded: {}", r.body);
+    let r = h.send(Method::GET, &events_url(CONTOSO, &h.since(DAY_MS), Some("nonsense")), &h.owner(), None).await;
+    assert_eq!((r.status, r.body["Code"].as_str()), (400, Some("BadRequest")), "an unknown field is refused");
+    let r = h.send(Method::GET, &events_url(CONTOSO, &h.since(91 * DAY_MS), None), &h.owner(), None).await;
+    assert_eq!(r.body, serde_json::json!({"Code": "BadRequest", "Message": "The start time cannot be more than 90 days in the past."}));
     let wrong_version = format!("/subscriptions/{CONTOSO}/providers/Microsoft.Insights/eventtypes/management/values?api-version=2017-03-01-preview&$filter=x");
     assert_eq!(h.send(Method::GET, &wrong_version, &h.owner(), None).await.status, 400);
 }

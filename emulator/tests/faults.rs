@@ -40,7 +40,7 @@ async fn server_errors_hit_only_matching_requests() {
     assert!(r.header("retry-after").is_some());
     let pool = h.send(reqwest::Method::GET, &pool_url("build-s2"), &t, None).await;
     assert_eq!(pool.body["properties"]["provisioningState"], "Succeeded", "the failed request changed nothing");
-    assert_eq!(h.patch(&pool_url("build-s2"), &t, json!({"properties": {"count": 1}})).await.status, 200);
+    assert_eq!(h.patch(&pool_url("build-s2"), &t, json!({"properties": {"count": 1}})).await.status, 201);
 }
 
 #[tokio::test]

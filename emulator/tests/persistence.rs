@@ -10,7 +10,7 @@ async fn state_survives_a_restart_with_a_data_dir() {
     let dir = std::env::temp_dir().join(format!("emu-persist-{}", pool_portal_emulator::random_token(6)));
     let first = harness_with(|o| o.data_dir = Some(dir.clone())).await;
     let t = first.owner();
-    assert_eq!(first.patch(&pool_url("build-s2"), &t, json!({"properties": {"count": 1}, "tags": {"kept": "yes"}})).await.status, 200);
+    assert_eq!(first.patch(&pool_url("build-s2"), &t, json!({"properties": {"count": 1}})).await.status, 201);
     first.later(20_000);
     assert_eq!(first.send(reqwest::Method::GET, &pool_url("build-s2"), &t, None).await.body["properties"]["count"], 1);
     // Reads advance time too; a write saves it. Schedule a run so the saved state is current.
@@ -21,7 +21,7 @@ async fn state_survives_a_restart_with_a_data_dir() {
     let second = harness_with(|o| o.data_dir = Some(dir.clone())).await;
     let t2 = second.owner();
     let pool = second.send(reqwest::Method::GET, &pool_url("build-s2"), &t2, None).await;
-    assert_eq!((pool.body["properties"]["count"].as_i64(), pool.body["tags"]["kept"].as_str()), (Some(1), Some("yes")));
+    assert_eq!((pool.body["properties"]["count"].as_i64(), pool.body["systemData"]["lastModifiedBy"].as_str()), (Some(1), Some("olivia@contoso.test")));
     let again = second.send(reqwest::Method::GET, &format!("{REGISTRY}/runs/{run_id}?{POOLS_API}"), &t2, None).await;
     assert_eq!(again.status, 200, "the run is still there");
     // Same signing key, so tokens issued before a restart (on the same ports) stay valid.

@@ -21,53 +21,99 @@ async fn create_is_an_operation_that_ends_succeeded() {
     assert_eq!(r.status, 201, "{}", r.body);
     assert_eq!(r.body["properties"]["provisioningState"], "Creating");
     let status_url = r.header("azure-asyncoperation").expect("Azure-AsyncOperation");
-    assert!(status_url.starts_with(&h.emu.origins.arm) && status_url.contains("/operationStatuses/"), "{status_url}");
-    assert!(r.header("retry-after").is_some());
+    // As recorded: the status lives under the pool, and nothing says when to ask again.
+    let under_pool = format!("{}{REGISTRY}/agentPools/fresh-s2/operationStatuses/", h.emu.origins.arm);
+    assert!(status_url.starts_with(&under_pool), "{status_url}");
+    assert!(r.header("retry-after").is_none() && r.header("location").is_none());
+    assert_eq!(r.body["systemData"]["createdBy"], "olivia@contoso.test");
+    assert_eq!((r.body["systemData"]["createdByType"].as_str(), r.body["systemData"]["lastModifiedByType"].as_str()), (Some("User"), Some("User")));
 
     let during = h.send(reqwest::Method::GET, &pool_url("fresh-s2"), &t, None).await;
     assert_eq!(during.body["properties"]["provisioningState"], "Creating");
     let op = h.send(reqwest::Method::GET, &status_url, &t, None).await;
-    assert_eq!((op.status, op.body["status"].as_str()), (200, Some("InProgress")));
+    assert_eq!((op.status, op.body.clone()), (200, json!({"status": "Creating"})));
+    assert!(op.header("retry-after").is_none());
 
     h.later(LRO_MS);
     let after = h.send(reqwest::Method::GET, &pool_url("fresh-s2"), &t, None).await;
     assert_eq!(after.body["properties"]["provisioningState"], "Succeeded");
     assert_eq!(after.body["properties"]["count"], 2);
     let op = h.send(reqwest::Method::GET, &status_url, &t, None).await;
-    assert_eq!(op.body["status"], "Succeeded");
-    assert!(op.body["endTime"].is_string() && op.body["startTime"].is_string());
+    assert_eq!(op.body, json!({"status": "Succeeded"}));
 }
 
 #[tokio::test]
-async fn scaling_applies_the_count_when_the_update_ends() {
+async fn tags_sent_to_a_pool_are_dropped_as_azure_drops_them() {
     let h = harness().await;
     let t = h.owner();
-    let r = h.patch(&pool_url("build-s2"), &t, json!({"properties": {"count": 1}, "tags": {"purpose": "ci"}})).await;
-    assert_eq!(r.status, 200, "{}", r.body);
+    let mut body = pool_body("S1", 0);
+    body["tags"] = json!({"team": "platform"});
+    let r = h.put(&pool_url("tagged-s1"), &t, body).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert!(r.body.get("tags").is_none(), "{}", r.body);
+    let r = h.patch(&pool_url("build-s2"), &t, json!({"tags": {"a": "1"}})).await;
+    assert_eq!(r.status, 201);
+    assert!(r.body.get("tags").is_none());
+    h.later(LRO_MS);
+    for name in ["tagged-s1", "build-s2"] {
+        let pool = h.send(reqwest::Method::GET, &pool_url(name), &t, None).await;
+        assert!(pool.body.get("tags").is_none(), "{}", pool.body);
+    }
+}
+
+#[tokio::test]
+async fn a_service_principal_is_an_application_in_system_data() {
+    let h = harness().await;
+    let sp = h.service_principal_token();
+    let r = h.patch(&pool_url("build-s2"), &sp, json!({"properties": {"count": 1}})).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let data = &r.body["systemData"];
+    assert_eq!((data["lastModifiedBy"].as_str(), data["lastModifiedByType"].as_str()), (Some(pool_portal_emulator::authority::users::SERVICE_PRINCIPAL.client_id), Some("Application")));
+    assert_ne!(data["createdAt"], data["lastModifiedAt"], "created before, changed now");
+}
+
+#[tokio::test]
+async fn a_scale_answers_201_with_the_new_count_and_polls_creating_then_updating() {
+    let h = harness().await;
+    let t = h.owner();
+    let r = h.patch(&pool_url("build-s2"), &t, json!({"properties": {"count": 1}})).await;
+    assert_eq!(r.status, 201, "{}", r.body);
     assert_eq!(r.body["properties"]["provisioningState"], "Updating");
-    assert_eq!(r.body["properties"]["count"], 2, "old count until the update ends");
-    assert_eq!(r.body["tags"]["purpose"], "ci");
+    assert_eq!(r.body["properties"]["count"], 1, "the new count at once, as recorded");
+    let status_url = r.header("azure-asyncoperation").unwrap();
+    assert_eq!(h.send(reqwest::Method::GET, &status_url, &t, None).await.body, json!({"status": "Creating"}));
+    h.later(LRO_MS / 2);
+    assert_eq!(h.send(reqwest::Method::GET, &status_url, &t, None).await.body, json!({"status": "Updating"}));
+    let during = h.send(reqwest::Method::GET, &pool_url("build-s2"), &t, None).await;
+    assert_eq!((during.body["properties"]["count"].as_i64(), during.body["properties"]["provisioningState"].as_str()), (Some(1), Some("Updating")));
     // A second write while the first runs is refused.
     let again = h.patch(&pool_url("build-s2"), &t, json!({"properties": {"count": 0}})).await;
     assert_eq!((again.status, again.code().as_str()), (409, "AnotherOperationInProgress"));
     h.later(LRO_MS);
     let after = h.send(reqwest::Method::GET, &pool_url("build-s2"), &t, None).await;
     assert_eq!((after.body["properties"]["count"].as_i64(), after.body["properties"]["provisioningState"].as_str()), (Some(1), Some("Succeeded")));
+    assert_eq!(h.send(reqwest::Method::GET, &status_url, &t, None).await.body, json!({"status": "Succeeded"}));
 }
 
 #[tokio::test]
-async fn delete_answers_202_with_a_location_then_the_pool_is_gone() {
+async fn delete_answers_202_with_the_body_and_only_a_location_then_the_pool_is_gone() {
     let h = harness().await;
     let t = h.owner();
     let r = h.delete(&pool_url("nightly-s1"), &t).await;
     assert_eq!(r.status, 202);
+    assert_eq!((r.body["name"].as_str(), r.body["properties"]["provisioningState"].as_str()), (Some("nightly-s1"), Some("Deleting")));
+    assert!(r.header("content-type").is_some_and(|c| c.starts_with("application/json")));
     let location = r.header("location").expect("Location");
-    assert!(r.header("azure-asyncoperation").is_some());
+    assert!(location.starts_with(&format!("{}{REGISTRY}/agentPoolsOperationResults/", h.emu.origins.arm)) && location.contains("/status?api-version="), "{location}");
+    assert!(r.header("azure-asyncoperation").is_none() && r.header("retry-after").is_none());
     let during = h.send(reqwest::Method::GET, &pool_url("nightly-s1"), &t, None).await;
     assert_eq!(during.body["properties"]["provisioningState"], "Deleting");
-    assert_eq!(h.send(reqwest::Method::GET, &location, &t, None).await.status, 202);
+    let poll = h.send(reqwest::Method::GET, &location, &t, None).await;
+    assert_eq!((poll.status, poll.body.clone()), (202, serde_json::Value::Null));
+    assert!(poll.header("location").is_some(), "a fresh Location on every 202");
     h.later(LRO_MS);
-    assert_eq!(h.send(reqwest::Method::GET, &location, &t, None).await.status, 204);
+    let done = h.send(reqwest::Method::GET, &location, &t, None).await;
+    assert_eq!((done.status, done.header("content-type")), (204, None));
     assert_eq!(h.send(reqwest::Method::GET, &pool_url("nightly-s1"), &t, None).await.status, 404);
     assert_eq!(h.delete(&pool_url("nightly-s1"), &t).await.status, 204, "deleting what is not there is 204");
 }
@@ -127,7 +173,7 @@ async fn quota_is_16_standard_and_0_isolated_vcpu_per_registry() {
     // Scaling over is refused too; scaling within is fine.
     let r = h.patch(&pool_url("build-s2"), &t, json!({"properties": {"count": 5}})).await;
     assert_eq!(r.code(), "QuotaExceeded", "5 × 4 = 20 > 16");
-    assert_eq!(h.patch(&pool_url("build-s2"), &t, json!({"properties": {"count": 1}})).await.status, 200);
+    assert_eq!(h.patch(&pool_url("build-s2"), &t, json!({"properties": {"count": 1}})).await.status, 201);
     let r = h.put(&pool_url("big-i6"), &t, pool_body("I6", 1)).await;
     assert_eq!(r.code(), "QuotaExceeded");
     assert!(r.body["error"]["message"].as_str().unwrap().contains("isolated"));
@@ -172,10 +218,12 @@ async fn a_pool_failed_by_its_nsg_fails_again_when_updated() {
     assert_eq!(h.put(&pool_url("locked-s1"), &t, body).await.status, 201);
     h.later(LRO_MS);
     let r = h.patch(&pool_url("locked-s1"), &t, json!({"properties": {"count": 2}})).await;
-    assert_eq!(r.status, 200);
+    assert_eq!(r.status, 201);
     h.later(LRO_MS);
     let pool = h.send(reqwest::Method::GET, &pool_url("locked-s1"), &t, None).await;
     assert_eq!(pool.body["properties"]["provisioningState"], "Failed", "updating does not open the NSG");
+    let op = h.send(reqwest::Method::GET, &r.header("azure-asyncoperation").unwrap(), &t, None).await;
+    assert_eq!((op.body["status"].as_str(), op.body["error"]["code"].as_str()), (Some("Failed"), Some("AgentPoolNetworkConfigurationInvalid")));
 }
 
 #[tokio::test]
@@ -183,7 +231,7 @@ async fn quota_counts_updates_in_flight_and_huge_counts_do_not_overflow() {
     let h = harness().await;
     let t = h.owner();
     // build-s2 going to 4 (16 vCPU) holds 16 until it is done: nothing else fits meanwhile.
-    assert_eq!(h.patch(&pool_url("build-s2"), &t, json!({"properties": {"count": 4}})).await.status, 200);
+    assert_eq!(h.patch(&pool_url("build-s2"), &t, json!({"properties": {"count": 4}})).await.status, 201);
     let r = h.put(&pool_url("sneaky-s1"), &t, pool_body("S1", 1)).await;
     assert_eq!(r.code(), "QuotaExceeded", "{}", r.body);
     let r = h.put(&pool_url("huge-i6"), &t, pool_body("I6", 67_108_864)).await;
@@ -193,13 +241,17 @@ async fn quota_counts_updates_in_flight_and_huge_counts_do_not_overflow() {
 }
 
 #[tokio::test]
-async fn a_put_replaces_tags() {
+async fn tags_an_earlier_emulator_kept_show_until_a_write_sends_tags() {
     let h = harness().await;
     let t = h.owner();
-    h.patch(&pool_url("build-s2"), &t, json!({"tags": {"a": "1"}})).await;
-    h.later(LRO_MS);
-    let r = h.put(&pool_url("build-s2"), &t, pool_body("S2", 2)).await;
-    assert_eq!(r.status, 200);
+    {
+        let mut s = h.emu.state();
+        let i = s.pools.iter().position(|p| p.name == "nightly-s1").unwrap();
+        s.pools[i].tags = vec![("poolportal-paused-count".into(), "2".into())];
+    }
+    let pool = h.send(reqwest::Method::GET, &pool_url("nightly-s1"), &t, None).await;
+    assert_eq!(pool.body["tags"]["poolportal-paused-count"], "2");
+    let r = h.patch(&pool_url("nightly-s1"), &t, json!({"properties": {"count": 2}, "tags": {}})).await;
     assert!(r.body.get("tags").is_none(), "{}", r.body);
 }
 

@@ -27,9 +27,9 @@ async fn the_portals_query_finds_the_registries_each_user_may_read() {
     let h = harness().await;
     let owner = h.post(ARG, &h.owner(), Some(json!({ "query": REGISTRIES }))).await;
     assert_eq!(owner.status, 200, "{}", owner.body);
-    assert_eq!(names(&owner.body), ["contosobasic", "contosobuilds", "contosouk", "fabrikamresearch"]);
-    assert_eq!(owner.body["totalRecords"], 4);
-    assert_eq!(owner.body["count"], 4);
+    assert_eq!(names(&owner.body), ["contosobasic", "contosobuilds", "contosouk", "fabrikamnordic", "fabrikamresearch"]);
+    assert_eq!(owner.body["totalRecords"], 5);
+    assert_eq!(owner.body["count"], 5);
     assert_eq!(owner.body["resultTruncated"], "false", "a string, as the spec says");
     assert!(owner.body.get("$skipToken").is_none());
     let builds = owner.body["data"].as_array().unwrap().iter().find(|r| r["name"] == "contosobuilds").unwrap();
@@ -43,7 +43,7 @@ async fn the_portals_query_finds_the_registries_each_user_may_read() {
 
     // The body narrows the scope; a subscription the caller cannot read is dropped…
     let narrowed = h.post(ARG, &h.owner(), Some(json!({ "query": REGISTRIES, "subscriptions": [FABRIKAM] }))).await;
-    assert_eq!(names(&narrowed.body), ["fabrikamresearch"]);
+    assert_eq!(names(&narrowed.body), ["fabrikamnordic", "fabrikamresearch"]);
     let mixed = h.post(ARG, &h.user_token(&READER), Some(json!({ "query": REGISTRIES, "subscriptions": [FABRIKAM, CONTOSO] }))).await;
     assert_eq!(names(&mixed.body).len(), 3);
     // …and none left is ARG's error.
@@ -156,9 +156,9 @@ async fn facets_count_a_columns_values() {
     let r = h.post(ARG, &h.owner(), Some(body)).await;
     assert_eq!(r.status, 200, "{}", r.body);
     let f = r.body["facets"].as_array().unwrap();
-    assert_eq!(f[0], json!({"expression": "location", "resultType": "FacetResult", "totalRecords": 3, "count": 2,
-        "data": [{"count": 2, "location": "eastus"}, {"count": 1, "location": "uksouth"}]}));
-    assert_eq!(f[1]["data"][0], json!({"count": 3, "sku_name": "Premium"}));
+    assert_eq!(f[0], json!({"expression": "location", "resultType": "FacetResult", "totalRecords": 4, "count": 2,
+        "data": [{"count": 2, "location": "eastus"}, {"count": 1, "location": "swedencentral"}]}));
+    assert_eq!(f[1]["data"][0], json!({"count": 4, "sku_name": "Premium"}));
     assert_eq!(f[2]["resultType"], "FacetError");
     assert_eq!(f[2]["errors"][1]["code"], "InvalidColumnNames");
 }
@@ -231,7 +231,7 @@ async fn a_seeded_world_pages_by_the_thousand() {
             None => break,
         }
     }
-    assert_eq!((rows, pages), (1200 + 4, 2), "the world's 1,200 registries and the demo's 4");
+    assert_eq!((rows, pages), (1200 + 5, 2), "the world's 1,200 registries and the demo's 5");
     let reader = h.post(ARG, &h.user_token(&READER), Some(json!({ "query": REGISTRIES }))).await;
     assert_eq!(reader.body["totalRecords"], 3, "the world is not Rhea's");
 }

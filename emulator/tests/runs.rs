@@ -44,17 +44,20 @@ async fn runs_wait_on_a_pool_of_zero_and_drain_when_it_scales_up() {
     for _ in 0..3 {
         let r = h.post(&schedule_url(), &t, Some(build(Some("nightly-s1")))).await;
         assert_eq!(r.status, 200, "{}", r.body);
-        assert_eq!((r.body["properties"]["status"].as_str(), r.body["properties"]["agentPoolName"].as_str()), (Some("Queued"), Some("nightly-s1")));
-        ids.push(r.body["name"].as_str().unwrap().to_string());
+        assert_eq!(r.body["properties"]["status"].as_str(), Some("Queued"));
+        let id = r.body["name"].as_str().unwrap().to_string();
+        let (_, run) = h.get(&format!("{REGISTRY}/runs/{id}?{POOLS_API}"), &t).await;
+        assert_eq!(run["properties"]["agentPoolName"].as_str(), Some("nightly-s1"));
+        ids.push(id);
     }
     assert_eq!(queue_count(&h, "nightly-s1").await, before + 3);
     h.later(10 * 60_000);
     assert_eq!(queue_count(&h, "nightly-s1").await, before + 3, "count 0: nothing runs, however long we wait");
 
     // Make room in the quota anyway (the demo holds 8 of 16 standard vCPU), then scale up.
-    assert_eq!(h.patch(&pool_url("build-s2"), &t, json!({"properties": {"count": 0}})).await.status, 200);
+    assert_eq!(h.patch(&pool_url("build-s2"), &t, json!({"properties": {"count": 0}})).await.status, 201);
     h.later(LRO_MS);
-    assert_eq!(h.patch(&pool_url("nightly-s1"), &t, json!({"properties": {"count": 4}})).await.status, 200);
+    assert_eq!(h.patch(&pool_url("nightly-s1"), &t, json!({"properties": {"count": 4}})).await.status, 201);
     h.later(LRO_MS);
     let q = queue_count(&h, "nightly-s1").await;
     assert_eq!(q, (before + 3 - 4).max(0), "four instances took four runs");
@@ -89,7 +92,8 @@ async fn task_runs_take_the_pool_from_the_task_and_may_not_name_one() {
 
     let ok = h.post(&schedule_url(), &t, Some(json!({"type": "TaskRunRequest", "taskId": "nightly-build"}))).await;
     assert_eq!(ok.status, 200, "{}", ok.body);
-    assert_eq!((ok.body["properties"]["agentPoolName"].as_str(), ok.body["properties"]["task"].as_str()), (Some("build-s2"), Some("nightly-build")));
+    let (_, run) = h.get(&format!("{REGISTRY}/runs/{}?{POOLS_API}", ok.body["name"].as_str().unwrap()), &t).await;
+    assert_eq!((run["properties"]["agentPoolName"].as_str(), run["properties"]["task"].as_str()), (Some("build-s2"), Some("nightly-build")));
 
     let missing = h.post(&schedule_url(), &t, Some(json!({"type": "TaskRunRequest", "taskId": "no-such-task"}))).await;
     assert_eq!(missing.code(), "TaskNotFound");

@@ -31,7 +31,7 @@ fn seed(h: &Harness) {
     s.extra_pool_regions.push("westus".into());
     s.registries.push(Registry {
         subscription: SUB.into(), resource_group: "myResourceGroup".into(), name: "myRegistry".into(),
-        location: "westus".into(), sku: Sku::Premium, created: "2021-06-15T21:38:26.1537861Z".into(), tags: Vec::new(),
+        location: "westus".into(), sku: Sku::Premium, created: "2021-06-15T21:38:26.1537861Z".into(), tags: Vec::new(), system_data: None,
     });
     // The richest task body (triggers of every kind), so updates to any part of it have something to merge into.
     let create = read(&spec_dir().join("examples/ManagedIdentity/TasksCreate_WithSystemAndUserIdentities.json"));
@@ -40,13 +40,15 @@ fn seed(h: &Harness) {
         location: "eastus".into(), tags: Vec::new(), created_ms: now,
         properties: create["parameters"]["taskCreateParameters"]["properties"].clone(),
         identity: None,
+        system_data: None,
+        has_run: false,
     });
     s.runs.push(Run {
         subscription: SUB.into(), resource_group: "myResourceGroup".into(), registry: "myRegistry".into(), run_id: RUN_ID.into(),
         status: "Running".into(), run_type: "AutoBuild".into(), agent_pool_name: None, task_name: Some("myTask".into()),
         create_ms: now, start_ms: Some(now), finish_ms: None, last_updated_ms: now, duration_ms: 3_600_000, will_fail: false,
         output_images: vec![ImageRef { registry: "myregistry.azurecr.io".into(), repository: "myimage".into(), tag: "latest".into(), digest: "sha256:0".into() }],
-        platform_os: "Linux".into(), is_archive_enabled: false, source_location: None, docker_file: Some("Dockerfile".into()), error_message: None,
+        platform_os: "Linux".into(), is_archive_enabled: false, source_location: None, docker_file: Some("Dockerfile".into()), error_message: None, cpu: None, scheduled_by: None, system_data: None,
     });
     let _: &store::State = &s;
 }

@@ -68,12 +68,17 @@ pub fn record(emu: &Emulator, context: &Context, at_ms: u64, result: &Result<Res
     activity::started(&mut state, context, at_ms);
     match result {
         Ok(response) => {
-            let goes_on = response.headers().contains_key("azure-asyncoperation");
+            // A create or an update is followed by `Azure-AsyncOperation`, a delete by `Location`.
+            let h = response.headers();
+            let goes_on = h.contains_key("azure-asyncoperation") || h.contains_key(axum::http::header::LOCATION);
             activity::answered(&mut state, context, at_ms, response.status().as_u16(), goes_on, None);
         }
         Err(e) => activity::answered(&mut state, context, at_ms, e.status.as_u16(), false, Some((e.code.clone(), e.message.clone()))),
     }
 }
+
+/// How far back the Activity Log can be read.
+pub const RETENTION_MS: u64 = 90 * 24 * 3_600_000;
 
 fn bad_request(message: String) -> ArmError {
     ArmError { flat: true, ..ArmError::new(StatusCode::BAD_REQUEST, "BadRequest", message) }
@@ -179,6 +184,10 @@ impl Filter {
         if from > to {
             return Err(invalid("the start is after the end"));
         }
+        // Recorded (az monitor activity-log list, 2019): the log keeps 90 days.
+        if from < now_ms.saturating_sub(RETENTION_MS) {
+            return Err(bad_request("The start time cannot be more than 90 days in the past.".into()));
+        }
         Ok(Filter { from_ms: from, to_ms: to, scope, caller, status })
     }
 
@@ -198,17 +207,20 @@ impl Filter {
     }
 }
 
-/// The fields `$select` may name (the spec's list, plus `id`, which its example selects).
+/// The fields `$select` may name: every field of an event (the spec's list, plus what
+/// `Get-AzLog` selects in recorded sessions: `Caller`, `Category`, `ResourceUri`), in any case.
 const SELECTABLE: &[&str] = &[
-    "authorization", "claims", "correlationId", "description", "eventDataId", "eventName", "eventTimestamp", "httpRequest", "id", "level",
-    "operationId", "operationName", "properties", "resourceGroupName", "resourceProviderName", "resourceId", "status", "submissionTimestamp",
-    "subStatus", "subscriptionId",
+    "authorization", "caller", "category", "channels", "claims", "correlationId", "description", "eventDataId", "eventName", "eventTimestamp",
+    "httpRequest", "id", "level", "operationId", "operationName", "properties", "resourceGroupName", "resourceProviderName", "resourceId",
+    "resourceType", "status", "submissionTimestamp", "subStatus", "subscriptionId", "tenantId",
 ];
 
 fn select(param: Option<&str>) -> Result<Option<Vec<&'static str>>, ArmError> {
     let Some(text) = param.filter(|s| !s.trim().is_empty()) else { return Ok(None) };
     let mut fields = Vec::new();
     for name in text.split(',').map(str::trim) {
+        // `ResourceUri` is the older name of `resourceId`.
+        let name = if name.eq_ignore_ascii_case("resourceUri") { "resourceId" } else { name };
         let field = SELECTABLE.iter().find(|f| f.eq_ignore_ascii_case(name)).ok_or_else(|| {
             bad_request(format!("The $select field '{name}' is not valid: choose from {}.", SELECTABLE.join(", ")))
         })?;
@@ -389,7 +401,8 @@ mod tests {
     #[test]
     fn select_takes_the_listed_fields_only() {
         assert_eq!(select(Some("eventName , id,claims")).unwrap(), Some(vec!["eventName", "id", "claims"]));
-        let e = select(Some("caller")).unwrap_err();
-        assert!(e.flat && e.message.contains("'caller'"), "{}", e.message);
+        assert_eq!(select(Some("Caller,Category,ResourceUri")).unwrap(), Some(vec!["caller", "category", "resourceId"]));
+        let e = select(Some("nonsense")).unwrap_err();
+        assert!(e.flat && e.message.contains("'nonsense'"), "{}", e.message);
     }
 }

@@ -1,6 +1,9 @@
-//! Agent pools (Microsoft.ContainerRegistry 2019-06-01-preview): list, get, create (PUT), update
-//! (PATCH count and tags), delete, listQueueStatus. Shapes follow the AgentPools*.json examples;
-//! the rules (Premium, regions, tiers, quota, Linux only, subnet egress) follow the seed and Learn.
+//! Agent pools (Microsoft.ContainerRegistry 2019-06-01-preview and 2025-03-01-preview): list, get,
+//! create (PUT), update (PATCH count), delete, listQueueStatus. Answers follow what real Azure
+//! answered in the az CLI's recording (NOTES.md §9) where it differs from the spec's examples:
+//! `systemData` on every pool, no `tags` ever kept, a PATCH answered 201 with the new count at
+//! once. The rules (Premium, regions, tiers, quota, Linux only, subnet egress) follow the seed and
+//! Learn.
 
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
@@ -13,7 +16,7 @@ use super::error::ArmError;
 use super::call::{ArmResult, Call};
 use super::{operations, paging, versions};
 use crate::sim::{nsg, rules};
-use crate::store::{pool_id, same, AgentPool, OpError, OpKind, PendingOp, Registry, Sku, State};
+use crate::store::{pool_id, same, AgentPool, OpError, OpKind, PendingOp, Registry, Sku, State, SystemData};
 
 pub const READ: &str = "Microsoft.ContainerRegistry/registries/agentpools/read";
 pub const WRITE: &str = "Microsoft.ContainerRegistry/registries/agentpools/write";
@@ -21,8 +24,11 @@ pub const DELETE: &str = "Microsoft.ContainerRegistry/registries/agentpools/dele
 pub const QUEUE: &str = "Microsoft.ContainerRegistry/registries/agentpools/listQueueStatus/action";
 
 pub fn to_json(p: &AgentPool) -> Value {
+    // An update's count shows at once, as Azure's PATCH answer and later reads do; the instances
+    // change when the operation ends (`sim`).
+    let count = p.pending.as_ref().and_then(|o| o.new_count).unwrap_or(p.count);
     let mut properties = json!({
-        "count": p.count,
+        "count": count,
         "tier": p.tier,
         "os": p.os,
         "provisioningState": p.provisioning_state,
@@ -37,7 +43,8 @@ pub fn to_json(p: &AgentPool) -> Value {
         "location": p.location,
         "properties": properties,
     });
-    // As in the spec's examples, `tags` is left out when there are none.
+    super::system_data::add(&mut pool, p.system_data.as_ref());
+    // Azure returns no `tags` on agent pools. Only a pool an earlier emulator tagged has any.
     if !p.tags.is_empty() {
         pool["tags"] = Value::Object(p.tags.iter().map(|(k, v)| (k.clone(), json!(v))).collect());
     }
@@ -189,7 +196,6 @@ struct Spec {
     count: i32,
     os: String,
     subnet: Option<String>,
-    tags: Option<Vec<(String, String)>>,
 }
 
 fn read_spec(body: &Body) -> Result<Spec, ArmError> {
@@ -200,7 +206,8 @@ fn read_spec(body: &Body) -> Result<Spec, ArmError> {
     let count = body.int("properties.count")?;
     let os = body.string("properties.os")?.unwrap_or("Linux");
     let subnet = body.string("properties.virtualNetworkSubnetResourceId")?.filter(|s| !s.is_empty());
-    let tags = body.tags()?;
+    // Checked as Azure checks them, then dropped: agent pools keep no tags.
+    body.tags()?;
     let tier = rules::tier(tier).ok_or_else(|| {
         ArmError::bad_field(
             "InvalidAgentPoolTier",
@@ -218,10 +225,10 @@ fn read_spec(body: &Body) -> Result<Spec, ArmError> {
     if !os.eq_ignore_ascii_case("Linux") {
         return Err(ArmError::bad_field("InvalidOsType", "properties.os", format!("The os '{os}' is invalid: use Linux.")));
     }
-    Ok(Spec { location: location.to_string(), tier: tier.name.to_string(), count: count as i32, os: "Linux".into(), subnet: subnet.map(String::from), tags })
+    Ok(Spec { location: location.to_string(), tier: tier.name.to_string(), count: count as i32, os: "Linux".into(), subnet: subnet.map(String::from) })
 }
 
-/// `PUT`: create (201, Creating) or update an existing pool's count and tags (200, Updating).
+/// `PUT`: create (201, Creating) or update an existing pool's count (200, Updating).
 pub fn put(call: &Call, r: &RegistryRef, name: &str) -> ArmResult {
     call.require_api_version(&versions::AGENT_POOLS)?;
     let emu = call.emu;
@@ -252,8 +259,8 @@ pub fn put(call: &Call, r: &RegistryRef, name: &str) -> ArmResult {
             }
         }
         check_quota(&state, &registry, Some(name), &spec.tier, spec.count)?;
-        // PUT replaces: no tags in the body means no tags.
-        return update(call, &mut state, i, Some(spec.count), Some(spec.tags.unwrap_or_default()), StatusCode::OK);
+        // PUT replaces the pool, and Azure keeps no tags on one: whatever it had is gone.
+        return update(call, &mut state, i, Some(spec.count), true, StatusCode::OK);
     }
     check_quota(&state, &registry, None, &spec.tier, spec.count)?;
     let mut failure = match &spec.subnet {
@@ -274,8 +281,10 @@ pub fn put(call: &Call, r: &RegistryRef, name: &str) -> ArmResult {
         os: spec.os,
         subnet: spec.subnet,
         provisioning_state: "Creating".into(),
-        tags: spec.tags.unwrap_or_default(),
+        // Tags sent on create are dropped, as Azure drops them (azure-rest-api-specs#24727).
+        tags: Vec::new(),
         pending: None,
+        system_data: Some(SystemData::new(&call.caller.who(), emu.clock.now_ms())),
     };
     let op = operations::start(call, &mut state, &registry.subscription, &registry.location, pool_id(&pool), OpKind::Create);
     let mut pool = pool;
@@ -289,12 +298,20 @@ fn injected_failure() -> OpError {
     OpError { code: "AgentPoolProvisioningFailed".into(), message: "The operation failed (injected by the emulator's fail-operations switch).".into() }
 }
 
-/// Starts an update of pool `i`: the new count applies when the operation ends. A pool whose
-/// subnet's NSG still blocks what it needs fails again (updating does not make it reachable).
-fn update(call: &Call, state: &mut State, i: usize, count: Option<i32>, tags: Option<Vec<(String, String)>>, status: StatusCode) -> ArmResult {
+/// Starts an update of pool `i`: the new count shows at once and applies to the instances when
+/// the operation ends. `clears_tags`: the write sent tags (or replaced the pool), which leaves a
+/// pool tagged by an earlier emulator with none, as on Azure. A pool whose subnet's NSG still
+/// blocks what it needs fails again (updating does not make it reachable).
+fn update(call: &Call, state: &mut State, i: usize, count: Option<i32>, clears_tags: bool, status: StatusCode) -> ArmResult {
     let emu = call.emu;
-    if let Some(tags) = tags {
-        state.pools[i].tags = tags;
+    if clears_tags {
+        state.pools[i].tags.clear();
+    }
+    let who = call.caller.who();
+    let now = emu.clock.now_ms();
+    match &mut state.pools[i].system_data {
+        Some(s) => s.touch(&who, now),
+        none => *none = Some(SystemData::new(&who, now)),
     }
     let network = match state.pools[i].subnet.clone() {
         Some(subnet) => check_subnet(state, &subnet, &state.pools[i].location.clone()).ok().flatten(),
@@ -322,6 +339,7 @@ pub fn patch(call: &Call, r: &RegistryRef, name: &str) -> ArmResult {
     busy(&state.pools[i])?;
     let body = Body::parse(&call.body)?;
     let count = body.int("properties.count")?;
+    // Read (so a malformed value is refused as before) but not kept: Azure keeps no pool tags.
     let tags = body.tags()?;
     if let Some(c) = count {
         if c < 0 {
@@ -330,10 +348,12 @@ pub fn patch(call: &Call, r: &RegistryRef, name: &str) -> ArmResult {
         let tier = state.pools[i].tier.clone();
         check_quota(&state, &registry, Some(name), &tier, c as i32)?;
     }
-    update(call, &mut state, i, count.map(|c| c as i32), tags, StatusCode::OK)
+    // Recorded: a PATCH is answered 201 Created, with the new count and `Updating`.
+    update(call, &mut state, i, count.map(|c| c as i32), tags.is_some(), StatusCode::CREATED)
 }
 
-/// `DELETE`: 202 with `Location` while Deleting; 204 when there is nothing to delete.
+/// `DELETE`: 202 with the pool's body (`Deleting`) and only `Location`, as recorded; 204 when
+/// there is nothing to delete.
 pub fn delete(call: &Call, r: &RegistryRef, name: &str) -> ArmResult {
     call.require_api_version(&versions::AGENT_POOLS)?;
     let emu = call.emu;
@@ -351,5 +371,6 @@ pub fn delete(call: &Call, r: &RegistryRef, name: &str) -> ArmResult {
     let pool = &mut state.pools[i];
     pool.provisioning_state = "Deleting".into();
     pool.pending = Some(PendingOp { operation: op.clone(), kind: OpKind::Delete, done_at_ms: emu.clock.now_ms() + emu.settings.lro_ms, new_count: None, failure: None });
-    Ok(operations::with_headers(emu, &state, &op, StatusCode::ACCEPTED.into_response()))
+    let body = to_json(pool);
+    Ok(operations::with_headers(emu, &state, &op, (StatusCode::ACCEPTED, Json(body)).into_response()))
 }

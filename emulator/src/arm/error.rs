@@ -79,11 +79,16 @@ impl ArmError {
 
 impl IntoResponse for ArmError {
     fn into_response(self) -> Response {
-        let mut error = json!({"code": self.code, "message": self.message});
-        if let Some(target) = &self.target {
-            error["target"] = json!(target);
-        }
-        let body = if self.flat { error } else { json!({ "error": error }) };
+        let body = if self.flat {
+            // The Activity Log's own errors, as recorded: `{"Code": …, "Message": …}`.
+            json!({"Code": self.code, "Message": self.message})
+        } else {
+            let mut error = json!({"code": self.code, "message": self.message});
+            if let Some(target) = &self.target {
+                error["target"] = json!(target);
+            }
+            json!({ "error": error })
+        };
         let mut response = (self.status, Json(body)).into_response();
         if let Some(v) = self.www_authenticate.and_then(|v| HeaderValue::from_str(&v).ok()) {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, v);

@@ -26,8 +26,21 @@ use serde_json::{Map, Value};
 pub enum QueryError {
     /// Valid Kusto, perhaps, but more than the emulator knows.
     Outside(String),
-    /// Not valid: a syntax error or a column that does not exist.
+    /// Not valid: a column that does not exist, a name used twice.
     Invalid(String),
+    /// A syntax error where the parser stood, as Resource Graph's `ParserFailure` reports it.
+    Syntax(SyntaxError),
+}
+
+/// Where a query stopped parsing: line (from 1), character in the line (from 0), the token found
+/// there (`<EOF>` at the end) and what was expected instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub message: String,
+    pub line: usize,
+    pub column: usize,
+    pub token: String,
+    pub expected: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -70,11 +83,17 @@ enum Tok {
 
 const SYMBOLS: [&str; 13] = ["==", "!=", "=~", "!~", "|", ",", "(", ")", "=", ".", "!", "<", ">"];
 
-fn tokenize(q: &str) -> Result<Vec<Tok>, QueryError> {
+/// The tokens of a query, with the character index each starts at.
+fn tokenize(q: &str) -> Result<(Vec<Tok>, Vec<usize>), QueryError> {
     let chars: Vec<char> = q.chars().collect();
     let mut out = Vec::new();
+    let mut starts = Vec::new();
     let mut i = 0;
+    let mut pass_start = 0;
     while i < chars.len() {
+        // A token the previous pass pushed started where that pass began.
+        starts.resize(out.len(), pass_start);
+        pass_start = i;
         let c = chars[i];
         if c.is_whitespace() {
             i += 1;
@@ -132,11 +151,15 @@ fn tokenize(q: &str) -> Result<Vec<Tok>, QueryError> {
             }
         }
     }
-    Ok(out)
+    starts.resize(out.len(), pass_start);
+    Ok((out, starts))
 }
 
 struct Parser {
     toks: Vec<Tok>,
+    /// Where each token starts in `text` (characters).
+    starts: Vec<usize>,
+    text: Vec<char>,
     at: usize,
 }
 
@@ -164,8 +187,24 @@ impl Parser {
             self.at += 1;
             Ok(())
         } else {
-            Err(QueryError::Invalid(format!("Expected '{s}' {}.", self.where_now())))
+            Err(self.syntax(format!("Expected '{s}' {}.", self.where_now()), s))
         }
+    }
+
+    /// A syntax error at the token the parser stands on, saying what it expected there.
+    fn syntax(&self, message: String, expected: &str) -> QueryError {
+        let at = self.starts.get(self.at).copied().unwrap_or(self.text.len());
+        let before = &self.text[..at];
+        let line = before.iter().filter(|c| **c == '\n').count() + 1;
+        let column = before.iter().rev().take_while(|c| **c != '\n').count();
+        let token = match self.peek() {
+            None => "<EOF>".to_string(),
+            Some(Tok::Word(w)) => w.clone(),
+            Some(Tok::Text(t)) => format!("'{t}'"),
+            Some(Tok::Num(n)) => n.clone(),
+            Some(Tok::Sym(s)) => s.to_string(),
+        };
+        QueryError::Syntax(SyntaxError { message, line, column, token, expected: expected.to_string() })
     }
 
     fn where_now(&self) -> String {
@@ -183,7 +222,7 @@ impl Parser {
             Some(Tok::Word(w)) if w.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_') && !w.contains(['-', '~']) => Ok(w),
             _ => {
                 self.at -= 1;
-                Err(QueryError::Invalid(format!("Expected a column name {}.", self.where_now())))
+                Err(self.syntax(format!("Expected a column name {}.", self.where_now()), "<column>"))
             }
         }
     }
@@ -208,7 +247,7 @@ impl Parser {
             Some(Tok::Word(w)) => Err(QueryError::Outside(format!("comparing with the column '{w}' (only with text values)"))),
             _ => {
                 self.at -= 1;
-                Err(QueryError::Invalid(format!("Expected a string literal {}.", self.where_now())))
+                Err(self.syntax(format!("Expected a string literal {}.", self.where_now()), "<string>"))
             }
         }
     }
@@ -242,7 +281,7 @@ impl Parser {
             Some(Tok::Sym("<" | ">")) => return Err(QueryError::Outside("comparing with < or > (only text comparisons)".into())),
             _ => {
                 self.at -= 1;
-                return Err(QueryError::Invalid(format!("Expected a comparison after '{}' {}.", path.join("."), self.where_now())));
+                return Err(self.syntax(format!("Expected a comparison after '{}' {}.", path.join("."), self.where_now()), "=="));
             }
         };
         let values = if matches!(cmp, Cmp::In | Cmp::InCi | Cmp::NotIn | Cmp::NotInCi) {
@@ -283,7 +322,7 @@ impl Parser {
             Some(Tok::Num(n)) => n.parse().map_err(|_| QueryError::Invalid(format!("'{n}' is not a row count."))),
             _ => {
                 self.at -= 1;
-                Err(QueryError::Invalid(format!("Expected a number of rows {}.", self.where_now())))
+                Err(self.syntax(format!("Expected a number of rows {}.", self.where_now()), "<number>"))
             }
         }
     }
@@ -291,7 +330,7 @@ impl Parser {
     fn op(&mut self) -> Result<Op, QueryError> {
         let Some(Tok::Word(w)) = self.next() else {
             self.at -= 1;
-            return Err(QueryError::Invalid(format!("Expected an operator after '|' {}.", self.where_now())));
+            return Err(self.syntax(format!("Expected an operator after '|' {}.", self.where_now()), "<operator>"));
         };
         match w.as_str() {
             "where" => Ok(Op::Where(self.expr()?)),
@@ -356,7 +395,8 @@ const OPERATORS: [&str; 6] = ["where", "project", "order", "sort", "take", "limi
 
 /// A parsed query: its operators, in order.
 pub fn parse(query: &str) -> Result<Vec<Op>, QueryError> {
-    let mut p = Parser { toks: tokenize(query)?, at: 0 };
+    let (toks, starts) = tokenize(query)?;
+    let mut p = Parser { toks, starts, text: query.chars().collect(), at: 0 };
     let mut ops = Vec::new();
     match p.peek() {
         Some(Tok::Word(t)) if t == "resources" || t == "Resources" => p.at += 1,
@@ -601,8 +641,13 @@ mod tests {
         assert!(matches!(after_project, Err(QueryError::Invalid(m)) if m.contains("'name'")), "a column projected away is gone");
         assert!(matches!(run(&parse("resources | where nope == 'x'").unwrap(), cols.clone(), rows.clone()), Err(QueryError::Invalid(_))));
         for q in ["resources | where name == 'x", "resources | where", "resources where name == 'x'", "resources | take x", "| take 1"] {
-            assert!(matches!(parse(q), Err(QueryError::Invalid(_))), "{q}");
+            assert!(matches!(parse(q), Err(QueryError::Invalid(_) | QueryError::Syntax(_))), "{q}");
         }
+        // Where it stopped, as Resource Graph says it (recorded: `where where` at 1:11, <EOF>).
+        let Err(QueryError::Syntax(e)) = parse("where where") else { panic!("a syntax error") };
+        assert_eq!((e.line, e.column, e.token.as_str()), (1, 11, "<EOF>"));
+        let Err(QueryError::Syntax(e)) = parse("resources\n| take x") else { panic!("a syntax error") };
+        assert_eq!((e.line, e.column, e.token.as_str()), (2, 7, "x"));
         assert!(matches!(run(&parse("resources | project name, name").unwrap(), cols.clone(), rows.clone()), Err(QueryError::Invalid(_))));
         // Checked as a whole, before any row: no row reaching a bad clause is no excuse.
         for q in ["resources | where name == 'alpha' or bogus == 'y'", "resources | where type == 'none' | where bogus == 'x'", "resources | project name.x"] {

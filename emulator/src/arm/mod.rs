@@ -9,6 +9,7 @@ pub mod call;
 pub mod error;
 pub mod paging;
 pub mod ratelimit;
+pub mod system_data;
 pub mod versions;
 
 // Resource types in ARM's tree: the cloud, subscriptions and their groups, then each provider's
@@ -29,6 +30,8 @@ pub mod runs;
 pub mod filter;
 pub mod schedule;
 pub mod tasks;
+pub mod task_runs;
+pub mod tags;
 pub mod network;
 pub mod security_rules;
 pub mod activity_log;
@@ -74,12 +77,6 @@ fn route(call: &Call) -> ArmResult {
         ["subscriptions", _, "resourcegroups", _] if m == Method::HEAD => resource_groups::exists(call, seg(1), seg(3)),
         ["subscriptions", _, "resourcegroups", _, "resources"] if get => resources::list(call, seg(1), Some(seg(3))),
         ["subscriptions", _, "providers", "microsoft.containerregistry", "registries"] if get => registries::list(call, seg(1), None),
-        ["subscriptions", _, "providers", "microsoft.containerregistry", "locations", _, "operationstatuses", _] if get => {
-            operations::status(call, seg(1), seg(7))
-        }
-        ["subscriptions", _, "providers", "microsoft.containerregistry", "locations", _, "operationresults", _] if get => {
-            operations::result(call, seg(1), seg(7))
-        }
         ["subscriptions", _, "providers", "microsoft.network", "virtualnetworks"] if get => network::list_vnets(call, seg(1), None),
         ["subscriptions", _, "providers", "microsoft.network", "locations", _, "operations", _] if get => security_rules::operation(call, seg(1), seg(7)),
         ["subscriptions", _, "resourcegroups", _, "providers", "microsoft.network", rest @ ..] => {
@@ -111,6 +108,8 @@ fn route(call: &Call) -> ArmResult {
                 ["agentpools", _] if patch => agent_pools::patch(call, &r, child(1)),
                 ["agentpools", _] if delete => agent_pools::delete(call, &r, child(1)),
                 ["agentpools", _, "listqueuestatus"] if post => agent_pools::queue_status(call, &r, child(1)),
+                ["agentpools", _, "operationstatuses", _] if get => operations::status(call, &r, child(1), child(3)),
+                ["agentpoolsoperationresults", _, "status"] if get => operations::result(call, &r, child(1)),
                 ["schedulerun"] if post => schedule::schedule(call, &r),
                 ["runs"] if get => runs::list(call, &r),
                 ["runs", _] if get => runs::get(call, &r, child(1)),
@@ -123,9 +122,17 @@ fn route(call: &Call) -> ArmResult {
                 ["tasks", _] if patch => tasks::patch(call, &r, child(1)),
                 ["tasks", _] if delete => tasks::delete(call, &r, child(1)),
                 ["tasks", _, "listdetails"] if post => tasks::details(call, &r, child(1)),
+                ["taskruns"] if get => task_runs::list(call, &r),
+                ["taskruns", _] if get => task_runs::get(call, &r, child(1)),
+                ["taskruns", _] if delete => task_runs::delete(call, &r, child(1)),
                 ["providers", "microsoft.authorization", "permissions"] if get => permissions::on_registry(call, &r),
-                [] | ["agentpools"] | ["agentpools", _] | ["agentpools", _, "listqueuestatus"] | ["schedulerun"] | ["runs"]
-                | ["runs", _] | ["runs", _, "cancel" | "listlogsasurl"] | ["tasks"] | ["tasks", _] | ["tasks", _, "listdetails"] => {
+                ["providers", "microsoft.resources", "tags", "default"] if get => tags::get(call, &r),
+                ["providers", "microsoft.resources", "tags", "default"] if put => tags::write(call, &r, false),
+                ["providers", "microsoft.resources", "tags", "default"] if patch => tags::write(call, &r, true),
+                ["providers", "microsoft.resources", "tags", "default"] => Err(method_not_allowed(call)),
+                [] | ["agentpools"] | ["agentpools", _] | ["agentpools", _, "listqueuestatus"] | ["agentpools", _, "operationstatuses", _]
+                | ["agentpoolsoperationresults", _, "status"] | ["schedulerun"] | ["runs"]
+                | ["runs", _] | ["runs", _, "cancel" | "listlogsasurl"] | ["tasks"] | ["tasks", _] | ["tasks", _, "listdetails"] | ["taskruns"] | ["taskruns", _] => {
                     Err(method_not_allowed(call))
                 }
                 _ => Err(unknown_path(call)),

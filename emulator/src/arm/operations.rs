@@ -1,24 +1,26 @@
-//! Long-running operations as ARM's async API describes them: the response to a PUT, PATCH or
-//! DELETE carries `Azure-AsyncOperation` (a status resource: `{id, name, status, startTime,
-//! endTime, error}`) and, for DELETE, `Location` (202 until done, then the final answer), with
-//! `Retry-After`.
+//! Long-running agent-pool operations, as real Azure answered them (the az CLI's recording
+//! `test_acr_agentpool.yaml`, NOTES.md §9), not as ARM's generic async API describes them:
+//! - a create or an update carries `Azure-AsyncOperation` at
+//!   `…/agentPools/{p}/operationStatuses/{id}`, whose body is only `{"status": …}` with the
+//!   service's own words: `Creating` during a create, `Creating` then `Updating` during an update,
+//!   then `Succeeded` (or `Failed` with `error`);
+//! - a delete carries only `Location`, at `…/registries/{r}/agentPoolsOperationResults/{id}/status`,
+//!   which answers 202 with the body `null` (and a fresh `Location`) until a 204;
+//! - nothing carries `Retry-After`: clients poll at their own pace.
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
-use super::access::{check_scope, Access};
-use super::error::ArmError;
+use super::access::{self, Access, RegistryRef};
 use super::call::{ArmResult, Call};
+use super::error::ArmError;
 use super::versions;
-use crate::clock::rfc3339_ms;
 use crate::store::{OpKind, Operation, State};
 use crate::Emulator;
 
-const PROVIDER_PATH: &str = "providers/Microsoft.ContainerRegistry/locations";
-
-/// Records a new operation, started by `call`, and returns its id.
+/// Records a new operation on `resource_id` (a pool), started by `call`, and returns its id.
 pub fn start(call: &Call, state: &mut State, sub: &str, location: &str, resource_id: String, kind: OpKind) -> String {
     let emu = call.emu;
     let id = crate::new_guid();
@@ -38,78 +40,89 @@ pub fn start(call: &Call, state: &mut State, sub: &str, location: &str, resource
     id
 }
 
-fn url(emu: &Emulator, op: &Operation, leaf: &str) -> String {
-    format!(
-        "{}/subscriptions/{}/{PROVIDER_PATH}/{}/{leaf}/{}?api-version={}",
-        emu.origins.arm,
-        op.subscription,
-        op.location,
-        op.id,
-        if op.api_version.is_empty() { versions::AGENT_POOLS.versions[0] } else { &op.api_version }
-    )
+fn api_version(op: &Operation) -> &str {
+    if op.api_version.is_empty() { versions::AGENT_POOLS.versions[0] } else { &op.api_version }
 }
 
-/// Real seconds until the operation should be done (at least 1), for `Retry-After`.
-pub fn retry_after_secs(emu: &Emulator) -> u32 {
-    let speed = emu.clock.speed().max(0.001);
-    ((emu.settings.lro_ms as f64 / speed / 1000.0).ceil() as u32).clamp(1, 60)
+/// The pool's registry: its id is the pool's without `/agentPools/{p}`.
+fn registry_id(op: &Operation) -> &str {
+    let lower = op.resource_id.to_ascii_lowercase();
+    lower.rfind("/agentpools/").map_or(&op.resource_id, |i| &op.resource_id[..i])
 }
 
-/// Adds the async-operation headers for operation `id` to a response.
+/// `Azure-AsyncOperation` of a create or an update.
+fn status_url(emu: &Emulator, op: &Operation) -> String {
+    format!("{}{}/operationStatuses/{}?api-version={}", emu.origins.arm, op.resource_id, op.id, api_version(op))
+}
+
+/// `Location` of a delete.
+fn result_url(emu: &Emulator, op: &Operation) -> String {
+    format!("{}{}/agentPoolsOperationResults/{}/status?api-version={}", emu.origins.arm, registry_id(op), op.id, api_version(op))
+}
+
+/// Adds the header a client follows operation `id` by: `Location` for a delete,
+/// `Azure-AsyncOperation` otherwise.
 pub fn with_headers(emu: &Emulator, state: &State, id: &str, mut response: Response) -> Response {
     let Some(op) = state.operations.iter().find(|o| o.id == id) else { return response };
-    let h = response.headers_mut();
-    let set = |h: &mut axum::http::HeaderMap, name: &'static str, v: String| {
-        if let Ok(v) = HeaderValue::from_str(&v) {
-            h.insert(name, v);
-        }
+    let (name, url) = match op.kind {
+        OpKind::Delete => (header::LOCATION.as_str(), result_url(emu, op)),
+        OpKind::Create | OpKind::Update => ("azure-asyncoperation", status_url(emu, op)),
     };
-    set(h, "azure-asyncoperation", url(emu, op, "operationStatuses"));
-    if op.kind == OpKind::Delete {
-        set(h, "location", url(emu, op, "operationResults"));
+    if let Ok(v) = HeaderValue::from_str(&url) {
+        response.headers_mut().insert(name, v);
     }
-    h.insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs(emu)));
     response
 }
 
-fn find<'s>(call: &Call, state: &'s State, sub: &str, id: &str) -> Result<&'s Operation, ArmError> {
-    check_scope(call, state, sub, None, "Microsoft.ContainerRegistry/locations/operationResults/read", Access::Read)?;
+/// The service's word for an operation still running. An update reads `Creating` for its first
+/// moments, as recorded (1 s after the PATCH: `Creating`; 30 s after: `Updating`).
+fn running_word(emu: &Emulator, op: &Operation) -> &'static str {
+    match op.kind {
+        OpKind::Create => "Creating",
+        OpKind::Update if emu.clock.now_ms().saturating_sub(op.start_ms) < emu.settings.lro_ms / 10 => "Creating",
+        OpKind::Update => "Updating",
+        OpKind::Delete => "Deleting",
+    }
+}
+
+/// The operation `id` of the pool or registry at `resource` (a prefix of the operation's pool id).
+fn find<'s>(call: &Call, state: &'s State, r: &RegistryRef, resource: &str, id: &str) -> Result<&'s Operation, ArmError> {
+    access::check_scope(call, state, r.sub, Some(r.rg), super::agent_pools::READ, Access::Read)?;
+    let prefix = resource.to_ascii_lowercase();
     state
         .operations
         .iter()
-        .find(|o| o.id == id && crate::store::same(&o.subscription, sub))
+        .find(|o| o.id.eq_ignore_ascii_case(id) && o.resource_id.to_ascii_lowercase().starts_with(&prefix))
         .ok_or_else(|| ArmError::new(StatusCode::NOT_FOUND, "OperationNotFound", format!("The operation '{id}' could not be found.")))
 }
 
-/// `GET …/operationStatuses/{id}`: always 200 with the status body (ARM async API).
-pub fn status(call: &Call, sub: &str, id: &str) -> ArmResult {
+/// `GET …/agentPools/{p}/operationStatuses/{id}`: 200 with `{"status": …}`.
+pub fn status(call: &Call, r: &RegistryRef, pool: &str, id: &str) -> ArmResult {
     call.require_api_version(&versions::AGENT_POOLS)?;
     let state = call.emu.state();
-    let op = find(call, &state, sub, id)?;
-    let mut body = json!({
-        "id": format!("/subscriptions/{}/{PROVIDER_PATH}/{}/operationStatuses/{}", op.subscription, op.location, op.id),
-        "name": op.id,
-        "status": op.status,
-        "startTime": rfc3339_ms(op.start_ms),
-    });
-    if let Some(end) = op.end_ms {
-        body["endTime"] = json!(rfc3339_ms(end));
-    }
-    if let Some(e) = &op.error {
-        body["error"] = json!({"code": e.code, "message": e.message});
-    }
-    let response = Json(body).into_response();
-    Ok(if op.status == "InProgress" { with_headers(call.emu, &state, &op.id, response) } else { response })
+    let pool_id = format!("{}/agentPools/{pool}", crate::store::registry_id(r.sub, r.rg, r.name));
+    let op = find(call, &state, r, &pool_id, id)?;
+    let body = match (op.status.as_str(), &op.error) {
+        ("InProgress", _) => json!({ "status": running_word(call.emu, op) }),
+        (status, Some(e)) => json!({ "status": status, "error": { "code": e.code, "message": e.message } }),
+        (status, None) => json!({ "status": status }),
+    };
+    Ok(Json(body).into_response())
 }
 
-/// `GET …/operationResults/{id}` (the `Location` of a delete): 202 while running, then 204, or
-/// the operation's error.
-pub fn result(call: &Call, sub: &str, id: &str) -> ArmResult {
+/// `GET …/registries/{r}/agentPoolsOperationResults/{id}/status` (the `Location` of a delete):
+/// 202 with the JSON `null` and a fresh `Location` while it runs, then 204 with no body, or the
+/// operation's error.
+pub fn result(call: &Call, r: &RegistryRef, id: &str) -> ArmResult {
     call.require_api_version(&versions::AGENT_POOLS)?;
     let state = call.emu.state();
-    let op = find(call, &state, sub, id)?;
+    let registry_id = crate::store::registry_id(r.sub, r.rg, r.name);
+    let op = find(call, &state, r, &registry_id, id)?;
     match (op.status.as_str(), &op.error) {
-        ("InProgress", _) => Ok(with_headers(call.emu, &state, &op.id, StatusCode::ACCEPTED.into_response())),
+        ("InProgress", _) => {
+            let running = (StatusCode::ACCEPTED, Json(serde_json::Value::Null)).into_response();
+            Ok(with_headers(call.emu, &state, &op.id, running))
+        }
         (_, Some(e)) => Err(ArmError::new(StatusCode::BAD_REQUEST, &e.code, e.message.clone())),
         _ => Ok(StatusCode::NO_CONTENT.into_response()),
     }

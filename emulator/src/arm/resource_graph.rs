@@ -35,18 +35,30 @@ const MAX_TOP: usize = 1000;
 
 /// ARG's error: `BadRequest` with the reasons in `details`.
 fn refused(details: &[(&str, String)]) -> Response {
+    refused_with(details.iter().map(|(code, message)| json!({ "code": code, "message": message })).collect())
+}
+
+fn refused_with(details: Vec<Value>) -> Response {
     let now = time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
     let body = json!({ "error": {
         "code": "BadRequest",
         "message": format!("Please provide below info when asking for support: timestamp = {now}, correlationId = {}.", crate::new_guid()),
-        "details": details.iter().map(|(code, message)| json!({ "code": code, "message": message })).collect::<Vec<_>>(),
+        "details": details,
     }});
     (StatusCode::BAD_REQUEST, Json(body)).into_response()
 }
 
+const INVALID_QUERY: &str = "Query is invalid. Please refer to the documentation for the Azure Resource Graph service and fix the error before retrying.";
+
 fn query_refused(e: QueryError) -> Response {
-    let invalid = ("InvalidQuery", "Query is invalid. Please refer to the documentation for the Azure Resource Graph service and fix the error before retrying.".to_string());
+    let invalid = ("InvalidQuery", INVALID_QUERY.to_string());
     match e {
+        // Recorded: the parser's failure names the line, the character in it, the token found
+        // and the one expected.
+        QueryError::Syntax(s) => refused_with(vec![
+            json!({ "code": "InvalidQuery", "message": INVALID_QUERY }),
+            json!({ "code": "ParserFailure", "message": s.message, "line": s.line, "characterPositionInLine": s.column, "token": s.token, "expectedToken": s.expected }),
+        ]),
         QueryError::Invalid(why) => refused(&[invalid, ("ParserFailure", why)]),
         QueryError::Outside(what) => refused(&[
             invalid,
@@ -128,14 +140,22 @@ fn fingerprint(query: &str, subs: &[String]) -> String {
     digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
-fn skip_token(offset: usize, print: &str) -> String {
-    base64::engine::general_purpose::STANDARD.encode(json!({ "offset": offset, "query": print }).to_string())
+/// A `$skipToken` in Azure's own form (base64 of `{"$id", "MaxRows", "RowsToSkip",
+/// "KustoClusterUrl"}`, as recorded), with the emulator's fingerprint of the query and scope.
+fn skip_token(offset: usize, rows: usize, print: &str) -> String {
+    let token = json!({ "$id": "1", "MaxRows": rows, "RowsToSkip": offset, "KustoClusterUrl": "https://arg-emulator.arg.core.windows.net", "QueryFingerprint": print });
+    base64::engine::general_purpose::STANDARD.encode(token.to_string())
 }
 
-fn read_skip_token(token: &str, print: &str) -> Option<usize> {
+/// Where a token continues and how many rows a page holds. Azure's tokens carry no
+/// fingerprint and are taken as they are; one of ours must belong to this query and scope.
+fn read_skip_token(token: &str, print: &str) -> Option<(usize, usize)> {
     let bytes = base64::engine::general_purpose::STANDARD.decode(token).ok()?;
     let v: Value = serde_json::from_slice(&bytes).ok()?;
-    (v["query"] == print).then(|| v["offset"].as_u64()).flatten().map(|o| o as usize)
+    if v.get("QueryFingerprint").is_some_and(|f| f != print) {
+        return None;
+    }
+    Some((v["RowsToSkip"].as_u64()? as usize, v["MaxRows"].as_u64()? as usize))
 }
 
 /// Facets over the query's result: counts by a column's values.
@@ -225,17 +245,18 @@ pub fn resources(call: &Call) -> ArmResult {
     drop(state);
 
     let print = fingerprint(&query, &scope);
-    let top = match body.int("options.$top")? {
-        None => call.emu.settings.page_size,
-        Some(t) if (1..=MAX_TOP as i64).contains(&t) => t as usize,
+    let asked_top = match body.int("options.$top")? {
+        None => None,
+        Some(t) if (1..=MAX_TOP as i64).contains(&t) => Some(t as usize),
         Some(t) => return Ok(refused(&[("InvalidRequestContent", format!("options.$top must be between 1 and {MAX_TOP}, not {t}."))])),
     };
-    let offset = match body.string("options.$skipToken")? {
+    // A later page keeps the first page's size, as recorded, unless `$top` says otherwise.
+    let (offset, top) = match body.string("options.$skipToken")? {
         Some(token) => match read_skip_token(token, &print) {
-            Some(o) => o,
+            Some((offset, rows)) => (offset, asked_top.unwrap_or(rows.clamp(1, MAX_TOP))),
             None => return Ok(refused(&[("InvalidSkipToken", "The $skipToken does not belong to this query and scope.".into())])),
         },
-        None => body.int("options.$skip")?.unwrap_or(0).max(0) as usize,
+        None => (body.int("options.$skip")?.unwrap_or(0).max(0) as usize, asked_top.unwrap_or(call.emu.settings.page_size)),
     };
     let total = table.rows.len();
     let data: Vec<Value> = table.rows.iter().skip(offset).take(top).cloned().map(Value::Object).collect();
@@ -254,7 +275,7 @@ pub fn resources(call: &Call) -> ArmResult {
         "resultTruncated": if more && !pageable { "true" } else { "false" },
     });
     if more && pageable {
-        answer["$skipToken"] = json!(skip_token(offset + top, &print));
+        answer["$skipToken"] = json!(skip_token(offset + top, top, &print));
     }
     Ok(Json(answer).into_response())
 }

@@ -38,6 +38,10 @@ pub struct Generic {
     /// For `$expand=createdTime,changedTime`, when the service knows it.
     pub created: Option<String>,
     pub provisioning_state: String,
+    /// ARM's `systemData`, when the resource has one.
+    pub system_data: Option<Value>,
+    /// Registries show `tags: {}` even without tags (recorded); child resources leave it out.
+    pub empty_tags_shown: bool,
 }
 
 impl Filterable for Generic {
@@ -91,8 +95,11 @@ impl Generic {
         if let Some(sku) = &self.sku {
             v["sku"] = sku.clone();
         }
-        if with_tags && !self.tags.is_empty() {
+        if with_tags && (self.empty_tags_shown || !self.tags.is_empty()) {
             v["tags"] = Value::Object(self.tags.iter().map(|(k, x)| (k.clone(), json!(x))).collect());
+        }
+        if let Some(s) = &self.system_data {
+            v["systemData"] = s.clone();
         }
         if let Some(created) = &self.created {
             if expand.created {
@@ -124,6 +131,8 @@ pub fn in_subscription(state: &State, sub: &str) -> Vec<Generic> {
             sku: Some(json!({ "name": r.sku.as_str(), "tier": r.sku.as_str() })),
             created: Some(r.created.clone()),
             provisioning_state: "Succeeded".into(),
+            system_data: r.system_data.as_ref().map(super::system_data::to_json),
+            empty_tags_shown: true,
         });
         for p in state.pools_of(r) {
             all.push(Generic {
@@ -137,6 +146,8 @@ pub fn in_subscription(state: &State, sub: &str) -> Vec<Generic> {
                 sku: None,
                 created: None,
                 provisioning_state: p.provisioning_state.clone(),
+                system_data: p.system_data.as_ref().map(super::system_data::to_json),
+                empty_tags_shown: false,
             });
         }
         for t in state.tasks_of(key) {
@@ -150,6 +161,8 @@ pub fn in_subscription(state: &State, sub: &str) -> Vec<Generic> {
                 sku: None,
                 created: Some(rfc3339_ms(t.created_ms)),
                 provisioning_state: "Succeeded".into(),
+                system_data: t.system_data.as_ref().map(super::system_data::to_json),
+                empty_tags_shown: false,
             });
         }
     }
@@ -164,6 +177,8 @@ pub fn in_subscription(state: &State, sub: &str) -> Vec<Generic> {
             sku: None,
             created: None,
             provisioning_state: "Succeeded".into(),
+            system_data: None,
+            empty_tags_shown: false,
         });
     }
     for n in state.nsgs.iter().filter(|n| same(&n.subscription, sub)) {
@@ -177,6 +192,8 @@ pub fn in_subscription(state: &State, sub: &str) -> Vec<Generic> {
             sku: None,
             created: None,
             provisioning_state: "Succeeded".into(),
+            system_data: None,
+            empty_tags_shown: false,
         });
     }
     all

@@ -18,6 +18,12 @@ pub const WRITE: &str = "Microsoft.ContainerRegistry/registries/runs/write";
 pub const CANCEL: &str = "Microsoft.ContainerRegistry/registries/runs/cancel/action";
 pub const LOGS: &str = "Microsoft.ContainerRegistry/registries/runs/listLogSasUrl/action";
 
+/// The vCPU a run gets when its request names none, as every recorded run shows.
+pub const DEFAULT_CPU: u32 = 2;
+
+/// A run as recorded runs read: `outputImages` only once it has ended and only if it pushed any,
+/// `platform.os` as it was sent, `agentConfiguration`, and `systemData` with only its
+/// `lastModified…` side (a run is never "created" by anyone, until it is patched).
 pub fn to_json(run: &Run) -> Value {
     let mut p = json!({
         "provisioningState": "Succeeded",
@@ -26,28 +32,60 @@ pub fn to_json(run: &Run) -> Value {
         "lastUpdatedTime": rfc3339_ms(run.last_updated_ms),
         "runType": run.run_type,
         "createTime": rfc3339_ms(run.create_ms),
-        "outputImages": run.output_images.iter().map(|i| json!({
-            "registry": i.registry, "repository": i.repository, "tag": i.tag, "digest": i.digest
-        })).collect::<Vec<_>>(),
         "isArchiveEnabled": run.is_archive_enabled,
         "platform": { "os": run.platform_os, "architecture": "amd64" },
+        "agentConfiguration": { "cpu": run.cpu.unwrap_or(DEFAULT_CPU) },
     });
     let set = |p: &mut Value, k: &str, v: Option<Value>| {
         if let Some(v) = v {
             p[k] = v;
         }
     };
+    if run.is_finished() && !run.output_images.is_empty() {
+        p["outputImages"] = run.output_images.iter().map(|i| json!({ "registry": i.registry, "repository": i.repository, "tag": i.tag, "digest": i.digest })).collect();
+    }
     set(&mut p, "startTime", run.start_ms.map(|t| json!(rfc3339_ms(t))));
     set(&mut p, "finishTime", run.finish_ms.map(|t| json!(rfc3339_ms(t))));
     set(&mut p, "task", run.task_name.clone().map(Value::from));
     set(&mut p, "agentPoolName", run.agent_pool_name.clone().map(Value::from));
     set(&mut p, "runErrorMessage", run.error_message.clone().map(Value::from));
-    json!({
+    let mut v = json!({
         "id": format!("{}/runs/{}", registry_id(&run.subscription, &run.resource_group, &run.registry), run.run_id),
         "name": run.run_id,
         "type": "Microsoft.ContainerRegistry/registries/runs",
         "properties": p,
-    })
+    });
+    add_system_data(&mut v, run);
+    v
+}
+
+/// What `scheduleRun` answers: the run as just queued, and nothing it has not got yet (recorded:
+/// no `runType`, `createTime`, `platform` or `startTime`, whatever the request).
+pub fn queued_json(run: &Run) -> Value {
+    let mut v = json!({
+        "type": "Microsoft.ContainerRegistry/registries/runs",
+        "properties": {
+            "runId": run.run_id,
+            "status": "Queued",
+            "lastUpdatedTime": rfc3339_ms(run.last_updated_ms),
+            "provisioningState": "Succeeded",
+            "isArchiveEnabled": run.is_archive_enabled,
+        },
+        "id": format!("{}/runs/{}", registry_id(&run.subscription, &run.resource_group, &run.registry), run.run_id),
+        "name": run.run_id,
+    });
+    add_system_data(&mut v, run);
+    v
+}
+
+/// A run's `systemData`: who scheduled it, as `lastModified…`; a run someone patched also has a
+/// `created…` side, stamped at the patch (as recorded after `az acr task update-run`).
+fn add_system_data(v: &mut Value, run: &Run) {
+    if let Some(s) = &run.system_data {
+        v["systemData"] = super::system_data::to_json(s);
+    } else if let Some(by) = &run.scheduled_by {
+        v["systemData"] = json!({ "lastModifiedBy": by.by, "lastModifiedByType": by.by_type, "lastModifiedAt": crate::clock::rfc3339_ticks(by.at_ms) });
+    }
 }
 
 fn not_found(r: &RegistryRef, run_id: &str) -> ArmError {
@@ -93,6 +131,8 @@ pub fn patch(call: &Call, r: &RegistryRef, run_id: &str) -> ArmResult {
     if let Some(archive) = body.bool("isArchiveEnabled")? {
         state.runs[i].is_archive_enabled = archive;
     }
+    // Recorded: after a patch the run's systemData has both sides, both stamped now.
+    state.runs[i].system_data = Some(crate::store::SystemData::new(&call.caller.who(), call.emu.clock.now_ms()));
     Ok(Json(to_json(&state.runs[i])).into_response())
 }
 

@@ -18,13 +18,25 @@ fn missing(path: &str) -> ArmError {
     ArmError::bad_field("InvalidRequestContent", path, format!("The request content was invalid: the required property '{path}' is missing."))
 }
 
+/// The os as sent: recorded runs echo `linux` as `linux`.
 fn platform_os(body: &Body) -> Result<String, ArmError> {
     body.object("platform")?.ok_or_else(|| missing("platform"))?;
     let os = body.required_string("platform.os")?;
     match os.to_ascii_lowercase().as_str() {
-        "linux" => Ok("Linux".into()),
-        "windows" => Ok("Windows".into()),
+        "linux" | "windows" => Ok(os.to_string()),
         _ => Err(ArmError::bad_field("InvalidParameter", "platform.os", format!("The os '{os}' is invalid: use Linux or Windows."))),
+    }
+}
+
+/// Images a sample task file pushes. The emulator reads no repository, so the files public
+/// recordings run are known by name: `build-push-hello-world.yaml` of Azure-Samples/acr-tasks
+/// pushes `hello-world:{{.Run.ID}}`.
+fn sample_file_images(source: Option<&str>, file: &str) -> Vec<String> {
+    let acr_tasks = source.is_some_and(|s| s.to_ascii_lowercase().contains("azure-samples/acr-tasks"));
+    if acr_tasks && file.eq_ignore_ascii_case("build-push-hello-world.yaml") {
+        vec!["hello-world:{{.Run.ID}}".into()]
+    } else {
+        Vec::new()
     }
 }
 
@@ -74,7 +86,7 @@ fn plan(state: &State, r: &RegistryRef, body: &Body) -> Result<Planned, ArmError
             run_type: "QuickRun",
             os: platform_os(body)?,
             docker_file: Some(body.string("taskFilePath")?.filter(|s| !s.is_empty()).ok_or_else(|| missing("taskFilePath"))?.to_string()),
-            images: Vec::new(),
+            images: sample_file_images(source.as_deref(), body.string("taskFilePath")?.unwrap_or("")),
             pool, task: None, source, archive,
         },
         "EncodedTaskRunRequest" => {
@@ -127,7 +139,7 @@ fn plan(state: &State, r: &RegistryRef, body: &Body) -> Result<Planned, ArmError
         if !state.pool_index(r.key(), name).is_some() {
             return Err(ArmError::bad_field("AgentPoolNotFound", "agentPoolName", format!("The agent pool '{name}' was not found in registry '{}'.", r.name)));
         }
-        if planned.os == "Windows" {
+        if planned.os.eq_ignore_ascii_case("Windows") {
             return Err(ArmError::bad_field("OsTypeNotSupported", "platform.os", "Agent pools run Linux only; a Windows run cannot use one."));
         }
     }
@@ -169,9 +181,13 @@ pub fn schedule(call: &Call, r: &RegistryRef) -> ArmResult {
         source_location: planned.source,
         docker_file: planned.docker_file,
         error_message: None,
+        cpu: body.int("agentConfiguration.cpu")?.map(|c| c.clamp(1, 64) as u32),
+        scheduled_by: Some(crate::store::Stamp::of(&call.caller.who(), now)),
+        system_data: None,
     };
+    // Answered as queued, as recorded: the run starts a moment later (`sim::QUEUE_MS`).
+    let answer = runs::queued_json(&run);
     state.runs.push(run);
     crate::sim::advance(&mut state, now);
-    let run = state.runs.last().expect("just pushed");
-    Ok(Json(runs::to_json(run)).into_response())
+    Ok(Json(answer).into_response())
 }

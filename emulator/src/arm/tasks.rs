@@ -98,8 +98,15 @@ pub fn task_json(t: &Task, with_secrets: bool) -> Value {
     }
     if let Value::Object(p) = &mut properties {
         with_defaults(p);
+        drop_empty_credentials(p);
         p.insert("provisioningState".into(), json!("Succeeded"));
         p.insert("creationDate".into(), json!(rfc3339_ms(t.created_ms)));
+        p.entry("agentConfiguration").or_insert(json!({ "cpu": super::runs::DEFAULT_CPU }));
+        if t.has_run {
+            if let Some(Value::Object(step)) = p.get_mut("step").filter(|s| s["type"] == "Docker") {
+                step.insert("baseImageDependencies".into(), base_image_dependencies());
+            }
+        }
     }
     let mut task = json!({
         "id": format!("{}/tasks/{}", registry_id(&t.subscription, &t.resource_group, &t.registry), t.name),
@@ -114,7 +121,29 @@ pub fn task_json(t: &Task, with_secrets: bool) -> Value {
     if let Some(identity) = &t.identity {
         task["identity"] = identity_json(identity, &t.name);
     }
+    super::system_data::add(&mut task, t.system_data.as_ref());
     task
+}
+
+/// What a Docker step depends on, once a run has resolved it. The emulator reads no Dockerfile:
+/// every Docker step depends on `node:15-alpine`, the base of the sample that recordings build
+/// (Azure-Samples/acr-build-helloworld-node), as recorded after its first run.
+fn base_image_dependencies() -> Value {
+    json!([{
+        "type": "Runtime",
+        "registry": "registry.hub.docker.com",
+        "repository": "library/node",
+        "tag": "15-alpine",
+        "digest": "sha256:6edd37368174c15d4cc59395ca2643be8e2a1c9846714bc92c5f5c5a92fb8929"
+    }])
+}
+
+/// Recorded: `credentials` is left out until a credential is set (`{}` sent on create reads
+/// back as nothing); once one was, it stays, as `{"customRegistries": {}}` after its removal.
+fn drop_empty_credentials(p: &mut Map<String, Value>) {
+    if p.get("credentials").is_some_and(|c| c.is_null() || c.as_object().is_some_and(Map::is_empty)) {
+        p.remove("credentials");
+    }
 }
 
 /// The spec's taskName rule: 5–50 characters, `^[a-zA-Z0-9-_]*$`.
@@ -240,13 +269,20 @@ pub fn put(call: &Call, r: &RegistryRef, name: &str) -> ArmResult {
         created_ms: call.emu.clock.now_ms(),
         properties: Value::Object(properties),
         identity: body.get("identity").cloned(),
+        system_data: Some(crate::store::SystemData::new(&call.caller.who(), call.emu.clock.now_ms())),
+        has_run: false,
     };
     // 200 for a new task too: the service answers so, and the Azure CLI depends on it (`az acr
     // task create` prints the raw response of anything but a 200, task.py's `local_fix`).
     let body = match find(&state, r, name) {
         Some(i) => {
-            let created_ms = state.tasks[i].created_ms;
-            state.tasks[i] = Task { created_ms, ..task };
+            let old = &state.tasks[i];
+            let (created_ms, has_run) = (old.created_ms, old.has_run);
+            let mut system_data = old.system_data.clone().or(task.system_data.clone());
+            if let Some(s) = &mut system_data {
+                s.touch(&call.caller.who(), call.emu.clock.now_ms());
+            }
+            state.tasks[i] = Task { created_ms, system_data, has_run, ..task };
             to_json(&state.tasks[i])
         }
         None => {

@@ -108,7 +108,7 @@ pub const REGISTRIES: ApiVersions = ApiVersions {
     resource_type: "Microsoft.ContainerRegistry/registries",
     versions: &[
         "2019-05-01", "2021-09-01", "2022-12-01", "2023-01-01-preview", "2023-07-01", "2023-11-01-preview",
-        "2024-11-01-preview", "2025-04-01", "2025-11-01", "2026-09-01-preview",
+        "2024-11-01-preview", "2025-04-01", "2025-11-01", "2026-01-01-preview", "2026-09-01-preview",
     ],
     owner: Owner::Provider(&rules::ALL_REGIONS),
 };
@@ -148,6 +148,13 @@ pub const RESOURCE_GRAPH: ApiVersions = ApiVersions {
     owner: Owner::Provider(&[]),
 };
 
+/// Tags as a resource of their own (`{scope}/providers/Microsoft.Resources/tags/default`).
+pub const TAGS: ApiVersions = ApiVersions {
+    resource_type: "Microsoft.Resources/tags",
+    versions: &["2019-10-01", "2020-06-01", "2020-10-01", "2021-01-01", "2021-04-01", "2022-09-01", "2024-07-01", "2024-11-01", "2025-03-01", "2025-04-01"],
+    owner: Owner::Arm,
+};
+
 pub const PERMISSIONS: ApiVersions = ApiVersions {
     resource_type: "Microsoft.Authorization/permissions",
     versions: &["2015-07-01", "2018-01-01-preview", "2022-04-01"],
@@ -163,7 +170,7 @@ pub const ACTIVITY_LOG: ApiVersions = ApiVersions {
 };
 
 /// Every table, in the README's order.
-pub const ALL: &[&ApiVersions] = &[&METADATA, &SUBSCRIPTIONS, &RESOURCES, &RESOURCE_GRAPH, &REGISTRIES, &AGENT_POOLS, &TASKS, &NETWORK, &PERMISSIONS, &ACTIVITY_LOG];
+pub const ALL: &[&ApiVersions] = &[&METADATA, &SUBSCRIPTIONS, &RESOURCES, &TAGS, &RESOURCE_GRAPH, &REGISTRIES, &AGENT_POOLS, &TASKS, &NETWORK, &PERMISSIONS, &ACTIVITY_LOG];
 
 #[cfg(test)]
 mod tests {

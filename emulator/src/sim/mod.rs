@@ -24,6 +24,10 @@ fn key(sub: &str, rg: &str, registry: &str, pool: &str) -> PoolKey {
     (sub.to_ascii_lowercase(), rg.to_ascii_lowercase(), registry.to_ascii_lowercase(), pool.to_ascii_lowercase())
 }
 
+/// How long a run stays queued before the service picks it up, even with room (recorded runs
+/// start about 0.3 s after they are created; `scheduleRun` answers while they are `Queued`).
+pub const QUEUE_MS: u64 = 1_000;
+
 /// Starts queued runs where instances are free, at time `at`, oldest first. One pass over the
 /// runs: this runs before every request, with thousands of runs in the stress test.
 fn schedule(state: &mut State, at: u64) {
@@ -38,7 +42,7 @@ fn schedule(state: &mut State, at: u64) {
             *n = n.saturating_sub(1);
         }
     }
-    let mut order: Vec<usize> = (0..state.runs.len()).filter(|&i| state.runs[i].status == "Queued" && state.runs[i].create_ms <= at).collect();
+    let mut order: Vec<usize> = (0..state.runs.len()).filter(|&i| state.runs[i].status == "Queued" && state.runs[i].create_ms + QUEUE_MS <= at).collect();
     order.sort_by_key(|&i| (state.runs[i].create_ms, i));
     for i in order {
         let run = &mut state.runs[i];
@@ -61,11 +65,14 @@ fn schedule(state: &mut State, at: u64) {
     }
 }
 
-/// The earliest event due at or before `now`: a pool operation or a run finishing.
-fn next_event(state: &State, now: u64) -> Option<u64> {
+/// The earliest event due at or before `now`: a pool operation or a run finishing, or a queued
+/// run becoming ready to start after `floor` (the time already brought up to date: a run still
+/// waiting for an instance is not an event again).
+fn next_event(state: &State, floor: u64, now: u64) -> Option<u64> {
     let ops = state.pools.iter().filter_map(|p| p.pending.as_ref().map(|o| o.done_at_ms));
     let runs = state.runs.iter().filter(|r| r.status == "Running").filter_map(|r| r.start_ms.map(|s| s + r.duration_ms));
-    ops.chain(runs).filter(|&t| t <= now).min()
+    let ready = state.runs.iter().filter(|r| r.status == "Queued").map(|r| r.create_ms + QUEUE_MS).filter(|&t| t > floor);
+    ops.chain(runs).chain(ready).filter(|&t| t <= now).min()
 }
 
 fn finish_operation(state: &mut State, id: &str, at: u64, error: Option<OpError>) {
@@ -117,8 +124,12 @@ fn apply(state: &mut State, at: u64) {
         }
         i += 1;
     }
-    // Runs that finish now.
+    // Runs that finish now; a task whose run ended has its base images resolved.
+    let mut tasks_run = Vec::new();
     for run in state.runs.iter_mut().filter(|r| r.status == "Running" && r.start_ms.is_some_and(|s| s + r.duration_ms <= at)) {
+        if let Some(task) = &run.task_name {
+            tasks_run.push((run.subscription.clone(), run.resource_group.clone(), run.registry.clone(), task.clone()));
+        }
         run.status = if run.will_fail { "Failed".into() } else { "Succeeded".into() };
         if run.will_fail && run.error_message.is_none() {
             run.error_message = Some("The command '/bin/sh -c npm test' returned a non-zero code: 1".into());
@@ -126,15 +137,23 @@ fn apply(state: &mut State, at: u64) {
         run.finish_ms = Some(run.start_ms.unwrap_or(at) + run.duration_ms);
         run.last_updated_ms = at;
     }
+    for (sub, rg, registry, name) in tasks_run {
+        if let Some(t) = state.tasks.iter_mut().find(|t| same(&t.subscription, &sub) && same(&t.resource_group, &rg) && same(&t.registry, &registry) && same(&t.name, &name)) {
+            t.has_run = true;
+        }
+    }
 }
 
 /// Brings the state up to `now`.
 pub fn advance(state: &mut State, now: u64) {
-    while let Some(at) = next_event(state, now) {
+    let mut floor = state.advanced_to_ms;
+    while let Some(at) = next_event(state, floor, now) {
         apply(state, at);
         schedule(state, at);
+        floor = floor.max(at);
     }
     schedule(state, now);
+    state.advanced_to_ms = state.advanced_to_ms.max(now);
 }
 
 #[cfg(test)]

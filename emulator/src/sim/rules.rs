@@ -1,18 +1,32 @@
 //! The service's rules for agent pools (seed + Learn, NOTES §1.7): where they exist, their tiers,
 //! and the default vCPU quota per registry.
 
-/// Regions with agent pools (Learn's list; the seed's eight are among them).
-pub const REGIONS: [&str; 13] = [
+/// Regions with agent pools: Learn's list, plus what real Azure named in 2026 when it refused
+/// another region (`LocationNotAvailableForResourceType`, NOTES.md §9): Australia East, France
+/// Central, Sweden Central. The provider registration lists them (`providers`), which is where
+/// the portal reads them.
+pub const REGIONS: [&str; 16] = [
     "westus2", "southcentralus", "eastus2", "eastus", "centralus", "westeurope", "northeurope",
-    "canadacentral", "eastasia", "switzerlandnorth", "usgovarizona", "usgovtexas", "usgovvirginia",
+    "canadacentral", "eastasia", "switzerlandnorth", "australiaeast", "francecentral", "swedencentral",
+    "usgovarizona", "usgovtexas", "usgovvirginia",
 ];
 
 /// Every region a demo resource lives in or may be made in, as providers list them.
-pub const ALL_REGIONS: [&str; 9] = ["East US", "East US 2", "West US", "West US 2", "Central US", "South Central US", "UK South", "West Europe", "North Europe"];
+pub const ALL_REGIONS: [&str; 15] = [
+    "East US", "East US 2", "West US", "West US 2", "Central US", "South Central US", "UK South", "West Europe", "North Europe",
+    "Canada Central", "East Asia", "Switzerland North", "Australia East", "France Central", "Sweden Central",
+];
+
+/// Display names of the government regions, which the public cloud's lists leave out.
+const GOVERNMENT: [&str; 3] = ["USGov Arizona", "USGov Texas", "USGov Virginia"];
 
 /// `eastus2` → `East US 2` where known.
 pub fn display_name(region: &str) -> String {
-    ALL_REGIONS.iter().find(|d| normalize_location(d) == normalize_location(region)).map_or_else(|| region.to_string(), |d| d.to_string())
+    ALL_REGIONS
+        .iter()
+        .chain(GOVERNMENT.iter())
+        .find(|d| normalize_location(d) == normalize_location(region))
+        .map_or_else(|| region.to_string(), |d| d.to_string())
 }
 
 pub fn normalize_location(location: &str) -> String {
@@ -62,7 +76,8 @@ mod tests {
 
     #[test]
     fn regions_and_tiers() {
-        assert!(region_supported("East US 2") && !region_supported("uksouth"));
+        assert!(region_supported("East US 2") && region_supported("Sweden Central") && !region_supported("uksouth"));
+        assert!(REGIONS.iter().all(|r| display_name(r) != *r), "every agent-pool region has its display name");
         assert_eq!(tier("s3").map(|t| t.vcpu), Some(8));
         assert_eq!(usage([("S2", 2), ("I6", 1), ("X", 9)]), (8, 64));
     }

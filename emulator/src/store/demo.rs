@@ -1,5 +1,6 @@
 //! The demo tenant (SPEC E8): two subscriptions; Premium registries in agent-pool regions with pools
-//! of every standard tier; a Basic registry; a Premium registry where agent pools are not offered;
+//! of every standard tier (and one, in Sweden Central, with none yet); a Basic registry; a Premium
+//! registry where agent pools are not offered;
 //! virtual networks with a subnet whose NSG lets pools out, one whose NSG blocks Storage, and one
 //! without an NSG; runs running and queued.
 
@@ -18,6 +19,7 @@ fn registry(sub: &str, rg: &str, name: &str, location: &str, sku: Sku, created: 
         sku,
         created: created.into(),
         tags: vec![("team".into(), "platform".into())],
+        system_data: Some(SystemData::new(&activity::Who::user(&users::OWNER), crate::clock::parse_rfc3339_ms(created).unwrap_or(0))),
     }
 }
 
@@ -35,6 +37,7 @@ fn pool(reg: &Registry, name: &str, tier: &str, count: i32, subnet: Option<Strin
         provisioning_state: "Succeeded".into(),
         tags: Vec::new(),
         pending: None,
+        system_data: None,
     }
 }
 
@@ -97,6 +100,9 @@ fn run(reg: &Registry, n: u64, pool: Option<&str>, status: &str, now_ms: u64, ag
         source_location: Some("https://github.com/Azure-Samples/acr-build-helloworld-node.git".into()),
         docker_file: Some("Dockerfile".into()),
         error_message: (status == "Failed").then(|| "The command 'npm test' returned a non-zero code: 1".into()),
+        cpu: None,
+        scheduled_by: None,
+        system_data: None,
     }
 }
 
@@ -114,6 +120,8 @@ pub fn state(now_ms: u64) -> State {
     let basic = registry(CONTOSO_SUB, "rg-builds", "contosobasic", "eastus", Sku::Basic, "2025-05-20T14:02:10.0000000Z");
     let uk = registry(CONTOSO_SUB, "rg-uk", "contosouk", "uksouth", Sku::Premium, "2025-06-11T08:45:00.0000000Z");
     let research = registry(FABRIKAM_SUB, "rg-research", "fabrikamresearch", "westus2", Sku::Premium, "2025-01-15T17:30:05.0000000Z");
+    // In a region agent pools reached later: the portal learns it from the provider registration.
+    let nordic = registry(FABRIKAM_SUB, "rg-nordic", "fabrikamnordic", "swedencentral", Sku::Premium, "2026-09-14T10:20:00.0000000Z");
 
     let pools = vec![
         pool(&builds, "build-s2", "S2", 2, None),
@@ -201,8 +209,9 @@ pub fn state(now_ms: u64) -> State {
             ResourceGroup { subscription: CONTOSO_SUB.into(), name: "rg-uk".into(), location: "uksouth".into() },
             ResourceGroup { subscription: CONTOSO_SUB.into(), name: "rg-network".into(), location: "eastus".into() },
             ResourceGroup { subscription: FABRIKAM_SUB.into(), name: "rg-research".into(), location: "westus2".into() },
+            ResourceGroup { subscription: FABRIKAM_SUB.into(), name: "rg-nordic".into(), location: "swedencentral".into() },
         ],
-        registries: vec![builds, basic, uk, research],
+        registries: vec![builds, basic, uk, research, nordic],
         pools,
         assignments: vec![
             assign(users::OWNER.oid, CONTOSO_SUB, Role::Owner),
@@ -216,8 +225,10 @@ pub fn state(now_ms: u64) -> State {
         run_counter: runs.len() as u64,
         runs,
         tasks: Vec::new(),
+        task_runs: Vec::new(),
         operations: Vec::new(),
         saved_at_ms: 0,
+        advanced_to_ms: 0,
         extra_pool_regions: Vec::new(),
         events: Vec::new(),
     };

@@ -10,7 +10,7 @@ use axum::http::Method;
 use super::activity::{self, Context, Who};
 use crate::arm::activity_log;
 use super::demo::{subnet_id, CONTOSO_SUB, FABRIKAM_SUB};
-use super::State;
+use super::{State, SystemData};
 use crate::authority::users;
 
 const MIN: u64 = 60_000;
@@ -61,11 +61,11 @@ fn changes() -> Vec<Change> {
         builds(6 * DAY + 20 * HOUR, robot(), pool("build-s2"), "PUT", create("S2", 1, "eastus"), Outcome::Operation(201)),
         Change { ago_ms: 6 * DAY, who: robot(), sub: FABRIKAM_SUB, rg: "rg-research", registry: "fabrikamresearch", child: pool("train-s1"), method: "PUT", body: create("S1", 1, "westus2"), outcome: Outcome::Operation(201) },
         builds(5 * DAY + 3 * HOUR, olivia(), pool("nightly-s1"), "PUT", create("S1", 1, "eastus"), Outcome::Operation(201)),
-        builds(4 * DAY + 2 * HOUR, olivia(), pool("build-s2"), "PATCH", json!({ "properties": { "count": 2 } }), Outcome::Operation(200)),
+        builds(4 * DAY + 2 * HOUR, olivia(), pool("build-s2"), "PATCH", json!({ "properties": { "count": 2 } }), Outcome::Operation(201)),
         builds(3 * DAY + 5 * HOUR, olivia(), pool("vnet-s3"), "PUT", vnet, Outcome::Operation(201)),
-        builds(3 * DAY, robot(), pool("build-s2"), "PATCH", json!({ "tags": { "owner": "ci-bot" } }), Outcome::Operation(200)),
-        builds(2 * DAY + 4 * HOUR, olivia(), pool("build-s2"), "PATCH", json!({ "tags": {} }), Outcome::Operation(200)),
-        builds(27 * HOUR, robot(), pool("nightly-s1"), "PATCH", json!({ "properties": { "count": 0 } }), Outcome::Operation(200)),
+        builds(3 * DAY, robot(), pool("build-s2"), "PATCH", json!({ "tags": { "owner": "ci-bot" } }), Outcome::Operation(201)),
+        builds(2 * DAY + 4 * HOUR, olivia(), pool("build-s2"), "PATCH", json!({ "tags": {} }), Outcome::Operation(201)),
+        builds(27 * HOUR, robot(), pool("nightly-s1"), "PATCH", json!({ "properties": { "count": 0 } }), Outcome::Operation(201)),
         builds(20 * HOUR, robot(), pool("build-s2"), "PATCH", json!({ "properties": { "count": 6 } }), Outcome::Refused(400, "QuotaExceeded", quota.into())),
         builds(
             50 * MIN,
@@ -103,6 +103,29 @@ pub fn seed(state: &mut State, now_ms: u64) {
         }
     }
     state.events.sort_by_key(|e| e.at_ms);
+    stamp_pools(state, now_ms);
+}
+
+/// Each demo pool's `systemData` from the week: created by whoever's PUT made it, last changed
+/// by whoever's write last succeeded, so the pool's header and its Activity tab agree. A clock
+/// too young for the week has the pools made by Olivia at that moment.
+fn stamp_pools(state: &mut State, now_ms: u64) {
+    let changes = changes();
+    for p in &mut state.pools {
+        let id = crate::store::pool_id(p);
+        let mut writes = changes
+            .iter()
+            .filter(|c| matches!(c.outcome, Outcome::Operation(_)) && c.ago_ms < now_ms && c.sub == p.subscription && id.ends_with(&format!("/{}", c.child)));
+        let Some(first) = writes.next() else {
+            p.system_data = Some(SystemData::new(&Who::user(&users::OWNER), now_ms));
+            continue;
+        };
+        let mut data = SystemData::new(&first.who, now_ms - first.ago_ms);
+        for c in writes {
+            data.touch(&c.who, now_ms - c.ago_ms);
+        }
+        p.system_data = Some(data);
+    }
 }
 
 #[cfg(test)]
@@ -130,5 +153,20 @@ mod tests {
         assert_eq!(failed.len(), 1);
         assert_eq!(failed[0].error.as_ref().map(|e| e.0.as_str()), Some("QuotaExceeded"));
         assert!(crate::store::demo::state(DAY).events.len() < state.events.len(), "a young clock holds only what fits");
+    }
+
+    #[test]
+    fn pools_carry_who_made_them_and_who_changed_them_last() {
+        let now = 30 * DAY;
+        let state = crate::store::demo::state(now);
+        let of = |name: &str| state.pools.iter().find(|p| p.name == name).and_then(|p| p.system_data.clone()).expect(name);
+        let robot = users::SERVICE_PRINCIPAL.client_id;
+        let nightly = of("nightly-s1");
+        assert_eq!((nightly.created.by.as_str(), nightly.created.by_type.as_str()), (users::OWNER.username, "User"));
+        assert_eq!((nightly.last_modified.by.as_str(), nightly.last_modified.by_type.as_str()), (robot, "Application"));
+        assert_eq!(nightly.last_modified.at_ms, now - 27 * HOUR);
+        let vnet = of("vnet-s3");
+        assert_eq!((vnet.created.by.as_str(), vnet.last_modified.by.as_str()), (users::OWNER.username, users::OWNER.username));
+        assert_eq!(of("build-s2").created.by, robot);
     }
 }

@@ -175,6 +175,9 @@ pub fn seed(state: &mut State, registry: &Registry, plan: &Plan, end_ms: u64) ->
             source_location: Some("https://github.com/Azure-Samples/acr-build-helloworld-node.git".into()),
             docker_file: Some("Dockerfile".into()),
             error_message: failed.then(|| "The command '/bin/sh -c npm test' returned a non-zero code: 1".into()),
+            cpu: None,
+        scheduled_by: None,
+            system_data: None,
         });
         added += 1;
     }

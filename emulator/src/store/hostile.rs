@@ -73,6 +73,8 @@ pub fn add(state: &mut State, now_ms: u64) {
             "step": { "type": "Docker", "contextPath": JS_URL, "dockerFilePath": MARKUP, "imageNames": [format!("{SCRIPT}:{ANSI}")] },
         }),
         identity: None,
+        system_data: None,
+        has_run: false,
     });
     if let Some(mut run) = state.runs.iter().find(|r| r.registry == reg.name && r.is_finished()).cloned() {
         state.run_counter += 1;

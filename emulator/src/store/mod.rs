@@ -67,6 +67,8 @@ pub struct Registry {
     pub sku: Sku,
     pub created: String,
     pub tags: Tags,
+    #[serde(default)]
+    pub system_data: Option<SystemData>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -95,6 +97,42 @@ pub struct PendingOp {
     pub failure: Option<OpError>,
 }
 
+/// One side of ARM's `systemData`: who (a person's sign-in name, or an application's id) and when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    pub by: String,
+    /// `User` or `Application` (and `ManagedIdentity`, `Key` on Azure).
+    pub by_type: String,
+    pub at_ms: u64,
+}
+
+impl Stamp {
+    pub fn of(who: &activity::Who, at_ms: u64) -> Stamp {
+        // A person's token has a name; a service principal's has none (`Who::service_principal`).
+        let by_type = if who.name.is_some() { "User" } else { "Application" };
+        Stamp { by: who.caller().to_string(), by_type: by_type.into(), at_ms }
+    }
+}
+
+/// ARM's `systemData` on a tracked resource: who created it and who changed it last, as every
+/// recorded agent pool, task and run carries (the portal shows it in the pool's header).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SystemData {
+    pub created: Stamp,
+    pub last_modified: Stamp,
+}
+
+impl SystemData {
+    pub fn new(who: &activity::Who, at_ms: u64) -> SystemData {
+        let stamp = Stamp::of(who, at_ms);
+        SystemData { created: stamp.clone(), last_modified: stamp }
+    }
+
+    pub fn touch(&mut self, who: &activity::Who, at_ms: u64) {
+        self.last_modified = Stamp::of(who, at_ms);
+    }
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct AgentPool {
     pub subscription: String,
@@ -107,9 +145,13 @@ pub struct AgentPool {
     pub os: String,
     pub subnet: Option<String>,
     pub provisioning_state: String,
+    /// Tags an earlier emulator kept on a pool (persisted data dirs, or `/seed-pool-tags`). Azure
+    /// keeps none on agent pools: writes never add any, and a write that sends tags clears them.
     pub tags: Tags,
     #[serde(default)]
     pub pending: Option<PendingOp>,
+    #[serde(default)]
+    pub system_data: Option<SystemData>,
 }
 
 /// An async operation's status resource (`Azure-AsyncOperation`), kept after it ends.
@@ -218,6 +260,15 @@ pub struct Run {
     pub source_location: Option<String>,
     pub docker_file: Option<String>,
     pub error_message: Option<String>,
+    /// The `agentConfiguration.cpu` asked for (2 when not given, as recorded runs show).
+    #[serde(default)]
+    pub cpu: Option<u32>,
+    /// Who scheduled it: a run's `systemData` has only this `lastModified…` side.
+    #[serde(default)]
+    pub scheduled_by: Option<Stamp>,
+    /// Both sides, once someone patched the run (recorded after `az acr task update-run`).
+    #[serde(default)]
+    pub system_data: Option<SystemData>,
 }
 
 impl Run {
@@ -239,12 +290,33 @@ pub struct Task {
     /// reads back unchanged.
     pub properties: serde_json::Value,
     pub identity: Option<serde_json::Value>,
+    #[serde(default)]
+    pub system_data: Option<SystemData>,
+    /// Whether a run of it has completed: Docker steps show `baseImageDependencies` from then on.
+    #[serde(default)]
+    pub has_run: bool,
 }
 
 impl Task {
     pub fn agent_pool_name(&self) -> Option<&str> {
         self.properties.get("agentPoolName").and_then(|v| v.as_str())
     }
+}
+
+/// A task run (`registries/{r}/taskRuns/{name}`): a run request kept as a resource, with the
+/// run it made.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct TaskRun {
+    pub subscription: String,
+    pub resource_group: String,
+    pub registry: String,
+    pub name: String,
+    pub location: String,
+    /// The `runRequest` as sent.
+    pub run_request: serde_json::Value,
+    /// The run it made (its `runResult`).
+    pub run_id: Option<String>,
+    pub system_data: Option<SystemData>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -270,10 +342,15 @@ pub struct State {
     #[serde(default)]
     pub tasks: Vec<Task>,
     #[serde(default)]
+    pub task_runs: Vec<TaskRun>,
+    #[serde(default)]
     pub operations: Vec<Operation>,
     /// Number of the last run made (run ids are `ca1`, `ca2`, …).
     #[serde(default)]
     pub run_counter: u64,
+    /// Simulated time `sim::advance` last brought the state to.
+    #[serde(default)]
+    pub advanced_to_ms: u64,
     /// Simulated time of the last save, so time never runs backwards after a restart.
     #[serde(default)]
     pub saved_at_ms: u64,

@@ -64,6 +64,7 @@ pub fn seed(state: &mut State, size: &WorldSize, now_ms: u64) {
                 sku: if premium { Sku::Premium } else if j % 2 == 0 { Sku::Standard } else { Sku::Basic },
                 created: "2025-01-01T00:00:00.0000000Z".into(),
                 tags: vec![("fleet".into(), "bench".into())],
+                system_data: None,
             };
             if premium {
                 for k in 0..size.pools {
@@ -86,6 +87,7 @@ pub fn seed(state: &mut State, size: &WorldSize, now_ms: u64) {
                         provisioning_state: if failed { "Failed".into() } else { "Succeeded".into() },
                         tags: Vec::new(),
                         pending: None,
+                        system_data: None,
                     });
                     // Runs wait on some pools with no instances.
                     if count == 0 && n % 5 == 0 {
@@ -112,6 +114,9 @@ pub fn seed(state: &mut State, size: &WorldSize, now_ms: u64) {
                                 source_location: None,
                                 docker_file: Some("Dockerfile".into()),
                                 error_message: None,
+                                cpu: None,
+        scheduled_by: None,
+                                system_data: None,
                             });
                         }
                     }

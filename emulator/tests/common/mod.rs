@@ -139,6 +139,27 @@ impl Harness {
         })
     }
 
+    /// The demo automation service principal's token, as client credentials would give it.
+    pub fn service_principal_token(&self) -> String {
+        let sp = &users::SERVICE_PRINCIPAL;
+        let now = now_secs();
+        self.emu.keys.sign(&AccessClaims {
+            aud: Emulator::ARM_RESOURCE.into(),
+            iss: self.emu.issuer(),
+            iat: now,
+            nbf: now,
+            exp: now + 600,
+            oid: sp.oid.into(),
+            sub: sp.oid.into(),
+            tid: TENANT_ID.into(),
+            name: sp.name.into(),
+            appid: sp.client_id.into(),
+            upn: None,
+            scp: None,
+            idtyp: Some("app".into()),
+        })
+    }
+
     pub fn user_token(&self, user: &users::User) -> String {
         self.token_for(user.oid, Emulator::ARM_RESOURCE, now_secs() + 600)
     }

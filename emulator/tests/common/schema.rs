@@ -109,6 +109,9 @@ impl Spec {
                         (None, Some(a)) => self.validate(a, v, ex, &p, errors),
                         (None, None) if ex.is_some() => {}
                         (None, None) if ty.is_none() => {}
+                        // ARM's `systemData`: the 2019 spec predates it, real Azure sends it on
+                        // every resource (recordings, NOTES.md §9).
+                        (None, None) if k == "systemData" => {}
                         (None, None) => errors.push(format!("{p}: not defined by the spec")),
                     }
                 }
@@ -135,7 +138,9 @@ impl Spec {
                     errors.push(format!("{path}: '{s}' is not an RFC 3339 date-time"));
                 }
                 if let Some(Value::Array(allowed)) = resolved.get("enum") {
-                    if !allowed.iter().any(|a| a.as_str() == Some(s)) {
+                    // Ignoring case: recorded Azure writes `Runtime` where the spec's enum has
+                    // `RunTime` (baseImageDependencies' type, NOTES.md §9).
+                    if !allowed.iter().any(|a| a.as_str().is_some_and(|a| a.eq_ignore_ascii_case(s))) {
                         errors.push(format!("{path}: '{s}' is not one of {allowed:?}"));
                     }
                 }

@@ -79,6 +79,7 @@ fn App() -> impl IntoView {
             provide_context(tracker);
             crate::ctx::provide(ctx);
             crate::live::directory::Directory::provide();
+            crate::live::regions::RegionBook::provide();
             crate::nav::provide();
             view! { <Shell/> }.into_any()
         }

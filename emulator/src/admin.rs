@@ -168,6 +168,29 @@ async fn seed_pools(State(emulator): State<Arc<Emulator>>, headers: axum::http::
     Ok(Json(json!({ "registry": template.registry, "pools": pools })))
 }
 
+#[derive(Deserialize)]
+struct SeedPoolTags {
+    registry: String,
+    pool: String,
+    tags: std::collections::BTreeMap<String, String>,
+}
+
+/// Tags on a pool as an earlier emulator kept them (Azure keeps none, and writes cannot add
+/// any): for the portal's test that a pool paused under the old record still resumes.
+async fn seed_pool_tags(State(emulator): State<Arc<Emulator>>, headers: axum::http::HeaderMap, Json(seed): Json<SeedPoolTags>) -> Result<Json<Value>, axum::http::StatusCode> {
+    require_json(&headers)?;
+    let mut state = emulator.state();
+    let pool = state
+        .pools
+        .iter_mut()
+        .find(|p| crate::store::same(&p.registry, &seed.registry) && crate::store::same(&p.name, &seed.pool))
+        .ok_or(axum::http::StatusCode::NOT_FOUND)?;
+    pool.tags = seed.tags.into_iter().collect();
+    let tags = pool.tags.len();
+    emulator.persist(&mut state);
+    Ok(Json(json!({ "tags": tags })))
+}
+
 /// A large tenant beside the demo, for the fleet benchmarks (`store::world`).
 async fn seed_world(State(emulator): State<Arc<Emulator>>, headers: axum::http::HeaderMap, Json(size): Json<crate::store::world::WorldSize>) -> Result<Json<Value>, axum::http::StatusCode> {
     require_json(&headers)?;
@@ -218,6 +241,7 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
         .route("/reset", post(reset))
         .route("/seed-runs", post(seed_runs))
         .route("/seed-pools", post(seed_pools))
+        .route("/seed-pool-tags", post(seed_pool_tags))
         .route("/seed-world", post(seed_world))
         .route("/seed-history", post(seed_history))
         .route("/revoke-refresh-tokens", post(revoke_refresh_tokens))

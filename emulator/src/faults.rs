@@ -29,6 +29,9 @@ pub struct FaultConfig {
     /// Actions refused to every caller, as if their role lacked them (a custom role without
     /// `Microsoft.Insights/eventtypes/values/read`, say). Not counted: they stay until cleared.
     pub deny_actions: Vec<String>,
+    /// api-versions answered as if this cloud did not have them (`NoRegisteredProviderFound` for
+    /// a provider's type), as a sovereign cloud may lack a preview. Not counted.
+    pub refuse_api_versions: Vec<String>,
     /// Only requests whose `METHOD /path?query` contains this are hit (empty: all).
     pub matching: String,
 }

@@ -93,6 +93,9 @@ struct FaultArgs {
     /// Do not expose Location, Azure-AsyncOperation and Retry-After to browsers (CORS).
     #[arg(long)]
     withhold_lro_headers: bool,
+    /// Answer this api-version as if the cloud lacked it (repeatable), e.g. 2025-03-01-preview.
+    #[arg(long)]
+    refuse_api_version: Vec<String>,
     /// Serve logs without CORS headers, as a storage account without CORS rules.
     #[arg(long)]
     refuse_log_cors: bool,
@@ -145,6 +148,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         refuse_log_cors: f.refuse_log_cors,
         matching: f.fault_match.clone(),
         deny_actions: Vec::new(),
+        refuse_api_versions: f.refuse_api_version.clone(),
     });
     print_banner(&emulator, args.data_dir.as_deref());
     tokio::signal::ctrl_c().await?;

@@ -62,7 +62,7 @@ pub struct Event {
     pub claims: Option<BTreeMap<String, Value>>,
     #[serde(default)]
     pub properties: Option<BTreeMap<String, Value>>,
-    /// Not selectable: present only when the whole event was asked for.
+    /// Selectable too (as `Get-AzLog` does, recorded): the sign-in name, or an app id.
     #[serde(default)]
     pub caller: Option<String>,
     #[serde(default)]

@@ -1,13 +1,24 @@
-//! Agent pools (Microsoft.ContainerRegistry, api-version 2019-06-01-preview: the only versions
-//! with agent pools are previews, NOTES §1.9).
+//! Agent pools (Microsoft.ContainerRegistry). Only previews have agent pools (NOTES §1.9):
+//! `2025-03-01-preview`, which every current Azure CLI sends and real Azure answered in 2026
+//! (recorded), and `2019-06-01-preview` before it. A cloud that refuses the newer one is asked
+//! again, once, with the older, and that is remembered for the cloud.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::Extra;
+use super::system_data::SystemData;
+use super::{ArmError, Extra};
 
-pub const API_VERSION: &str = "2019-06-01-preview";
+pub const API_VERSION: &str = "2025-03-01-preview";
+pub const FALLBACK_API_VERSION: &str = "2019-06-01-preview";
+
+/// Whether ARM refused the api-version itself (nothing was done): a sovereign cloud may lack a
+/// preview. `NoRegisteredProviderFound` is ARM's word for a provider's type; the other two are
+/// what an ARM-owned or unknown type gets.
+pub fn refuses_version(e: &ArmError) -> bool {
+    e.status == 400 && matches!(e.code.as_str(), "NoRegisteredProviderFound" | "InvalidApiVersionParameter" | "InvalidResourceType")
+}
 
 #[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -20,9 +31,13 @@ pub struct AgentPool {
     pub kind: Option<String>,
     /// Required by the spec; fixed at creation.
     pub location: String,
+    /// Azure keeps none on agent pools (recorded); a pool tagged by an earlier portal's emulator
+    /// may still carry an old pause record here.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<BTreeMap<String, String>>,
     pub properties: AgentPoolProperties,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system_data: Option<SystemData>,
     #[serde(flatten)]
     pub extra: Extra,
 }
@@ -92,13 +107,72 @@ impl AgentPool {
 }
 
 #[cfg(target_arch = "wasm32")]
+mod version {
+    use std::cell::RefCell;
+    use std::collections::BTreeMap;
+    use std::future::Future;
+
+    use super::{refuses_version, API_VERSION, FALLBACK_API_VERSION};
+    use crate::arm::client::ArmClient;
+    use crate::arm::ArmError;
+
+    const STORAGE_KEY: &str = "poolportal.agentPoolsApiVersion";
+
+    thread_local! {
+        /// ARM endpoint → the version that cloud takes, once one was refused.
+        static CHOSEN: RefCell<BTreeMap<String, &'static str>> = RefCell::new(BTreeMap::new());
+    }
+
+    fn storage() -> Option<web_sys::Storage> {
+        web_sys::window()?.local_storage().ok().flatten()
+    }
+
+    fn key(client: &ArmClient) -> String {
+        format!("{STORAGE_KEY}:{}", client.endpoint())
+    }
+
+    fn chosen(client: &ArmClient) -> &'static str {
+        if let Some(v) = CHOSEN.with(|c| c.borrow().get(client.endpoint()).copied()) {
+            return v;
+        }
+        let stored = storage().and_then(|s| s.get_item(&key(client)).ok().flatten());
+        let v = if stored.as_deref() == Some(FALLBACK_API_VERSION) { FALLBACK_API_VERSION } else { API_VERSION };
+        CHOSEN.with(|c| c.borrow_mut().insert(client.endpoint().to_string(), v));
+        v
+    }
+
+    fn remember(client: &ArmClient, v: &'static str) {
+        CHOSEN.with(|c| c.borrow_mut().insert(client.endpoint().to_string(), v));
+        if let Some(s) = storage() {
+            let _ = s.set_item(&key(client), v);
+        }
+    }
+
+    /// Calls `f` with this cloud's agent-pool api-version; if the cloud refuses the newer one,
+    /// once more with the older (safe for writes too: a refused version changed nothing).
+    pub async fn with_version<T, Fut: Future<Output = Result<T, ArmError>>>(client: &ArmClient, f: impl Fn(&'static str) -> Fut) -> Result<T, ArmError> {
+        let v = chosen(client);
+        match f(v).await {
+            Err(e) if v == API_VERSION && refuses_version(&e) => {
+                remember(client, FALLBACK_API_VERSION);
+                f(FALLBACK_API_VERSION).await
+            }
+            other => other,
+        }
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+pub use version::with_version;
+
+#[cfg(target_arch = "wasm32")]
 pub async fn list(client: &super::client::ArmClient, registry: &super::id::RegistryId) -> Result<Vec<AgentPool>, super::ArmError> {
-    client.list_all(&format!("{}/agentPools?api-version={API_VERSION}", registry.path())).await
+    with_version(client, |v| async move { client.list_all(&format!("{}/agentPools?api-version={v}", registry.path())).await }).await
 }
 
 #[cfg(target_arch = "wasm32")]
 pub async fn get(client: &super::client::ArmClient, id: &super::id::AgentPoolId) -> Result<AgentPool, super::ArmError> {
-    client.get(&format!("{}?api-version={API_VERSION}", id.path())).await
+    with_version(client, |v| async move { client.get(&format!("{}?api-version={v}", id.path())).await }).await
 }
 
 /// `{"count": n}`: the runs waiting for a pool.
@@ -108,14 +182,16 @@ pub struct QueueStatus {
     pub count: i32,
 }
 
-/// The body of a create: location, tier, count, Linux, optional subnet and tags.
-pub fn new_pool(location: &str, tier: &str, count: i32, subnet: Option<String>, tags: BTreeMap<String, String>) -> AgentPool {
+/// The body of a create: location, tier, count, Linux, optional subnet. No tags: Azure drops
+/// them on agent pools.
+pub fn new_pool(location: &str, tier: &str, count: i32, subnet: Option<String>) -> AgentPool {
     AgentPool {
         id: None,
         name: None,
         kind: None,
         location: location.to_string(),
-        tags: (!tags.is_empty()).then_some(tags),
+        tags: None,
+        system_data: None,
         properties: AgentPoolProperties {
             count: Some(count),
             tier: Some(tier.to_string()),
@@ -133,32 +209,35 @@ mod writes {
     use gloo_net::http::Method;
 
     use super::*;
+    use super::version::with_version;
     use crate::arm::client::{ArmClient, Reply};
     use crate::arm::id::AgentPoolId;
     use crate::arm::ArmError;
 
-    fn url(id: &AgentPoolId) -> String {
-        format!("{}?api-version={API_VERSION}", id.path())
+    fn url(id: &AgentPoolId, v: &str) -> String {
+        format!("{}?api-version={v}", id.path())
     }
 
     /// PUT: idempotent, so a 503 or lost answer is retried.
     pub async fn create(client: &ArmClient, id: &AgentPoolId, pool: &AgentPool) -> Result<Reply, ArmError> {
-        client.write(Method::PUT, &url(id), pool, true).await
+        with_version(client, |v| async move { client.write(Method::PUT, &url(id, v), pool, true).await }).await
     }
 
-    /// PATCH of an absolute count and/or the whole tag set: repeating it changes nothing more.
+    /// PATCH of an absolute count: repeating it changes nothing more. Azure answers 201 with the
+    /// new count and `Updating` at once (recorded).
     pub async fn update(client: &ArmClient, id: &AgentPoolId, update: &AgentPoolUpdateParameters) -> Result<Reply, ArmError> {
-        client.write(Method::PATCH, &url(id), update, true).await
+        with_version(client, |v| async move { client.write(Method::PATCH, &url(id, v), update, true).await }).await
     }
 
-    /// DELETE: 202 while deleting, 204 (or 404 later) when there is nothing to delete.
+    /// DELETE: 202 with the pool's body (`Deleting`) while deleting, 204 (or 404 later) when
+    /// there is nothing to delete.
     pub async fn delete(client: &ArmClient, id: &AgentPoolId) -> Result<Reply, ArmError> {
-        client.call(Method::DELETE, &url(id), true).await
+        with_version(client, |v| async move { client.call(Method::DELETE, &url(id, v), true).await }).await
     }
 
     pub async fn queue_status(client: &ArmClient, id: &AgentPoolId) -> Result<QueueStatus, ArmError> {
         // A read in POST's clothing: safe to retry.
-        client.call(Method::POST, &format!("{}/listQueueStatus?api-version={API_VERSION}", id.path()), true).await?.json()
+        with_version(client, |v| async move { client.call(Method::POST, &format!("{}/listQueueStatus?api-version={v}", id.path()), true).await?.json() }).await
     }
 }
 

@@ -68,6 +68,11 @@ impl ArmClient {
         ArmClient { endpoint: endpoint.into(), token, policy: RetryPolicy::default(), server_clock: Rc::default(), observer: None }
     }
 
+    /// The ARM endpoint this client sends to (`https://management.azure.com/`): which cloud.
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
     /// Tells `observer` whether ARM answers, on every attempt (retries included).
     pub fn with_observer(self, observer: Observer) -> Self {
         ArmClient { observer: Some(observer), ..self }

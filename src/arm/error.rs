@@ -18,8 +18,11 @@ pub struct ArmError {
 #[derive(Deserialize)]
 struct Body {
     error: Option<Detail>,
-    // Some endpoints answer `{"code", "message"}` without the `error` wrapper.
+    // Some endpoints answer `{"code", "message"}` without the `error` wrapper; the Activity Log
+    // capitalises them (`{"Code", "Message"}`, recorded).
+    #[serde(alias = "Code")]
     code: Option<String>,
+    #[serde(alias = "Message")]
     message: Option<String>,
 }
 
@@ -148,6 +151,12 @@ mod tests {
         let body = r#"{"error":{"code":"AnotherOperationInProgress","message":"busy","details":[{"code":"Inner","message":"x"}]}}"#;
         let e = ArmError::from_response(409, body, None, None);
         assert_eq!((e.code.as_str(), e.message.as_str()), ("AnotherOperationInProgress", "busy"));
+    }
+
+    #[test]
+    fn the_activity_logs_capitalised_flat_error_is_read() {
+        let e = ArmError::from_response(400, r#"{"Code":"BadRequest","Message":"The start time cannot be more than 90 days in the past."}"#, None, None);
+        assert_eq!((e.code.as_str(), e.message.as_str()), ("BadRequest", "The start time cannot be more than 90 days in the past."));
     }
 
     #[test]

@@ -12,10 +12,12 @@ pub mod network;
 pub mod pager;
 pub mod permissions;
 pub mod poller;
+pub mod providers;
 pub mod registries;
 pub mod retry;
 pub mod runs;
 pub mod subscriptions;
+pub mod system_data;
 pub mod tasks;
 
 #[cfg(target_arch = "wasm32")]

@@ -55,8 +55,13 @@ impl Registry {
         }
     }
 
-    pub fn eligibility(&self) -> Result<(), crate::domain::eligibility::Ineligible> {
-        crate::domain::eligibility::check(&self.sku.name, &self.location)
+    /// Whether it can host agent pools, given its subscription's agent-pool regions.
+    pub fn eligibility(&self, regions: &crate::domain::region::Regions) -> Result<(), crate::domain::eligibility::Ineligible> {
+        crate::domain::eligibility::check(&self.sku.name, &self.location, regions)
+    }
+
+    pub fn subscription(&self) -> Option<String> {
+        self.registry_id().map(|id| id.subscription)
     }
 }
 
@@ -71,4 +76,22 @@ pub async fn list(client: &super::client::ArmClient, subscription: &str) -> Resu
 #[cfg(target_arch = "wasm32")]
 pub async fn get(client: &super::client::ArmClient, id: &RegistryId) -> Result<Registry, super::ArmError> {
     client.get(&format!("{}?api-version={API_VERSION}", id.path())).await
+}
+
+/// Microsoft.Resources' tags resource of a registry: one tag merged or deleted without
+/// rewriting the others (a pause record beside the registry's own tags).
+pub const TAGS_API_VERSION: &str = "2021-04-01";
+
+/// The body of `PATCH {scope}/providers/Microsoft.Resources/tags/default`.
+pub fn tag_patch(operation: &str, name: &str, value: &str) -> serde_json::Value {
+    serde_json::json!({ "operation": operation, "properties": { "tags": { name: value } } })
+}
+
+/// Writes one tag (`Merge`) or removes it (`Delete`, with its current value). Needs
+/// `Microsoft.Resources/tags/write`.
+#[cfg(target_arch = "wasm32")]
+pub async fn patch_tag(client: &super::client::ArmClient, id: &RegistryId, operation: &str, name: &str, value: &str) -> Result<(), super::ArmError> {
+    let url = format!("{}/providers/Microsoft.Resources/tags/default?api-version={TAGS_API_VERSION}", id.path());
+    // Merging or deleting the same tag twice leaves the same tags: safe to repeat.
+    client.write(gloo_net::http::Method::PATCH, &url, &tag_patch(operation, name, value), true).await.map(|_| ())
 }

@@ -7,8 +7,7 @@ use leptos::task::spawn_local;
 use crate::arm::activity::{self, Scope};
 use crate::arm::id::AgentPoolId;
 use crate::ctx::ctx;
-use crate::domain::activity::{ago, last_change, Change, Outcome, Span, Who};
-use crate::live::activity::{use_activity, Source};
+use crate::domain::activity::{ago, Change, Outcome, Span, Who};
 use crate::domain::time::format_rfc3339_ms;
 
 /// "30 Nov 09:14" in the browser's zone.
@@ -20,7 +19,7 @@ fn local_stamp(ms: u64) -> String {
 
 /// The service's time now, from its time `now_ms` when a read ended: moves on every half minute
 /// while the view is open, so "5 min ago" does not stay 5 minutes for an hour.
-fn ticking_now(now_ms: u64) -> Signal<u64> {
+pub fn ticking_now(now_ms: u64) -> Signal<u64> {
     let read_at = js_sys::Date::now();
     let tick = RwSignal::new(read_at);
     let ticker = send_wrapper::SendWrapper::new(gloo_timers::callback::Interval::new(30_000, move || tick.set(js_sys::Date::now())));
@@ -119,34 +118,6 @@ pub fn NoActivityAccess() -> impl IntoView {
             "You cannot read this subscription's Activity Log: it takes " <code>{activity::READ_ACTION}</code>
             " (the Reader role has it). Ask an owner of the subscription for it."
         </p>
-    }
-}
-
-/// "Last changed by Olivia Owner · 5 min ago", from the pool's last 7 days; read again when
-/// `changed` moves (an operation of this tab on the pool started or ended).
-#[component]
-pub fn LastChanged(id: AgentPoolId, changed: Memo<Option<(u64, bool)>>) -> impl IntoView {
-    let log = use_activity(Source::Pool(id), Signal::stored(Span::Week));
-    Effect::watch(move || changed.get(), move |_, _, _| log.reload.run(()), false);
-    move || match (log.error.get(), log.complete.get(), log.end_ms.get()) {
-        (Some(e), _, _) if e.status == 403 => view! { <p class="last-changed muted">"Last change: not visible to you (no Activity Log access)."</p> }.into_any(),
-        (Some(e), _, _) => view! { <p class="last-changed muted">{format!("Last change: the Activity Log could not be read ({}).", e.code)}</p> }.into_any(),
-        (None, true, Some(now)) => match log.changes.with(|c| last_change(c).cloned()) {
-            Some(c) => {
-                let who = c.who.label.clone();
-                let iso = format_rfc3339_ms(c.ended_ms);
-                let (at, now) = (c.ended_ms, ticking_now(now));
-                view! {
-                    <p class="last-changed muted">
-                        {format!("Last changed by {who} · ")}
-                        <time datetime=iso.clone() title=format!("{iso} (UTC)")>{move || ago(now.get(), at)}</time>
-                    </p>
-                }
-                .into_any()
-            }
-            None => view! { <p class="last-changed muted">"No changes in the last 7 days."</p> }.into_any(),
-        },
-        _ => view! { <p class="last-changed muted">"Last change: reading the Activity Log…"</p> }.into_any(),
     }
 }
 

@@ -16,6 +16,7 @@ pub mod op_progress;
 pub mod pause;
 pub mod pool_tabs;
 pub mod preflight_view;
+pub mod provenance;
 pub mod quota_meter;
 pub mod readiness;
 pub mod scale;

@@ -3,70 +3,117 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::ctx::ctx;
 use crate::arm::agent_pools::{self, AgentPoolPropertiesUpdateParameters, AgentPoolUpdateParameters};
 use crate::arm::id::AgentPoolId;
+use crate::arm::registries;
 use crate::arm::ArmError;
 use crate::components::error_view::ArmErrorView;
-use crate::domain::pause::{self, Paused};
+use crate::ctx::{ctx, Ctx};
+use crate::domain::activity::{count_before_zero, Span};
+use crate::domain::pause::{self, Kept, Paused};
 use crate::domain::permissions as perms;
+use crate::live::activity::{use_activity, Source};
 use crate::ops::tracker::Tracker;
 use crate::ops::Kind;
 
-/// Pause / resume (SPEC F7): pause scales to 0 and records the count, who and why in the pool's
-/// tags; resume restores the count and removes the record.
+/// What became of a pause record the panel tried to write or remove. Kept by the pool's page:
+/// the record is written once the scale is accepted, and by then the panel may have been drawn
+/// anew from the pool as it is now.
+#[derive(Clone)]
+pub enum RecordNote {
+    NotKept(ArmError),
+    NotRemoved(ArmError),
+}
+
+/// Pause / resume (SPEC F7): pause scales to 0, then records the count, who, when and why as one
+/// tag on the registry (Azure keeps no tags on agent pools); resume restores the count and
+/// removes the record. Without the right to write the tag the pool is still paused, and the
+/// panel says the reason was not kept; Resume then offers the count from the Activity Log.
 #[component]
-pub fn PausePanel(id: AgentPoolId, count: i32, tags: BTreeMap<String, String>, #[prop(into)] can_write: Signal<bool>, #[prop(into)] busy: Signal<bool>) -> impl IntoView {
+pub fn PausePanel(
+    id: AgentPoolId,
+    count: i32,
+    /// The pool's own tags: where earlier portal versions kept the record.
+    pool_tags: BTreeMap<String, String>,
+    /// The registry's tags (`None`: the registry could not be read).
+    registry_tags: Option<BTreeMap<String, String>>,
+    #[prop(into)] can_write: Signal<bool>,
+    #[prop(into)] busy: Signal<bool>,
+    /// Called when the record changed (read the registry again).
+    on_record: Callback<()>,
+    note: RwSignal<Option<RecordNote>>,
+) -> impl IntoView {
     let Ctx { client, session, .. } = ctx();
     // Kept in the arena: handlers live inside <Show>, whose children must be Send.
     let client = StoredValue::new_local(client);
     let tracker = expect_context::<Tracker>();
-    let paused = pause::paused(&tags);
+    let paused = pause::find(registry_tags.as_ref(), Some(&pool_tags), &id.name, count);
     let open = RwSignal::new(false);
     let reason = RwSignal::new(String::new());
     let touched = RwSignal::new(false);
     let error = RwSignal::new(None::<ArmError>);
     let sending = RwSignal::new(false);
     let problems = Memo::new(move |_| pause::reason_problems(&reason.get()));
-    let who = session.user.as_ref().map_or_else(|| "someone".to_string(), |u| u.name.clone());
-
-    let send = move |id: AgentPoolId, body: AgentPoolUpdateParameters, summary: String| {
-        let client = client.get_value();
-        let target = body.properties.as_ref().and_then(|p| p.count);
-        sending.set(true);
-        error.set(None);
-        spawn_local(async move {
-            let result = agent_pools::update(&client, &id, &body).await;
-            match tracker.after_write(&client, &id, Kind::Update, summary, target, result) {
-                Ok(_) => open.set(false),
-                Err(e) => error.set(Some(e)),
-            }
-            sending.set(false);
-        });
-    };
+    // The sign-in name: what Azure's own systemData calls a person.
+    let who = session.user.as_ref().map_or_else(|| "someone".to_string(), |u| if u.username.is_empty() { u.name.clone() } else { u.username.clone() });
     let disabled = move || !can_write.get() || busy.get() || sending.get();
     let why = move || if !can_write.get() { perms::needs(perms::POOL_WRITE) } else { String::new() };
 
+    // Scales the pool to `to`; once ARM accepted it, `then` writes or removes the record.
+    let scale = move |id: AgentPoolId, to: i32, clear_pool_tags: Option<BTreeMap<String, String>>, summary: String, then: Option<(&'static str, String, String)>| {
+        let client = client.get_value();
+        let body = AgentPoolUpdateParameters { properties: Some(AgentPoolPropertiesUpdateParameters { count: Some(to) }), tags: clear_pool_tags };
+        sending.set(true);
+        error.set(None);
+        note.set(None);
+        spawn_local(async move {
+            let result = agent_pools::update(&client, &id, &body).await;
+            match tracker.after_write(&client, &id, Kind::Update, summary, Some(to), result) {
+                Ok(_) => {
+                    let _ = open.try_set(false);
+                    if let Some((operation, name, value)) = then {
+                        match registries::patch_tag(&client, &id.registry, operation, &name, &value).await {
+                            Ok(()) => on_record.run(()),
+                            Err(e) if operation == "Merge" => {
+                                let _ = note.try_set(Some(RecordNote::NotKept(e)));
+                            }
+                            Err(e) => {
+                                let _ = note.try_set(Some(RecordNote::NotRemoved(e)));
+                            }
+                        }
+                    }
+                }
+                Err(e) => {
+                    let _ = error.try_set(Some(e));
+                }
+            }
+            let _ = sending.try_set(false);
+        });
+    };
+
     let body = match paused {
-        Some(Paused { count: back, by, reason: why_paused, at }) => {
-            let (id, tags) = (id.clone(), tags.clone());
+        Some(Paused { count: back, by, reason: why_paused, at, kept }) => {
+            let id = id.clone();
+            let record = registry_tags.as_ref().and_then(|t| t.iter().find(|(k, _)| k.eq_ignore_ascii_case(&pause::record_tag(&id.name))).map(|(k, v)| (k.clone(), v.clone())));
             let resume = move |_| {
-                let body = AgentPoolUpdateParameters {
-                    properties: Some(AgentPoolPropertiesUpdateParameters { count: Some(back) }),
-                    tags: Some(pause::resume_tags(&tags)),
-                };
-                send(id.clone(), body, format!("Resume to {back}"));
+                // An old record in the pool's own tags goes with the resume; a registry record after it.
+                let clear = (kept == Kept::PoolTags).then(|| pause::resume_tags(&pool_tags));
+                let remove = record.clone().map(|(name, value)| ("Delete", name, value));
+                scale(id.clone(), back, clear, format!("Resume to {back}"), remove);
             };
+            let since = if at.is_empty() { String::new() } else { format!("since {at}; ") };
             view! {
                 <p class="paused" role="note"><strong>{format!("Paused by {by}")}</strong>{format!(": {why_paused}")}
-                    <span class="muted small">{format!(" ({}was {back} instance{})", if at.is_empty() { String::new() } else { format!("since {at}; ") }, if back == 1 { "" } else { "s" })}</span></p>
+                    <span class="muted small">{format!(" ({since}was {back} instance{})", if back == 1 { "" } else { "s" })}</span></p>
                 <button type="button" class="primary" on:click=resume disabled=disabled aria-describedby="pause-why">{format!("Resume ({back} instance{})", if back == 1 { "" } else { "s" })}</button>
             }
             .into_any()
         }
-        None if count == 0 => view! { <p class="muted">"The pool has no instances: nothing to pause."</p> }.into_any(),
+        // At 0 without a record: the Activity Log may still know what it had.
+        None if count == 0 => view! { <ResumeFromLog id=id.clone() disabled=Signal::derive(disabled) scale=Callback::new(move |(id, n): (AgentPoolId, i32)| scale(id, n, None, format!("Resume to {n}"), None))/> }.into_any(),
         None => {
-            let (id, tags) = (id.clone(), tags.clone());
+            let id = id.clone();
+            let record_tag = pause::record_tag(&id.name);
             let confirm = move |ev: leptos::ev::SubmitEvent| {
                 ev.prevent_default();
                 touched.set(true);
@@ -74,11 +121,8 @@ pub fn PausePanel(id: AgentPoolId, count: i32, tags: BTreeMap<String, String>, #
                     return;
                 }
                 let at = js_sys::Date::new_0().to_iso_string().as_string().unwrap_or_default();
-                let body = AgentPoolUpdateParameters {
-                    properties: Some(AgentPoolPropertiesUpdateParameters { count: Some(0) }),
-                    tags: Some(pause::pause_tags(&tags, count, &who, &reason.get_untracked(), &at)),
-                };
-                send(id.clone(), body, format!("Pause ({count} → 0)"));
+                let value = pause::encode(count, &who, &at, &reason.get_untracked());
+                scale(id.clone(), 0, None, format!("Pause ({count} → 0)"), Some(("Merge", pause::record_tag(&id.name), value)));
             };
             view! {
                 <p class="muted">{format!("Pausing scales the pool to 0 and remembers its {count} instance{} so it can be resumed.", if count == 1 { "" } else { "s" })}</p>
@@ -86,13 +130,17 @@ pub fn PausePanel(id: AgentPoolId, count: i32, tags: BTreeMap<String, String>, #
                 <Show when=move || open.get()>
                     <form class="pause-form" on:submit=confirm.clone()>
                         <label for="pause-reason">"Why? (shown to everyone who opens the pool)"</label>
-                        <textarea id="pause-reason" rows="2" maxlength="300" prop:value=move || reason.get()
+                        <textarea id="pause-reason" rows="2" maxlength="200" prop:value=move || reason.get()
                             on:input=move |ev| reason.set(event_target_value(&ev))
                             aria-invalid=move || (touched.get() && !problems.get().is_empty()).to_string()
-                            aria-describedby="pause-problems"></textarea>
+                            aria-describedby="pause-problems pause-where"></textarea>
                         <ul id="pause-problems" class="problems" aria-live="polite">
                             {move || touched.get().then(|| problems.get().into_iter().map(|p| view! { <li>{p}</li> }).collect_view())}
                         </ul>
+                        <p id="pause-where" class="muted small">
+                            {format!("Kept as the tag {record_tag} on the registry (Azure keeps no tags on agent pools); writing it needs ")}
+                            <code>"Microsoft.Resources/tags/write"</code>"."
+                        </p>
                         <button type="submit" class="primary" disabled=disabled>"Pause pool"</button>
                         " "
                         <button type="button" on:click=move |_| open.set(false)>"Cancel"</button>
@@ -107,9 +155,42 @@ pub fn PausePanel(id: AgentPoolId, count: i32, tags: BTreeMap<String, String>, #
             <h2 id="pause-title">"Pause"</h2>
             {body}
             {move || error.get().map(|error| view! { <ArmErrorView error/> })}
+            {move || note.get().map(|n| match n {
+                RecordNote::NotKept(e) => view! {
+                    <p class="notice" role="alert">{format!(
+                        "The pool is being scaled to 0, but the reason was not kept: the registry's tag could not be written ({}: {}). Resume will offer the count from the Activity Log.",
+                        e.code, e.message
+                    )}</p>
+                }.into_any(),
+                RecordNote::NotRemoved(e) => view! {
+                    <p class="notice" role="alert">{format!("The pool is resuming, but its pause record could not be removed from the registry's tags ({}: {}).", e.code, e.message)}</p>
+                }.into_any(),
+            })}
             <p id="pause-why" class="muted small">{why}</p>
         </section>
     }
 }
 
-use crate::ctx::Ctx;
+/// A pool at 0 with no pause record: the count before its last scale to 0, from the Activity
+/// Log of the last 30 days, offered as Resume.
+#[component]
+fn ResumeFromLog(id: AgentPoolId, disabled: Signal<bool>, scale: Callback<(AgentPoolId, i32)>) -> impl IntoView {
+    let log = use_activity(Source::Pool(id.clone()), Signal::stored(Span::Month));
+    let before = Memo::new(move |_| log.complete.get().then(|| log.changes.with(|c| count_before_zero(c))).flatten());
+    move || {
+        let id = id.clone();
+        match before.get() {
+            Some(n) => {
+                let n = n.clamp(1, i64::from(i32::MAX)) as i32;
+                view! {
+                    <p class="muted">{format!("The pool has no instances and no pause record. Before its last scale to 0 (Activity Log) it had {n}.")}</p>
+                    <button type="button" class="primary" on:click=move |_| scale.run((id.clone(), n)) disabled=move || disabled.get() aria-describedby="pause-why">
+                        {format!("Resume ({n} instance{})", if n == 1 { "" } else { "s" })}
+                    </button>
+                }
+                .into_any()
+            }
+            None => view! { <p class="muted">"The pool has no instances: nothing to pause."</p> }.into_any(),
+        }
+    }
+}

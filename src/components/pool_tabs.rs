@@ -1,11 +1,12 @@
-//! The top of a pool's pages (its name, a link to share, who changed it last, and the tabs
+//! The top of a pool's pages (its name, a link to share, who made it and changed it last, and the tabs
 //! between its overview, insights and activity) and of a registry's (its pools and activity).
 //! Each tab is a URL of its own.
 
 use leptos::prelude::*;
 
 use crate::arm::id::{AgentPoolId, RegistryId};
-use crate::components::activity::LastChanged;
+use crate::arm::system_data::SystemData;
+use crate::components::provenance::{Provenance, ProvenanceRead};
 use crate::components::copy_link::CopyLink;
 use crate::ops::tracker::Tracker;
 use crate::route::activity_path;
@@ -17,8 +18,9 @@ pub enum Tab {
     Activity,
 }
 
+/// `system_data`: from the pool the page reads anyway; without it the header reads the pool.
 #[component]
-pub fn PoolHeader(id: AgentPoolId, tab: Tab) -> impl IntoView {
+pub fn PoolHeader(id: AgentPoolId, tab: Tab, #[prop(optional)] system_data: Option<Signal<Option<SystemData>>>) -> impl IntoView {
     let current = move |t: Tab| (t == tab).then_some("page");
     let tracker = expect_context::<Tracker>();
     let path = id.path();
@@ -29,7 +31,10 @@ pub fn PoolHeader(id: AgentPoolId, tab: Tab) -> impl IntoView {
             <CopyLink/>
         </div>
         <p class="muted">{format!("Agent pool in {}", id.registry.name)}</p>
-        <LastChanged id=id.clone() changed=op/>
+        {match system_data {
+            Some(system_data) => view! { <Provenance system_data/> }.into_any(),
+            None => view! { <ProvenanceRead id=id.clone() changed=op/> }.into_any(),
+        }}
         <nav class="tabs" aria-label="Agent pool views">
             <a href=id.path() aria-current=current(Tab::Overview)>"Overview"</a>
             <a href=crate::route::insights_path(&id) aria-current=current(Tab::Insights)>"Insights"</a>

@@ -364,9 +364,17 @@ fn was_paused(state: &Known) -> bool {
     }
 }
 
-/// The newest change that took effect: what "Last changed by" names.
-pub fn last_change(changes: &[Change]) -> Option<&Change> {
-    changes.iter().filter(|c| c.outcome == Outcome::Succeeded).max_by_key(|c| c.ended_ms)
+/// The count a pool had before its newest successful scale to 0 ("Scale 3 → 0"): what Resume
+/// offers when no pause record was kept.
+pub fn count_before_zero(changes: &[Change]) -> Option<i64> {
+    changes
+        .iter()
+        .filter(|c| c.outcome == Outcome::Succeeded)
+        .max_by_key(|c| c.ended_ms)
+        .and_then(|c| match c.what {
+            What::Scale { from: Some(n), to: 0 } if n > 0 => Some(n),
+            _ => None,
+        })
 }
 
 /// "just now", "5 min ago", "3 h ago", "2 days ago".
@@ -454,7 +462,8 @@ mod tests {
 
     #[test]
     fn scales_pauses_resumes_and_tags_are_told_apart_with_the_count_before() {
-        let paused = pause::pause_tags(&BTreeMap::new(), 2, "Olivia Owner", "holiday", "t");
+        // A pause as earlier portal versions wrote it, in the pool's own tags.
+        let paused = BTreeMap::from([(pause::COUNT, "2"), (pause::BY, "Olivia Owner"), (pause::REASON, "holiday"), (pause::AT, "t")]);
         let mut events = Vec::new();
         events.extend(created("c1", 1, json!({ "properties": { "tier": "S1", "count": 1 } }), Some(OLIVIA)));
         events.extend(write("c2", 2, "PATCH", json!({ "properties": { "count": 2 } }), Some(OLIVIA)));
@@ -470,6 +479,16 @@ mod tests {
             ["Scale 2 → 0", "Tags −cost, −team", "Tags +cost=x, +team=api", "Tags +team=web", "Resume (2 instances)", "Pause: holiday", "Scale 1 → 2", "Create S1 × 1"]
         );
         assert_eq!(changes[7].who, Who { label: "Olivia Owner".into(), detail: Some(OLIVIA.into()), app: false });
+    }
+
+    #[test]
+    fn resume_finds_the_count_before_the_last_scale_to_zero() {
+        let mut events = created("c1", 1, json!({ "properties": { "tier": "S1", "count": 1 } }), None);
+        events.extend(write("c2", 2, "PATCH", json!({ "properties": { "count": 3 } }), None));
+        events.extend(write("c3", 3, "PATCH", json!({ "properties": { "count": 0 } }), None));
+        assert_eq!(count_before_zero(&group(&events)), Some(3));
+        events.extend(write("c4", 4, "PATCH", json!({ "properties": { "count": 2 } }), None));
+        assert_eq!(count_before_zero(&group(&events)), None, "scaled up since");
     }
 
     #[test]
@@ -496,7 +515,7 @@ mod tests {
         let changes = group(&events);
         assert_eq!(texts(&changes), ["Scale 1 → 0", "Scale 1 → 9", "Create S1 × 1"]);
         assert_eq!(changes[1].outcome, Outcome::Failed { code: Some("QuotaExceeded".into()), message: Some("too many".into()) });
-        assert_eq!(last_change(&changes).map(|c| c.correlation_id.as_str()), Some("c3"));
+        assert_eq!(count_before_zero(&changes), Some(1), "the refused 9 is not what it had");
     }
 
     #[test]
@@ -508,11 +527,11 @@ mod tests {
     }
 
     #[test]
-    fn an_operation_still_going_is_running_and_not_the_last_change() {
-        let events: Vec<Event> = write("c1", 1, "PATCH", json!({ "properties": { "count": 3 } }), None).into_iter().take(2).collect();
+    fn an_operation_still_going_is_running_and_not_what_resume_offers() {
+        let events: Vec<Event> = write("c1", 1, "PATCH", json!({ "properties": { "count": 0 } }), None).into_iter().take(2).collect();
         let changes = group(&events);
         assert_eq!(changes[0].outcome, Outcome::Running);
-        assert!(last_change(&changes).is_none());
+        assert_eq!(count_before_zero(&changes), None);
     }
 
     #[test]

@@ -9,22 +9,10 @@ pub fn quote(value: &str) -> String {
     }
 }
 
-/// Where a second command sets a new pool's tags: its resource id and the agent-pool api-version.
-pub struct TagTarget<'a> {
-    pub id: &'a str,
-    pub api_version: &'a str,
-}
-
-/// The create, and when there are tags a second command for them: `az acr agentpool create` has
-/// no `--tags`.
-pub fn create_pool(registry: &str, name: &str, tier: &str, count: i64, subnet: Option<&str>, tags: &[(String, String)], pool: TagTarget) -> String {
+pub fn create_pool(registry: &str, name: &str, tier: &str, count: i64, subnet: Option<&str>) -> String {
     let mut cmd = format!("az acr agentpool create -r {} -n {} --tier {} --count {count}", quote(registry), quote(name), quote(tier));
     if let Some(s) = subnet.filter(|s| !s.is_empty()) {
         cmd.push_str(&format!(" --subnet-id {}", quote(s)));
-    }
-    if !tags.is_empty() {
-        cmd.push('\n');
-        cmd.push_str(&tag_resource(pool.id, tags, pool.api_version));
     }
     cmd
 }
@@ -57,12 +45,10 @@ pub fn run_task(registry: &str, name: &str) -> String {
     format!("az acr task run -r {} -n {}", quote(registry), quote(name))
 }
 
-/// `az resource tag` sets a resource's tags (all of them: it replaces). The api-version is
-/// named: for a child resource such as an agent pool the CLI would otherwise take its parent's
-/// newest stable version, which (for registries) has no agent pools.
-pub fn tag_resource(id: &str, tags: &[(String, String)], api_version: &str) -> String {
-    let pairs: Vec<String> = tags.iter().map(|(k, v)| quote(&format!("{k}={v}"))).collect();
-    format!("az resource tag --ids {} --tags {} --api-version {}", quote(id), pairs.join(" "), quote(api_version))
+/// `az tag update … --operation merge`: one tag written on a resource (a registry's pause record),
+/// the others left as they are.
+pub fn merge_tag(resource_id: &str, name: &str, value: &str) -> String {
+    format!("az tag update --resource-id {} --operation merge --tags {}", quote(resource_id), quote(&format!("{name}={value}")))
 }
 
 #[cfg(test)]
@@ -71,15 +57,9 @@ mod tests {
 
     #[test]
     fn commands_read_like_the_docs() {
-        let pool = || TagTarget { id: "/x/agentPools/p", api_version: "2019-06-01-preview" };
-        assert_eq!(create_pool("myreg", "mypool", "S2", 1, None, &[], pool()), "az acr agentpool create -r myreg -n mypool --tier S2 --count 1");
+        assert_eq!(create_pool("myreg", "mypool", "S2", 1, None), "az acr agentpool create -r myreg -n mypool --tier S2 --count 1");
         let subnet = "/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/virtualNetworks/v/subnets/n";
-        assert!(create_pool("r", "p", "S1", 0, Some(subnet), &[], pool()).ends_with(&format!("--subnet-id {subnet}")));
-        let tagged = create_pool("r", "p", "S1", 1, None, &[("team".into(), "web".into())], pool());
-        assert_eq!(
-            tagged.lines().collect::<Vec<_>>(),
-            ["az acr agentpool create -r r -n p --tier S1 --count 1", "az resource tag --ids /x/agentPools/p --tags team=web --api-version 2019-06-01-preview"]
-        );
+        assert!(create_pool("r", "p", "S1", 0, Some(subnet)).ends_with(&format!("--subnet-id {subnet}")));
         assert_eq!(scale_pool("r", "p", 0), "az acr agentpool update -r r -n p --count 0");
         assert_eq!(delete_pool("r", "p"), "az acr agentpool delete -r r -n p --yes");
     }
@@ -100,6 +80,6 @@ mod tests {
         assert_eq!(quote("a b"), "'a b'");
         assert_eq!(quote("it's"), r"'it'\''s'");
         assert_eq!(quote("$(rm -rf ~)"), "'$(rm -rf ~)'");
-        assert_eq!(tag_resource("/x", &[("team".into(), "web ops".into())], "2019-06-01-preview"), "az resource tag --ids /x --tags 'team=web ops' --api-version 2019-06-01-preview");
+        assert_eq!(merge_tag("/x", "poolportal-paused-p", r#"{"count":2}"#), r#"az tag update --resource-id /x --operation merge --tags 'poolportal-paused-p={"count":2}'"#);
     }
 }

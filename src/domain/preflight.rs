@@ -6,6 +6,7 @@
 use super::eligibility::{self, Ineligible};
 use super::nsg::Verdict;
 use super::quota::{self, Usage};
+use super::region::Regions;
 use super::tier::Tier;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,6 +55,8 @@ pub enum NsgState {
 pub struct Inputs<'a> {
     pub sku: &'a str,
     pub location: &'a str,
+    /// The subscription's agent-pool regions (`None` while they are read).
+    pub regions: Option<&'a Regions>,
     pub tier: Option<Tier>,
     pub count: u32,
     /// vCPU held by the registry's other pools.
@@ -67,13 +70,16 @@ fn check(title: &'static str, level: Level, detail: impl Into<String>) -> Check 
 
 pub fn checks(i: &Inputs) -> Vec<Check> {
     let mut out = Vec::new();
-    match eligibility::check(i.sku, i.location) {
+    let any_region = Regions::BuiltIn { why: String::new() };
+    match eligibility::check(i.sku, i.location, i.regions.unwrap_or(&any_region)) {
         Err(Ineligible::NotPremium { sku }) => out.push(check("Premium registry", Level::Fail, format!("The registry is {sku}; agent pools need Premium."))),
         _ => out.push(check("Premium registry", Level::Pass, "The registry is Premium.")),
     }
-    match eligibility::check("Premium", i.location) {
-        Err(_) => out.push(check("Region", Level::Fail, format!("{} does not offer agent pools.", i.location))),
-        Ok(()) => out.push(check("Region", Level::Pass, format!("{} offers agent pools.", i.location))),
+    let source = |r: &Regions| if matches!(r, Regions::Registered(_)) { "Azure's registration" } else { "the built-in list (Azure's could not be read)" };
+    match i.regions {
+        None => out.push(check("Region", Level::Pending, "Reading which regions offer agent pools…")),
+        Some(r) if r.supports(i.location) => out.push(check("Region", Level::Pass, format!("{} offers agent pools ({}).", i.location, source(r)))),
+        Some(r) => out.push(check("Region", Level::Fail, format!("{} does not offer agent pools ({}).", i.location, source(r)))),
     }
     match &i.tier {
         None => out.push(check("vCPU quota", Level::Pending, "Choose a tier.")),
@@ -153,8 +159,23 @@ mod tests {
     use super::*;
     use crate::domain::nsg::{evaluate, Rule};
 
+    static EAST: std::sync::LazyLock<Regions> = std::sync::LazyLock::new(|| Regions::registered(&["East US", "Sweden Central"]));
+
     fn inputs<'a>(tier: &str, count: u32, subnet: &'a SubnetState) -> Inputs<'a> {
-        Inputs { sku: "Premium", location: "eastus", tier: Tier::lookup(tier), count, others: Usage { standard: 8, isolated: 0 }, subnet }
+        Inputs { sku: "Premium", location: "eastus", regions: Some(&EAST), tier: Tier::lookup(tier), count, others: Usage { standard: 8, isolated: 0 }, subnet }
+    }
+
+    #[test]
+    fn the_region_is_judged_by_the_registration_once_it_is_read() {
+        let mut i = inputs("S1", 1, &SubnetState::None);
+        i.regions = None;
+        assert_eq!(checks(&i).iter().find(|x| x.title == "Region").unwrap().level, Level::Pending);
+        i.location = "swedencentral";
+        i.regions = Some(&EAST);
+        assert_eq!(checks(&i).iter().find(|x| x.title == "Region").unwrap().level, Level::Pass);
+        i.location = "uksouth";
+        let region = checks(&i).into_iter().find(|x| x.title == "Region").unwrap();
+        assert_eq!((region.level, region.detail.as_str()), (Level::Fail, "uksouth does not offer agent pools (Azure's registration)."));
     }
 
     #[test]

@@ -1,10 +1,14 @@
-//! Where agent pools exist. The seed lists eight preview regions; Microsoft Learn's page
-//! (tasks-agent-pools.md, NOTES §1.7) adds five more. We follow Learn, the newer source; the
-//! service's own `LocationNotAvailableForResourceType` error stays the final word.
+//! Where agent pools exist. ARM keeps the list in the provider's registration for a subscription
+//! (`GET /subscriptions/{s}/providers/Microsoft.ContainerRegistry`, the `registries/agentPools`
+//! resource type's `locations`), and it grows: Azure named Australia East, France Central and
+//! Sweden Central in 2026 (NOTES.md §11). The portal reads it once a session; the built-in list
+//! (Learn's regions and those three) is only the fallback when that read fails, and says so.
 
-pub const AGENT_POOL_REGIONS: [&str; 13] = [
+/// The fallback: Learn's list (tasks-agent-pools.md, NOTES §1.7) and the regions recorded since.
+pub const BUILT_IN: [&str; 16] = [
     "westus2", "southcentralus", "eastus2", "eastus", "centralus", "westeurope", "northeurope",
-    "canadacentral", "eastasia", "switzerlandnorth", "usgovarizona", "usgovtexas", "usgovvirginia",
+    "canadacentral", "eastasia", "switzerlandnorth", "australiaeast", "francecentral", "swedencentral",
+    "usgovarizona", "usgovtexas", "usgovvirginia",
 ];
 
 /// ARM spells a location many ways ("East US 2", "eastus2", "EASTUS2"): compare the short form.
@@ -12,9 +16,40 @@ pub fn normalize(location: &str) -> String {
     location.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase()
 }
 
-pub fn supports_agent_pools(location: &str) -> bool {
-    let loc = normalize(location);
-    AGENT_POOL_REGIONS.contains(&loc.as_str())
+/// The agent-pool regions of one subscription, and where the list came from.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Regions {
+    /// From the provider registration (normalized).
+    Registered(Vec<String>),
+    /// The registration could not be read (`why`): the built-in list stands in.
+    BuiltIn { why: String },
+}
+
+impl Regions {
+    pub fn registered<S: AsRef<str>>(locations: &[S]) -> Regions {
+        let mut list: Vec<String> = locations.iter().map(|l| normalize(l.as_ref())).filter(|l| !l.is_empty()).collect();
+        list.sort();
+        list.dedup();
+        Regions::Registered(list)
+    }
+
+    pub fn supports(&self, location: &str) -> bool {
+        let loc = normalize(location);
+        match self {
+            Regions::Registered(list) => list.contains(&loc),
+            Regions::BuiltIn { .. } => BUILT_IN.contains(&loc.as_str()),
+        }
+    }
+
+    /// What the page says when it had to fall back.
+    pub fn fallback_note(&self) -> Option<String> {
+        match self {
+            Regions::Registered(_) => None,
+            Regions::BuiltIn { why } => Some(format!(
+                "Which regions offer agent pools could not be read from Azure ({why}): the portal's built-in list is used, and may be out of date."
+            )),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -22,16 +57,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn any_spelling_of_a_supported_region_is_accepted() {
-        assert!(supports_agent_pools("East US 2"));
-        assert!(supports_agent_pools("EASTUS"));
-        assert!(supports_agent_pools("usgovvirginia"));
+    fn the_registration_decides_in_any_spelling() {
+        let r = Regions::registered(&["East US 2", "Sweden Central", "eastus2"]);
+        assert_eq!(r, Regions::Registered(vec!["eastus2".into(), "swedencentral".into()]));
+        assert!(r.supports("EASTUS2") && r.supports("swedencentral"));
+        assert!(!r.supports("eastus"), "a region the registration lacks is not offered, whatever the built-in list says");
+        assert_eq!(r.fallback_note(), None);
     }
 
     #[test]
-    fn other_regions_are_not() {
-        assert!(!supports_agent_pools("uksouth"));
-        assert!(!supports_agent_pools("westus"));
-        assert!(!supports_agent_pools(""));
+    fn the_built_in_list_stands_in_and_says_so() {
+        let r = Regions::BuiltIn { why: "AuthorizationFailed".into() };
+        assert!(r.supports("East US 2") && r.supports("Sweden Central") && r.supports("usgovvirginia"));
+        assert!(!r.supports("uksouth") && !r.supports("westus") && !r.supports(""));
+        assert!(r.fallback_note().unwrap().contains("AuthorizationFailed"));
     }
 }

@@ -24,6 +24,7 @@ use crate::arm::runs;
 use crate::arm::ArmError;
 use crate::ctx::ctx;
 use crate::domain::fleet::{pool_queues, PoolQueue};
+use crate::domain::region::Regions;
 use crate::domain::live::DEFAULT as SCHEDULE;
 
 /// Registries read at once: two requests each, so at most six in flight.
@@ -87,6 +88,8 @@ pub struct Discovery {
     pub registries: usize,
     /// Premium registries in agent-pool regions: the ones read.
     pub eligible: usize,
+    /// Said when a subscription's agent-pool regions could not be read (the built-in list judged).
+    pub regions_note: Option<String>,
 }
 
 #[derive(Clone, Copy)]
@@ -130,6 +133,7 @@ fn registry_id(r: &GraphRegistry) -> Option<RegistryId> {
 
 pub fn use_fleet() -> Fleet {
     let client = ctx().client;
+    let regions_book = super::regions::use_regions();
     let discovery = RwSignal::new(None::<Discovery>);
     let registries = RwSignal::new(BTreeMap::<String, RegistryState>::new());
     let pending = RwSignal::new(0usize);
@@ -201,12 +205,27 @@ pub fn use_fleet() -> Fleet {
                         Ok(found) => {
                             discovered_at.set(now);
                             graph_error.try_set(None);
+                            // Each subscription's agent-pool regions, from its provider registration
+                            // (once a session), for the Premium registries only.
+                            let mut subs: Vec<String> = found.iter().filter(|r| r.sku_name().eq_ignore_ascii_case("Premium")).map(|r| r.subscription_id.to_ascii_lowercase()).collect();
+                            subs.sort();
+                            subs.dedup();
+                            let book = regions_book;
+                            let read = futures::future::join_all(subs.iter().map(|s| book.get(&client, s))).await;
+                            if !alive.get() {
+                                return Ok(false);
+                            }
+                            let regions: BTreeMap<String, Regions> = subs.into_iter().zip(read).collect();
+                            let regions_note = regions.values().find_map(Regions::fallback_note);
                             let eligible: Vec<RegistryId> = found
                                 .iter()
-                                .filter(|r| crate::domain::eligibility::check(r.sku_name(), &r.location).is_ok())
+                                .filter(|r| {
+                                    let of = regions.get(&r.subscription_id.to_ascii_lowercase()).cloned().unwrap_or(Regions::BuiltIn { why: String::new() });
+                                    crate::domain::eligibility::check(r.sku_name(), &r.location, &of).is_ok()
+                                })
                                 .filter_map(registry_id)
                                 .collect();
-                            discovery.try_set(Some(Discovery { registries: found.len(), eligible: eligible.len() }));
+                            discovery.try_set(Some(Discovery { registries: found.len(), eligible: eligible.len(), regions_note }));
                             // Registries gone since the last pass leave the table.
                             let keep: std::collections::BTreeSet<String> = eligible.iter().map(|r| r.path().to_ascii_lowercase()).collect();
                             registries.try_update(|m| m.retain(|k, _| keep.contains(k)));

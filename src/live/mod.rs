@@ -8,6 +8,7 @@ pub mod fleet;
 pub mod history;
 pub mod queue;
 pub mod reach;
+pub mod regions;
 
 use std::cell::{Cell, RefCell};
 use std::future::Future;

@@ -1,6 +1,7 @@
 //! Create an agent pool (SPEC F5, F10, F14): name checked as typed, tier cards priced against the
-//! registry's quota, count, Linux, an optional subnet (searched or pasted), tags; pre-flight before
-//! submit; then the operation followed until it ends, the form kept as it was.
+//! registry's quota, count, Linux, an optional subnet (searched or pasted); pre-flight before
+//! submit; then the operation followed until it ends, the form kept as it was. No tags: Azure
+//! drops them on agent pools (recorded, azure-rest-api-specs#24727), so the form does not offer them.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -28,6 +29,7 @@ pub fn CreatePoolPage(registry: RegistryId) -> impl IntoView {
     let reg = arm_read(id.clone(), |c, i| async move { registries::get(&c, &i).await });
     let pools = arm_read(id.clone(), |c, i| async move { agent_pools::list(&c, &i).await });
     let vnets = arm_read(id.subscription.clone(), |c, s| async move { network::list_vnets(&c, &s).await });
+    let regions = crate::live::regions::use_regions().of(&id.subscription);
     let for_allowed = id.clone();
     let allowed = LocalResource::new(move || {
         let (c, i) = (client.clone(), for_allowed.clone());
@@ -38,7 +40,7 @@ pub fn CreatePoolPage(registry: RegistryId) -> impl IntoView {
         <p class="muted">{format!("In registry {}", id.name)}</p>
         {move || match (reg.get(), pools.get()) {
             (Some(Err(error)), _) | (_, Some(Err(error))) => view! { <ArmErrorView error reload=true/> }.into_any(),
-            (Some(Ok(r)), Some(Ok(p))) => view! { <CreateForm id=id.clone() registry=r pools=p vnets allowed/> }.into_any(),
+            (Some(Ok(r)), Some(Ok(p))) => view! { <CreateForm id=id.clone() registry=r pools=p vnets allowed regions/> }.into_any(),
             _ => view! { <Loading what="registry"/> }.into_any(),
         }}
     }
@@ -55,29 +57,6 @@ fn subnet_options(vnets: &[VirtualNetwork], location: &str) -> Vec<(String, Stri
         .collect()
 }
 
-/// Problems with the tags: keys present, unique, without the characters Azure refuses; sizes.
-fn tag_problems(tags: &[(String, String)]) -> Vec<String> {
-    let mut problems = Vec::new();
-    for (i, (k, v)) in tags.iter().enumerate() {
-        if k.trim().is_empty() {
-            problems.push(format!("Tag {} needs a name.", i + 1));
-        } else if k.chars().any(|c| "<>%&\\?/".contains(c)) {
-            problems.push(format!("Tag name '{k}' may not contain < > % & \\ ? /."));
-        } else if k.len() > 512 {
-            problems.push(format!("Tag name '{}…' is longer than 512 characters.", &k[..20]));
-        }
-        if v.chars().count() > 256 {
-            problems.push(format!("The value of tag '{k}' is longer than 256 characters."));
-        }
-        if tags[..i].iter().any(|(other, _)| other.eq_ignore_ascii_case(k)) {
-            problems.push(format!("Tag '{k}' appears twice."));
-        }
-    }
-    if tags.len() > 50 {
-        problems.push("At most 50 tags.".into());
-    }
-    problems
-}
 
 #[component]
 fn CreateForm(
@@ -86,6 +65,7 @@ fn CreateForm(
     pools: Vec<AgentPool>,
     vnets: LocalResource<Result<Vec<VirtualNetwork>, ArmError>>,
     allowed: LocalResource<bool>,
+    regions: Signal<Option<crate::domain::region::Regions>>,
 ) -> impl IntoView {
     let client = ctx().client;
     let tracker = expect_context::<Tracker>();
@@ -99,7 +79,6 @@ fn CreateForm(
     let tier = RwSignal::new("S1".to_string());
     let count_text = RwSignal::new("1".to_string());
     let subnet_text = RwSignal::new(String::new());
-    let tags = RwSignal::new(Vec::<(String, String)>::new());
     let override_checks = RwSignal::new(false);
     let submitting = RwSignal::new(false);
     let error = RwSignal::new(None::<ArmError>);
@@ -160,28 +139,25 @@ fn CreateForm(
     let (sku2, loc2) = (sku.clone(), registry.location.clone());
     let checks = Memo::new(move |_| {
         let subnet = subnet_state.get();
+        let regions = regions.get();
         preflight::checks(&preflight::Inputs {
             sku: &sku2,
             location: &loc2,
+            regions: regions.as_ref(),
             tier: Tier::lookup(&tier.get()),
             count: count.get().unwrap_or(0),
             others,
             subnet: &subnet,
         })
     });
-    let tag_issues = Memo::new(move |_| tag_problems(&tags.get()));
     let subnet_for_cli = move || subnet_choice.get().ok().flatten().map(|s| s.path());
     let reg_name = id.name.clone();
-    let registry_for_cli = id.clone();
     let command = Signal::derive(move || {
         let n = name.get();
         let n = if n.is_empty() { "<name>" } else { &n };
-        let tags: Vec<(String, String)> = tags.get().into_iter().filter(|(k, _)| !k.trim().is_empty()).collect();
-        let pool_path = registry_for_cli.pool(n).path();
-        let target = cli::TagTarget { id: &pool_path, api_version: agent_pools::API_VERSION };
-        cli::create_pool(&reg_name, n, &tier.get(), count.get().unwrap_or(0) as i64, subnet_for_cli().as_deref(), &tags, target)
+        cli::create_pool(&reg_name, n, &tier.get(), count.get().unwrap_or(0) as i64, subnet_for_cli().as_deref())
     });
-    let form_ok = Memo::new(move |_| name_problems.get().is_empty() && count.get().is_some() && subnet_choice.get().is_ok() && tag_issues.get().is_empty());
+    let form_ok = Memo::new(move |_| name_problems.get().is_empty() && count.get().is_some() && subnet_choice.get().is_ok());
     let checks_ok = Memo::new(move |_| preflight::no_failures(&checks.get()));
     let warnings = Memo::new(move |_| preflight::has_warnings(&checks.get()));
     // Once a create is accepted the form is done: a second submit would PUT again, which ARM
@@ -204,7 +180,7 @@ fn CreateForm(
         let tier_name = tier.get_untracked();
         let n = count.get_untracked().unwrap_or(0) as i32;
         let subnet = subnet_choice.get_untracked().ok().flatten().map(|s| s.path());
-        let body = agent_pools::new_pool(&submit_location, &tier_name, n, subnet, tags.get_untracked().into_iter().collect());
+        let body = agent_pools::new_pool(&submit_location, &tier_name, n, subnet);
         submitting.set(true);
         error.set(None);
         spawn_local(async move {
@@ -317,11 +293,7 @@ fn CreateForm(
                     </p>
                 </div>
 
-                <fieldset class="field">
-                    <legend>"Tags"</legend>
-                    <TagsEditor tags/>
-                    <ul class="problems" aria-live="polite">{move || tag_issues.get().into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
-                </fieldset>
+                <p class="muted small">"Agent pools keep no tags: Azure drops tags sent with a pool. Tag the registry instead."</p>
             </div>
 
             <aside class="form-side">
@@ -335,7 +307,7 @@ fn CreateForm(
                         </label>
                     })}
                 </section>
-                <CliEcho command note="az acr agentpool create has no --tags option: with tags, a second command sets them."/>
+                <CliEcho command/>
             </aside>
 
             <div class="form-actions">
@@ -372,34 +344,4 @@ fn CreateForm(
 
 fn loc_label(location: &str) -> String {
     location.to_string()
-}
-
-/// Key/value rows with add and remove.
-#[component]
-fn TagsEditor(tags: RwSignal<Vec<(String, String)>>) -> impl IntoView {
-    let rows = move || {
-        tags.get()
-            .into_iter()
-            .enumerate()
-            .map(|(i, (k, v))| {
-                view! {
-                    <div class="tag-row">
-                        <label class="visually-hidden" for=format!("tag-key-{i}")>{format!("Tag {} name", i + 1)}</label>
-                        <input id=format!("tag-key-{i}") type="text" placeholder="name" prop:value=k
-                            on:input=move |ev| tags.update(|t| t[i].0 = event_target_value(&ev))/>
-                        <label class="visually-hidden" for=format!("tag-value-{i}")>{format!("Tag {} value", i + 1)}</label>
-                        <input id=format!("tag-value-{i}") type="text" placeholder="value" prop:value=v
-                            on:input=move |ev| tags.update(|t| t[i].1 = event_target_value(&ev))/>
-                        <button type="button" aria-label=format!("Remove tag {}", i + 1) on:click=move |_| tags.update(|t| { t.remove(i); })>"Remove"</button>
-                    </div>
-                }
-            })
-            .collect_view()
-    };
-    view! {
-        <div class="tags-editor">
-            {rows}
-            <button type="button" on:click=move |_| tags.update(|t| t.push((String::new(), String::new())))>"Add tag"</button>
-        </div>
-    }
 }

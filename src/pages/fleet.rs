@@ -234,6 +234,7 @@ pub fn FleetPage() -> impl IntoView {
                 )}</p>
             }.into_any()),
             Some(d) => Some(view! {
+                {d.regions_note.clone().map(|note| view! { <p class="notice" role="note">{note}</p> })}
                 <p class="muted">
                     {format!("{} of {} container registries can host agent pools.", d.eligible, d.registries)}
                     {(pending > 0).then(|| format!(" Reading {pending} of them…"))}

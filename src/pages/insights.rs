@@ -57,7 +57,7 @@ pub fn InsightsPage(id: AgentPoolId) -> impl IntoView {
     let set_span = Callback::new(move |s: Span| crate::nav::replace_query(&Query { span: s, ..query.get_untracked() }.to_query()));
     let pid = id.clone();
     view! {
-        <PoolHeader id=id.clone() tab=Tab::Insights/>
+        <PoolHeader id=id.clone() tab=Tab::Insights system_data=Signal::derive(move || details.get().and_then(|r| r.ok()).and_then(|(p, _)| p.system_data))/>
         <div class="insights-controls">
             <WindowChoice name="insights-window" spans=&insights::SPANS current=span on_choose=set_span/>
             <Progress history/>

@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use crate::ctx::ctx;
 use crate::arm::agent_pools::{self, AgentPool};
 use crate::arm::id::{subnet_short_name, AgentPoolId};
-use crate::arm::permissions;
+use crate::arm::{permissions, registries};
 use crate::components::activity::ActivityLink;
 use crate::components::delete_pool::DeletePanel;
 use crate::components::pause::PausePanel;
@@ -31,9 +31,10 @@ pub fn PoolPage(id: AgentPoolId) -> impl IntoView {
     // The pool and its siblings (for the quota) in one read: when an operation ends both are read
     // again and the pool's panels are redrawn once. Two reads would redraw them twice, and the
     // second redraw would throw away what the user began typing into the scale form after the first.
+    // The registry's tags come along: a paused pool's record is one of them.
     let details = arm_read(id.clone(), |c, p| async move {
-        let (pool, siblings) = futures::join!(agent_pools::get(&c, &p), agent_pools::list(&c, &p.registry));
-        pool.map(|pool| (pool, siblings.unwrap_or_default()))
+        let (pool, siblings, registry) = futures::join!(agent_pools::get(&c, &p), agent_pools::list(&c, &p.registry), registries::get(&c, &p.registry));
+        pool.map(|pool| (pool, siblings.unwrap_or_default(), registry.ok().map(|r| r.tags.unwrap_or_default())))
     });
     let registry = id.registry.clone();
     let allowed = LocalResource::new(move || {
@@ -71,14 +72,15 @@ pub fn PoolPage(id: AgentPoolId) -> impl IntoView {
     let can_run = Signal::derive(move || allowed.get().is_none_or(|(_, _, r)| r));
     // The live queue and the work forms live outside the pool's details, so refreshing the pool
     // (after an operation) neither restarts the queue's history nor clears a half-typed form.
-    let location = Memo::new(move |_| details.get().and_then(|r| r.ok()).map(|(p, _)| p.location));
+    let location = Memo::new(move |_| details.get().and_then(|r| r.ok()).map(|(p, _, _)| p.location));
     let pool_found = Memo::new(move |_| location.get().is_some());
     let live = use_live_queue(id.clone(), busy, pool_found.into());
+    let pool_name = id.name.clone();
     let pool_view = Signal::derive(move || match details.get() {
-        Some(Ok((p, _))) => PoolView {
+        Some(Ok((p, _, registry_tags))) => PoolView {
             count: p.count(),
             state: p.state().to_string(),
-            paused_by: p.tags.as_ref().and_then(crate::domain::pause::paused).map(|x| x.by),
+            paused_by: crate::domain::pause::find(registry_tags.as_ref(), p.tags.as_ref(), &pool_name, p.count()).map(|x| x.by),
         },
         _ => PoolView { count: 0, state: "Unknown".into(), paused_by: None },
     });
@@ -92,12 +94,13 @@ pub fn PoolPage(id: AgentPoolId) -> impl IntoView {
         crate::nav::replace_query("");
     }
     let suggested = StoredValue::new(suggested);
+    let record_note = RwSignal::new(None::<crate::components::pause::RecordNote>);
     let (queue_id, work_id) = (id.clone(), id.clone());
     let pid = id.clone();
     let link_id = id.clone();
     let op_log = Memo::new(move |_| op.get().and_then(|o| o.correlation_id.map(|c| (o.id, c))));
     view! {
-        <PoolHeader id=id.clone() tab=Tab::Overview/>
+        <PoolHeader id=id.clone() tab=Tab::Overview system_data=Signal::derive(move || details.get().and_then(|r| r.ok()).and_then(|(p, _, _)| p.system_data))/>
         {move || op.get().map(|op| view! { <OpProgress op/> })}
         // Keyed on the operation alone: its polls must not start the search in the log again.
         {move || op_log.get().map(|(_, correlation)| view! { <ActivityLink pool=link_id.clone() correlation/> })}
@@ -105,9 +108,10 @@ pub fn PoolPage(id: AgentPoolId) -> impl IntoView {
         {move || pool_found.get().then(|| view! { <LiveQueuePanel id=queue_id.clone() live pool=pool_view/> })}
         {move || match details.get() {
             Some(Err(error)) => view! { <ArmErrorView error reload=true/> }.into_any(),
-            Some(Ok((p, list))) => {
+            Some(Ok((p, list, registry_tags))) => {
                 let others = quota::usage(list.iter().filter(|x| !x.display_name().eq_ignore_ascii_case(&pid.name)).map(|x| (x.tier(), x.count())));
-                view! { <PoolBody id=pid.clone() pool=p others can_write can_delete busy suggested=suggested.try_update_value(|s| s.take()).flatten()/> }.into_any()
+                let on_record = Callback::new(move |_| details.refetch());
+                view! { <PoolBody id=pid.clone() pool=p registry_tags others can_write can_delete busy on_record record_note suggested=suggested.try_update_value(|s| s.take()).flatten()/> }.into_any()
             }
             None => view! { <Loading what="agent pool"/> }.into_any(),
         }}
@@ -118,13 +122,26 @@ pub fn PoolPage(id: AgentPoolId) -> impl IntoView {
 }
 
 #[component]
-fn PoolBody(id: AgentPoolId, pool: AgentPool, others: quota::Usage, can_write: Signal<bool>, can_delete: Signal<bool>, busy: Signal<bool>, suggested: Option<u32>) -> impl IntoView {
+#[allow(clippy::too_many_arguments)]
+fn PoolBody(
+    id: AgentPoolId,
+    pool: AgentPool,
+    registry_tags: Option<std::collections::BTreeMap<String, String>>,
+    others: quota::Usage,
+    can_write: Signal<bool>,
+    can_delete: Signal<bool>,
+    busy: Signal<bool>,
+    on_record: Callback<()>,
+    record_note: RwSignal<Option<crate::components::pause::RecordNote>>,
+    suggested: Option<u32>,
+) -> impl IntoView {
     let tier = Tier::lookup(pool.tier());
     let size = tier.map_or_else(|| "unknown size".to_string(), |t| format!("{} vCPU, {} GB memory per instance", t.vcpu, t.memory_gb));
     let subnet = pool.properties.virtual_network_subnet_resource_id.clone();
     let state = pool.state().to_string();
+    // Azure keeps no tags on agent pools: only a pool tagged before that was known has any.
     let tags = pool.tags.clone().unwrap_or_default();
-    let paused = crate::domain::pause::paused(&tags).is_some();
+    let paused = crate::domain::pause::find(registry_tags.as_ref(), Some(&tags), &id.name, pool.count()).is_some();
     let tag_rows = tags.clone().into_iter().map(|(k, v)| view! { <tr><th scope="row">{k}</th><td>{v}</td></tr> }).collect_view();
     let has_tags = !tags.is_empty();
     // A pool in transition (an operation started elsewhere) takes no new write; a Failed one may
@@ -148,15 +165,13 @@ fn PoolBody(id: AgentPoolId, pool: AgentPool, others: quota::Usage, can_write: S
             {(!paused).then(|| view! {
                 <ScalePanel id=id.clone() tier=pool.tier().to_string() current=pool.count() others can_write busy=busy_or_unsettled suggested/>
             })}
-            <PausePanel id=id.clone() count=pool.count() tags=tags.clone() can_write busy=busy_or_unsettled/>
+            <PausePanel id=id.clone() count=pool.count() pool_tags=tags.clone() registry_tags can_write busy=busy_or_unsettled on_record note=record_note/>
             <DeletePanel id=id.clone() can_delete busy/>
         </div>
         {subnet.map(|s| view! { <SubnetReadiness subnet=s/> })}
-        <h2 class="section">"Tags"</h2>
-        {if has_tags {
-            view! { <table class="list tags" aria-label="Tags"><tbody>{tag_rows}</tbody></table> }.into_any()
-        } else {
-            view! { <p class="empty">"No tags."</p> }.into_any()
-        }}
+        {has_tags.then(|| view! {
+            <h2 class="section">"Tags"</h2>
+            <table class="list tags" aria-label="Tags"><tbody>{tag_rows}</tbody></table>
+        })}
     }
 }

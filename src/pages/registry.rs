@@ -20,6 +20,7 @@ use crate::live::reach::arm_read;
 #[component]
 pub fn RegistryPage(id: RegistryId) -> impl IntoView {
     let registry = arm_read(id.clone(), |c, rid| async move { registries::get(&c, &rid).await });
+    let regions = crate::live::regions::use_regions().of(&id.subscription);
     let pools = arm_read(id.clone(), |c, rid| async move { agent_pools::list(&c, &rid).await });
     // Pools being created, scaled or deleted: refresh the list when one of those ends.
     let tracker = expect_context::<Tracker>();
@@ -30,9 +31,9 @@ pub fn RegistryPage(id: RegistryId) -> impl IntoView {
     let counts = use_live_counts(id.clone(), Signal::derive(move || running.get() > 0));
     view! {
         <RegistryHeader id=id.clone() tab=Tab::Overview/>
-        {move || match (registry.get(), pools.get()) {
-            (Some(Err(error)), _) => view! { <ArmErrorView error reload=true/> }.into_any(),
-            (Some(Ok(reg)), Some(pools)) => view! { <RegistryBody registry=reg pools id=id.clone() counts/> }.into_any(),
+        {move || match (registry.get(), pools.get(), regions.get()) {
+            (Some(Err(error)), _, _) => view! { <ArmErrorView error reload=true/> }.into_any(),
+            (Some(Ok(reg)), Some(pools), Some(regions)) => view! { <RegistryBody registry=reg pools id=id.clone() counts regions/> }.into_any(),
             _ => view! { <Loading what="agent pools"/> }.into_any(),
         }}
     }
@@ -40,16 +41,18 @@ pub fn RegistryPage(id: RegistryId) -> impl IntoView {
 
 /// The registry loaded: its facts, then (if it can host pools) the pools and the quota meter.
 #[component]
-fn RegistryBody(registry: registries::Registry, pools: Result<Vec<AgentPool>, crate::arm::ArmError>, id: RegistryId, counts: UseLiveReturn<BTreeMap<String, u32>>) -> impl IntoView {
+fn RegistryBody(registry: registries::Registry, pools: Result<Vec<AgentPool>, crate::arm::ArmError>, id: RegistryId, counts: UseLiveReturn<BTreeMap<String, u32>>, regions: crate::domain::region::Regions) -> impl IntoView {
     let facts = format!(
         "{} · {} SKU · {}",
         registry.location,
         registry.sku.name,
         registry.properties.as_ref().and_then(|p| p.login_server.clone()).unwrap_or_default()
     );
-    if let Err(why) = registry.eligibility() {
+    let note = regions.fallback_note().map(|note| view! { <p class="notice" role="note">{note}</p> });
+    if let Err(why) = registry.eligibility(&regions) {
         return view! {
             <p class="muted">{facts}</p>
+            {note}
             <p class="notice" role="note">{format!("This registry cannot host agent pools. {}", why.reason())}</p>
         }
         .into_any();
@@ -93,6 +96,7 @@ fn RegistryBody(registry: registries::Registry, pools: Result<Vec<AgentPool>, cr
                 }}
             </div>
         </div>
+        {note}
         {list}
     }
     .into_any()

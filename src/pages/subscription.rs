@@ -3,6 +3,7 @@ use leptos::prelude::*;
 use crate::ctx::ctx;
 use crate::arm::{registries, subscriptions};
 use crate::components::{error_view::ArmErrorView, loading::Loading};
+use crate::domain::region::Regions;
 use crate::live::reach::arm_read;
 
 /// A subscription's registries, each marked whether it can host agent pools and why not (F3).
@@ -15,26 +16,34 @@ pub fn SubscriptionPage(subscription: String) -> impl IntoView {
         let (c, s) = (c.clone(), sub_for_name.clone());
         async move { subscriptions::get(&c, &s).await.map(|s| s.display_name).ok() }
     });
+    let regions = crate::live::regions::use_regions().of(&subscription);
     let regs = arm_read(subscription, |c, s| async move { registries::list(&c, &s).await });
     view! {
         <h1>{move || name.get().flatten().unwrap_or_else(|| "Subscription".into())}</h1>
         <h2 class="section">"Container registries"</h2>
         <Suspense fallback=|| view! { <Loading what="registries"/> }>
-            {move || regs.get().map(|r| match r {
-                Err(error) => view! { <ArmErrorView error reload=true/> }.into_any(),
-                Ok(list) if list.is_empty() => view! { <p class="empty">"No container registries in this subscription."</p> }.into_any(),
-                Ok(list) => view! { <RegistryTable registries=list/> }.into_any(),
-            })}
+            {move || match (regs.get(), regions.get()) {
+                (Some(Err(error)), _) => view! { <ArmErrorView error reload=true/> }.into_any(),
+                (Some(Ok(list)), _) if list.is_empty() => view! { <p class="empty">"No container registries in this subscription."</p> }.into_any(),
+                (Some(Ok(list)), Some(regions)) => view! { <RegionNote regions=regions.clone()/> <RegistryTable registries=list regions/> }.into_any(),
+                _ => view! { <Loading what="registries"/> }.into_any(),
+            }}
         </Suspense>
     }
 }
 
+/// Said when the regions come from the built-in list, not from Azure.
 #[component]
-fn RegistryTable(registries: Vec<registries::Registry>) -> impl IntoView {
+pub fn RegionNote(regions: Regions) -> impl IntoView {
+    regions.fallback_note().map(|note| view! { <p class="notice" role="note">{note}</p> })
+}
+
+#[component]
+fn RegistryTable(registries: Vec<registries::Registry>, regions: Regions) -> impl IntoView {
     let rows = registries
         .into_iter()
         .map(|r| {
-            let eligibility = r.eligibility();
+            let eligibility = r.eligibility(&regions);
             let group = r.registry_id().map(|id| id.resource_group).unwrap_or_default();
             let name = match (r.registry_id(), &eligibility) {
                 (Some(id), Ok(())) => view! { <a href=id.path()>{r.name.clone()}</a> }.into_any(),

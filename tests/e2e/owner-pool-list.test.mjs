@@ -30,7 +30,7 @@ test('the owner sees the seeded pools, walking from subscriptions to a pool', as
   assert.equal(regs.length, 3, 'paging reached every registry');
   assert.equal(await regTable.locator('tbody tr').count(), regs.length, 'the portal followed nextLink too');
   await assert.doesNotReject(regTable.getByText('Basic SKU: agent pools need a Premium registry.').waitFor());
-  await assert.doesNotReject(regTable.getByText('Region uksouth does not offer agent pools.').waitFor());
+  await assert.doesNotReject(regTable.getByText("Region uksouth does not offer agent pools: Microsoft.ContainerRegistry's registration for this subscription does not list it.").waitFor());
   assert.equal(await regTable.getByRole('link', { name: 'contosobasic' }).count(), 0, 'ineligible registries are not links');
   await screenshot(page, 'owner-registries');
 

@@ -1,11 +1,17 @@
 // Journeys of issue 4: create by tier and subnet with pre-flight, scale with slider and keyboard,
-// pause/resume, delete, readers kept from writing, and a scale that survives 429 and 503.
+// pause/resume, delete, readers kept from writing, and a scale that survives 429 and 503; with
+// issue 18, each as real Azure answers it (a scale's new count at once, Azure's status words, the
+// pause record kept on the registry, since agent pools keep no tags).
 import { test, before, after, afterEach, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { startEmulator, CONTOSO_BUILDS } from './support/emulator.mjs';
 import { launch, closePages, freshPage, signIn, screenshot, fitsWidth } from './support/browser.mjs';
 
-const API = 'api-version=2019-06-01-preview';
+const API = 'api-version=2025-03-01-preview';
+const RECORD = 'poolportal-paused-build-s2';
+const registryTags = async () => (await emulator.arm(`${CONTOSO_BUILDS}?api-version=2023-07-01`)).tags;
+/** The portal's write of the registry's tags (a pause record), answered. */
+const tagWrite = (page) => page.waitForResponse((r) => r.url().includes('/providers/Microsoft.Resources/tags/default') && r.request().method() === 'PATCH');
 let emulator, browser;
 // Time runs 20× faster: a 20 s pool operation takes a second.
 before(async () => { emulator = await startEmulator(['--speed', '20']); browser = await launch(); });
@@ -78,9 +84,6 @@ test('over quota: blocked before submit; forced, ARM’s error shows and the for
   await page.locator('#pool-name').fill('big-s3');
   await page.getByRole('radio', { name: /^S3/ }).check();
   await page.locator('#pool-count').fill('2');
-  await page.getByRole('button', { name: 'Add tag' }).click();
-  await page.getByLabel('Tag 1 name').fill('team');
-  await page.getByLabel('Tag 1 value').fill('web');
   const quota = check(page, 'vCPU quota');
   await quota.filter({ hasText: 'This pool needs 16 standard vCPU; 8 of the default 16 are free.' }).waitFor();
   const create = page.getByRole('button', { name: 'Create agent pool' });
@@ -94,7 +97,7 @@ test('over quota: blocked before submit; forced, ARM’s error shows and the for
   assert.equal(await page.locator('#pool-name').inputValue(), 'big-s3');
   assert.ok(await page.getByRole('radio', { name: /^S3/ }).isChecked());
   assert.equal(await page.locator('#pool-count').inputValue(), '2');
-  assert.equal(await page.getByLabel('Tag 1 value').inputValue(), 'web');
+  assert.equal(await page.getByRole('button', { name: 'Add tag' }).count(), 0, 'no tags offered: Azure drops them on agent pools');
   await screenshot(page, 'create-over-quota-forced');
 });
 
@@ -125,7 +128,28 @@ test('scale 2 → 0 → 3 with the slider and the keyboard', async () => {
   await page.locator('dl.pool-facts').getByText('3', { exact: true }).first().waitFor();
 });
 
-test('pause with a reason, then resume to the count it had', async () => {
+test('a scale shows Azure\'s word and the new count at once, then Succeeded', async () => {
+  const { page } = await ownerOn(`${CONTOSO_BUILDS}/agentPools/build-s2`);
+  await page.locator('#scale-count').waitFor();
+  // Time stands still: the operation is seen while it runs.
+  await emulator.setClock({ speed: 0 });
+  try {
+    await page.locator('#scale-count').fill('3');
+    await page.getByRole('button', { name: 'Scale to 3' }).click();
+    await page.getByText('Scale 2 → 3: Updating…').waitFor({ timeout: 20000 });
+    const facts = page.locator('dl.pool-facts');
+    await facts.locator('dd', { hasText: /^3$/ }).waitFor();
+    await facts.locator('.state-updating', { hasText: 'Updating' }).waitFor();
+    await screenshot(page, 'scale-updating');
+  } finally {
+    await emulator.setClock({ speed: 20 });
+  }
+  await page.getByText('Scale 2 → 3: Succeeded.').waitFor({ timeout: 20000 });
+  await page.locator('dl.pool-facts .state-succeeded').waitFor();
+  assert.equal((await pool('build-s2')).properties.count, 3);
+});
+
+test('pause with a reason, reload, then resume to the count it had: the record lives on the registry', async () => {
   const { page } = await ownerOn(`${CONTOSO_BUILDS}/agentPools/build-s2`);
   await page.getByRole('button', { name: 'Pause…' }).click();
   await page.getByRole('button', { name: 'Pause pool' }).click();
@@ -135,23 +159,65 @@ test('pause with a reason, then resume to the count it had', async () => {
   assert.ok(await fitsWidth(page));
   await screenshot(page, 'pause-form-360');
   await page.setViewportSize({ width: 1280, height: 800 });
+  const written = tagWrite(page);
   await page.getByRole('button', { name: 'Pause pool' }).click();
+  assert.equal((await written).status(), 200);
   await page.getByText('Pause (2 → 0): Succeeded.').waitFor({ timeout: 20000 });
-  await page.getByText('Paused by Olivia Owner', { exact: true }).waitFor();
+  await page.getByText('Paused by olivia@contoso.test', { exact: true }).waitFor();
   await assert.doesNotReject(page.getByText(': Holiday freeze until Monday').waitFor());
   const paused = await pool('build-s2');
   assert.equal(paused.properties.count, 0);
-  assert.equal(paused.tags['poolportal-paused-count'], '2');
-  assert.equal(paused.tags['poolportal-paused-by'], 'Olivia Owner');
+  assert.equal(paused.tags, undefined, 'Azure keeps no tags on a pool');
+  const record = JSON.parse((await registryTags())[RECORD]);
+  assert.deepEqual([record.count, record.by, record.why], [2, 'olivia@contoso.test', 'Holiday freeze until Monday']);
+  assert.equal((await registryTags()).team, 'platform', 'the registry\'s own tags are untouched');
   await screenshot(page, 'paused');
+  // A reload (or a colleague opening the link) still knows why and to what.
+  await page.reload();
+  await page.getByText('Paused by olivia@contoso.test', { exact: true }).waitFor();
+  const removed = tagWrite(page);
   await page.getByRole('button', { name: 'Resume (2 instances)' }).click();
+  assert.equal((await removed).status(), 200);
   await page.getByText('Resume to 2: Succeeded.').waitFor({ timeout: 20000 });
-  const resumed = await pool('build-s2');
-  assert.equal(resumed.properties.count, 2);
-  assert.ok(!resumed.tags || !('poolportal-paused-count' in resumed.tags), 'the pause record is gone');
+  assert.equal((await pool('build-s2')).properties.count, 2);
+  assert.ok(!(RECORD in (await registryTags())), 'the pause record is gone');
+  assert.equal((await registryTags()).team, 'platform');
 });
 
-test('delete after typing the name; the pool leaves the list', async () => {
+test('pause without the right to write the record still scales to 0, says so, and Resume takes the count from the Activity Log', async () => {
+  await setFaults({ denyActions: ['Microsoft.Resources/tags/write'] });
+  const { page } = await ownerOn(`${CONTOSO_BUILDS}/agentPools/build-s2`);
+  await page.getByRole('button', { name: 'Pause…' }).click();
+  await page.locator('#pause-reason').fill('Quiet week');
+  await page.getByRole('button', { name: 'Pause pool' }).click();
+  const said = page.locator('.pause').getByRole('alert');
+  await said.filter({ hasText: 'the reason was not kept' }).waitFor({ timeout: 20000 });
+  assert.match(await said.innerText(), /AuthorizationFailed/);
+  await page.getByText('Pause (2 → 0): Succeeded.').waitFor({ timeout: 20000 });
+  assert.equal((await pool('build-s2')).properties.count, 0);
+  assert.ok(!(RECORD in (await registryTags())), 'nothing was written');
+  await screenshot(page, 'paused-without-record');
+  await page.reload();
+  await page.getByText('Before its last scale to 0 (Activity Log) it had 2.').waitFor();
+  await page.getByRole('button', { name: 'Resume (2 instances)' }).click();
+  await page.getByText('Resume to 2: Succeeded.').waitFor({ timeout: 20000 });
+  assert.equal((await pool('build-s2')).properties.count, 2);
+});
+
+test('a pool paused under the old record in its own tags still resumes, and the old record goes', async () => {
+  await emulator.seedPoolTags('contosobuilds', 'nightly-s1', {
+    'poolportal-paused-count': '2', 'poolportal-paused-by': 'Olivia Owner', 'poolportal-paused-reason': 'Old freeze', 'poolportal-paused-at': '2026-11-20T09:00:00Z',
+  });
+  const { page } = await ownerOn(`${CONTOSO_BUILDS}/agentPools/nightly-s1`);
+  await page.getByText('Paused by Olivia Owner', { exact: true }).waitFor();
+  await page.getByRole('button', { name: 'Resume (2 instances)' }).click();
+  await page.getByText('Resume to 2: Succeeded.').waitFor({ timeout: 20000 });
+  const resumed = await pool('nightly-s1');
+  assert.equal(resumed.properties.count, 2);
+  assert.equal(resumed.tags, undefined, 'the old record is gone');
+});
+
+test('delete after typing the name, Deleting… while Azure deletes; the pool leaves the list', async () => {
   const { page } = await ownerOn(`${CONTOSO_BUILDS}/agentPools/nightly-s1`);
   await page.getByRole('button', { name: 'Delete pool…' }).click();
   const del = page.getByRole('button', { name: 'Delete', exact: true });
@@ -163,7 +229,13 @@ test('delete after typing the name; the pool leaves the list', async () => {
   assert.ok(await fitsWidth(page));
   await screenshot(page, 'delete-confirm-360');
   const entries = await page.evaluate(() => history.length);
-  await del.click();
+  await emulator.setClock({ speed: 0 });
+  try {
+    await del.click();
+    await page.getByText('Delete nightly-s1: Deleting…').waitFor({ timeout: 20000 });
+  } finally {
+    await emulator.setClock({ speed: 20 });
+  }
   await page.waitForURL(`${emulator.origins.portal}${CONTOSO_BUILDS}`, { timeout: 20000 });
   assert.equal(await page.evaluate(() => history.length), entries, 'the list replaced the pool in history: Back cannot lead to it');
   const table = page.locator('table[aria-label="Agent pools"]');
@@ -196,7 +268,7 @@ test('a 429 and a 503 during a scale are survived: retried, one operation, no du
   await page.getByRole('button', { name: 'Scale to 1' }).click();
   await page.getByText('Scale 2 → 1: Succeeded.').waitFor({ timeout: 30000 });
   const patches = (await emulator.requests(mark)).filter((e) => e.method === 'PATCH');
-  assert.deepEqual(patches.map((e) => e.status), [429, 503, 200], 'retried after each, then accepted once');
+  assert.deepEqual(patches.map((e) => e.status), [429, 503, 201], 'retried after each, then accepted once (201, as Azure answers)');
   assert.equal((await pool('build-s2')).properties.count, 1);
 });
 

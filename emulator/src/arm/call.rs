@@ -36,8 +36,11 @@ impl Call<'_> {
     /// ARM refuses a request without one of the versions the resource type supports: with its
     /// own error for its own endpoints, and as an unregistered provider type for a provider's.
     pub fn require_api_version(&self, supported: &ApiVersions) -> Result<(), ArmError> {
+        // A cloud that lacks a version (the fault switch): refused as a missing one would be.
+        let refused = self.param("api-version").is_some_and(|v| self.emu.faults.get().refuse_api_versions.iter().any(|r| r == v));
         let error = match supported.check(self.param("api-version")) {
-            Ok(()) => return Ok(()),
+            Ok(()) if !refused => return Ok(()),
+            Ok(()) => ArmError::new(axum::http::StatusCode::BAD_REQUEST, "InvalidApiVersionParameter", format!("The api-version '{}' is invalid.", self.param("api-version").unwrap_or_default())),
             Err(e) => e,
         };
         match (&supported.owner, self.param("api-version"), self.provider_type()) {

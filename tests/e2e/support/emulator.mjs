@@ -68,6 +68,11 @@ export async function startEmulator(extraArgs = []) {
     revokeRefreshTokens() {
       return fetch(`${origins.admin}/revoke-refresh-tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     },
+    /** Tags on a pool as an earlier emulator kept them (an old pause record, say). */
+    async seedPoolTags(registry, pool, tags) {
+      const r = await fetch(`${origins.admin}/seed-pool-tags`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ registry, pool, tags }) });
+      if (!r.ok) throw new Error(`seed-pool-tags: ${r.status}`);
+    },
     /** Back to the demo data. */
     reset() {
       return fetch(`${origins.admin}/reset`, { method: 'POST', headers: { 'content-type': 'application/json' } });

@@ -151,13 +151,16 @@ mod version {
     /// Calls `f` with this cloud's agent-pool api-version; if the cloud refuses the newer one,
     /// once more with the older (safe for writes too: a refused version changed nothing).
     pub async fn with_version<T, Fut: Future<Output = Result<T, ArmError>>>(client: &ArmClient, f: impl Fn(&'static str) -> Fut) -> Result<T, ArmError> {
-        let v = chosen(client);
-        match f(v).await {
-            Err(e) if v == API_VERSION && refuses_version(&e) => {
-                remember(client, FALLBACK_API_VERSION);
-                f(FALLBACK_API_VERSION).await
+        let mut v = chosen(client);
+        // One await point, not two: each would hold its own copy of the call's state in the wasm.
+        loop {
+            match f(v).await {
+                Err(e) if v == API_VERSION && refuses_version(&e) => {
+                    remember(client, FALLBACK_API_VERSION);
+                    v = FALLBACK_API_VERSION;
+                }
+                other => return other,
             }
-            other => other,
         }
     }
 }

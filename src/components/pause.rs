@@ -157,13 +157,13 @@ pub fn PausePanel(
             {move || error.get().map(|error| view! { <ArmErrorView error/> })}
             {move || note.get().map(|n| match n {
                 RecordNote::NotKept(e) => view! {
-                    <p class="notice" role="alert">{format!(
-                        "The pool is being scaled to 0, but the reason was not kept: the registry's tag could not be written ({}: {}). Resume will offer the count from the Activity Log.",
-                        e.code, e.message
+                    <p class="notice" role="alert" title=e.message.clone()>{format!(
+                        "Paused, but the reason was not kept: the registry's tag could not be written ({}). Keeping it needs Microsoft.Resources/tags/write on the registry. Resume will offer the count from the Activity Log.",
+                        e.code
                     )}</p>
                 }.into_any(),
                 RecordNote::NotRemoved(e) => view! {
-                    <p class="notice" role="alert">{format!("The pool is resuming, but its pause record could not be removed from the registry's tags ({}: {}).", e.code, e.message)}</p>
+                    <p class="notice" role="alert" title=e.message.clone()>{format!("Resumed, but its pause record could not be removed from the registry's tags ({}).", e.code)}</p>
                 }.into_any(),
             })}
             <p id="pause-why" class="muted small">{why}</p>

@@ -142,3 +142,16 @@ test('az monitor activity-log list reads what the CLI\'s own writes left: by res
   const quota = failed.find((e) => e.resourceId.toLowerCase() === pool('cli-log').toLowerCase());
   assert.equal(JSON.parse(quota.properties.statusMessage).error.code, 'QuotaExceeded');
 });
+
+test('a pause record is one tag on the registry: az tag update writes and removes it, az acr show reads it', async () => {
+  const record = '{"count":2,"by":"olivia@contoso.test","at":"2026-12-03T14:00:00.000Z","why":"Holiday freeze"}';
+  const tag = `poolportal-paused-nightly-s1=${record}`;
+  const merged = (await cli.azOk(['tag', 'update', '--resource-id', CONTOSO_BUILDS, '--operation', 'merge', '--tags', tag])).json;
+  assert.equal(merged.properties.tags['poolportal-paused-nightly-s1'], record);
+  assert.equal(merged.properties.tags.team, 'platform', 'the other tags stay');
+  const shown = (await cli.azOk(['acr', 'show', '-n', 'contosobuilds', '--query', 'tags'])).json;
+  assert.equal(JSON.parse(shown['poolportal-paused-nightly-s1']).why, 'Holiday freeze');
+  await cli.azOk(['tag', 'update', '--resource-id', CONTOSO_BUILDS, '--operation', 'delete', '--tags', tag]);
+  const after = (await emulator.armSend('GET', `${CONTOSO_BUILDS}?api-version=2023-07-01`)).body.tags;
+  assert.deepEqual(after, { team: 'platform' });
+});

@@ -117,6 +117,8 @@ mod version {
     use crate::arm::ArmError;
 
     const STORAGE_KEY: &str = "poolportal.agentPoolsApiVersion";
+    /// How long a cloud's refusal of the newer version is believed: then it is asked again.
+    const REMEMBER_MS: f64 = 7.0 * 24.0 * 3_600_000.0;
 
     thread_local! {
         /// ARM endpoint → the version that cloud takes, once one was refused.
@@ -135,8 +137,14 @@ mod version {
         if let Some(v) = CHOSEN.with(|c| c.borrow().get(client.endpoint()).copied()) {
             return v;
         }
-        let stored = storage().and_then(|s| s.get_item(&key(client)).ok().flatten());
-        let v = if stored.as_deref() == Some(FALLBACK_API_VERSION) { FALLBACK_API_VERSION } else { API_VERSION };
+        // `2019-06-01-preview|<when>`: the older version, since then.
+        let stored = storage().and_then(|s| s.get_item(&key(client)).ok().flatten()).unwrap_or_default();
+        let fresh = stored
+            .strip_prefix(FALLBACK_API_VERSION)
+            .and_then(|rest| rest.strip_prefix('|'))
+            .and_then(|t| t.parse::<f64>().ok())
+            .is_some_and(|t| js_sys::Date::now() - t < REMEMBER_MS);
+        let v = if fresh { FALLBACK_API_VERSION } else { API_VERSION };
         CHOSEN.with(|c| c.borrow_mut().insert(client.endpoint().to_string(), v));
         v
     }
@@ -144,20 +152,23 @@ mod version {
     fn remember(client: &ArmClient, v: &'static str) {
         CHOSEN.with(|c| c.borrow_mut().insert(client.endpoint().to_string(), v));
         if let Some(s) = storage() {
-            let _ = s.set_item(&key(client), v);
+            let _ = s.set_item(&key(client), &format!("{v}|{}", js_sys::Date::now()));
         }
     }
 
     /// Calls `f` with this cloud's agent-pool api-version; if the cloud refuses the newer one,
     /// once more with the older (safe for writes too: a refused version changed nothing).
     pub async fn with_version<T, Fut: Future<Output = Result<T, ArmError>>>(client: &ArmClient, f: impl Fn(&'static str) -> Fut) -> Result<T, ArmError> {
-        let mut v = chosen(client);
+        let first = chosen(client);
+        let mut v = first;
         // One await point, not two: each would hold its own copy of the call's state in the wasm.
         loop {
             match f(v).await {
-                Err(e) if v == API_VERSION && refuses_version(&e) => {
-                    remember(client, FALLBACK_API_VERSION);
-                    v = FALLBACK_API_VERSION;
+                Err(e) if v == API_VERSION && refuses_version(&e) => v = FALLBACK_API_VERSION,
+                // Remembered only once the older version was taken.
+                Ok(answer) if v != first => {
+                    remember(client, v);
+                    return Ok(answer);
                 }
                 other => return other,
             }

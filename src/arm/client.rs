@@ -50,6 +50,8 @@ pub struct Reply {
     pub request_id: Option<String>,
     /// `Azure-AsyncOperation`, when ARM sent it and CORS lets us read it.
     pub async_operation: Option<String>,
+    /// `Location`: how a delete is followed (Azure sends no `Azure-AsyncOperation` for one).
+    pub location: Option<String>,
     pub retry_after: Option<u32>,
     /// `x-ms-correlation-request-id`: what the Activity Log files the request's events under.
     pub correlation_id: Option<String>,
@@ -215,6 +217,7 @@ async fn once(method: Method, url: &str, body: Option<&str>, token: &str, server
     let request_id = headers.get("x-ms-request-id");
     let retry_after = parse_retry_after(headers.get("retry-after").as_deref());
     let async_operation = headers.get("azure-asyncoperation");
+    let location = headers.get("location");
     let correlation_id = headers.get("x-ms-correlation-request-id");
     if let Some(date) = headers.get("date") {
         let server = js_sys::Date::parse(&date);
@@ -224,7 +227,7 @@ async fn once(method: Method, url: &str, body: Option<&str>, token: &str, server
     }
     let text = response.text().await.unwrap_or_default();
     if status < 400 {
-        Ok(Reply { status, body: text, request_id, async_operation, retry_after, correlation_id })
+        Ok(Reply { status, body: text, request_id, async_operation, location, retry_after, correlation_id })
     } else {
         Err(ArmError::from_response(status, &text, request_id, retry_after))
     }

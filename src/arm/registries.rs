@@ -87,11 +87,25 @@ pub fn tag_patch(operation: &str, name: &str, value: &str) -> serde_json::Value 
     serde_json::json!({ "operation": operation, "properties": { "tags": { name: value } } })
 }
 
-/// Writes one tag (`Merge`) or removes it (`Delete`, with its current value). Needs
-/// `Microsoft.Resources/tags/write`.
+/// The tags resource's answer: the resource's tags after the write.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct TagsResource {
+    #[serde(default)]
+    pub properties: TagsProperties,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct TagsProperties {
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+}
+
+/// Writes one tag (`Merge`) or removes it (`Delete`, with its current value), answering the
+/// registry's tags after it. Needs `Microsoft.Resources/tags/write`.
 #[cfg(target_arch = "wasm32")]
-pub async fn patch_tag(client: &super::client::ArmClient, id: &RegistryId, operation: &str, name: &str, value: &str) -> Result<(), super::ArmError> {
+pub async fn patch_tag(client: &super::client::ArmClient, id: &RegistryId, operation: &str, name: &str, value: &str) -> Result<BTreeMap<String, String>, super::ArmError> {
     let url = format!("{}/providers/Microsoft.Resources/tags/default?api-version={TAGS_API_VERSION}", id.path());
     // Merging or deleting the same tag twice leaves the same tags: safe to repeat.
-    client.write(gloo_net::http::Method::PATCH, &url, &tag_patch(operation, name, value), true).await.map(|_| ())
+    let reply = client.write(gloo_net::http::Method::PATCH, &url, &tag_patch(operation, name, value), true).await?;
+    Ok(reply.json::<TagsResource>()?.properties.tags)
 }

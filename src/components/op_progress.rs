@@ -6,11 +6,13 @@ use crate::ops::{OpState, Operation};
 #[component]
 pub fn OpProgress(op: Operation) -> impl IntoView {
     let state = op.last_seen.clone().unwrap_or_else(|| "Accepted".into());
+    // Azure answers a scale with the new count at once: said beside its word.
+    let count = op.answered_count.map(|n| format!(" The pool now shows {n} instance{}.", if n == 1 { "" } else { "s" })).unwrap_or_default();
     match op.state {
         OpState::Running => view! {
             <div class="op op-running" role="status">
                 <span class="spinner" aria-hidden="true"></span>
-                <span>{format!("{}: {state}…", op.summary)}</span>
+                <span>{format!("{}: {state}…{count}", op.summary)}</span>
             </div>
         }
         .into_any(),

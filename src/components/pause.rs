@@ -7,7 +7,9 @@ use crate::arm::agent_pools::{self, AgentPoolPropertiesUpdateParameters, AgentPo
 use crate::arm::id::AgentPoolId;
 use crate::arm::registries;
 use crate::arm::ArmError;
+use crate::components::cli_echo::CliEcho;
 use crate::components::error_view::ArmErrorView;
+use crate::domain::cli;
 use crate::ctx::{ctx, Ctx};
 use crate::domain::activity::{count_before_zero, Span};
 use crate::domain::pause::{self, Kept, Paused};
@@ -22,7 +24,7 @@ use crate::ops::Kind;
 #[derive(Clone)]
 pub enum RecordNote {
     NotKept(ArmError),
-    NotRemoved(ArmError),
+    NotRemoved(String),
 }
 
 /// Pause / resume (SPEC F7): pause scales to 0, then records the count, who, when and why as one
@@ -35,8 +37,10 @@ pub fn PausePanel(
     count: i32,
     /// The pool's own tags: where earlier portal versions kept the record.
     pool_tags: BTreeMap<String, String>,
-    /// The registry's tags (`None`: the registry could not be read).
-    registry_tags: Option<BTreeMap<String, String>>,
+    /// The registry's tags, or why they could not be read.
+    registry_tags: Result<BTreeMap<String, String>, ArmError>,
+    /// When the pool was last changed (its `systemData`): a record older than that is stale.
+    last_modified_ms: Option<u64>,
     #[prop(into)] can_write: Signal<bool>,
     #[prop(into)] busy: Signal<bool>,
     /// Called when the record changed (read the registry again).
@@ -47,7 +51,9 @@ pub fn PausePanel(
     // Kept in the arena: handlers live inside <Show>, whose children must be Send.
     let client = StoredValue::new_local(client);
     let tracker = expect_context::<Tracker>();
-    let paused = pause::find(registry_tags.as_ref(), Some(&pool_tags), &id.name, count);
+    let registry_error = registry_tags.as_ref().err().map(|e| e.code.clone());
+    let registry_tags = registry_tags.ok();
+    let paused = pause::find(registry_tags.as_ref(), Some(&pool_tags), &id.name, count, last_modified_ms);
     let open = RwSignal::new(false);
     let reason = RwSignal::new(String::new());
     let touched = RwSignal::new(false);
@@ -65,20 +71,28 @@ pub fn PausePanel(
         let body = AgentPoolUpdateParameters { properties: Some(AgentPoolPropertiesUpdateParameters { count: Some(to) }), tags: clear_pool_tags };
         sending.set(true);
         error.set(None);
-        note.set(None);
+        let _ = note.try_set(None);
         spawn_local(async move {
             let result = agent_pools::update(&client, &id, &body).await;
             match tracker.after_write(&client, &id, Kind::Update, summary, Some(to), result) {
                 Ok(_) => {
                     let _ = open.try_set(false);
                     if let Some((operation, name, value)) = then {
+                        // The page may have been left, or drawn anew: nothing here may panic then.
                         match registries::patch_tag(&client, &id.registry, operation, &name, &value).await {
-                            Ok(()) => on_record.run(()),
+                            // A delete whose value no longer matched leaves the tag: say so.
+                            Ok(tags) if operation == "Delete" && tags.keys().any(|k| k.eq_ignore_ascii_case(&name)) => {
+                                let _ = note.try_set(Some(RecordNote::NotRemoved("it changed since the page read it".into())));
+                                on_record.try_run(());
+                            }
+                            Ok(_) => {
+                                on_record.try_run(());
+                            }
                             Err(e) if operation == "Merge" => {
                                 let _ = note.try_set(Some(RecordNote::NotKept(e)));
                             }
                             Err(e) => {
-                                let _ = note.try_set(Some(RecordNote::NotRemoved(e)));
+                                let _ = note.try_set(Some(RecordNote::NotRemoved(e.code)));
                             }
                         }
                     }
@@ -114,13 +128,21 @@ pub fn PausePanel(
         None => {
             let id = id.clone();
             let record_tag = pause::record_tag(&id.name);
+            // What the form does, for a script: the scale, then the record on the registry.
+            let (registry_name, pool_name, registry_path, tag) = (id.registry.name.clone(), id.name.clone(), id.registry.path(), record_tag.clone());
+            let cli_who = who.clone();
+            let cli_command = Signal::derive(move || {
+                let value = pause::encode(count, &cli_who, "<now>", &reason.get());
+                format!("{}\n{}", cli::scale_pool(&registry_name, &pool_name, 0), cli::merge_tag(&registry_path, &tag, &value))
+            });
             let confirm = move |ev: leptos::ev::SubmitEvent| {
                 ev.prevent_default();
                 touched.set(true);
                 if !problems.get_untracked().is_empty() {
                     return;
                 }
-                let at = js_sys::Date::new_0().to_iso_string().as_string().unwrap_or_default();
+                // The service's time, as the pool's systemData is: the record is compared with it.
+                let at = crate::domain::time::format_rfc3339_ms(client.with_value(|c| c.server_now_ms()).unwrap_or_else(js_sys::Date::now) as u64);
                 let value = pause::encode(count, &who, &at, &reason.get_untracked());
                 scale(id.clone(), 0, None, format!("Pause ({count} → 0)"), Some(("Merge", pause::record_tag(&id.name), value)));
             };
@@ -141,6 +163,7 @@ pub fn PausePanel(
                             {format!("Kept as the tag {record_tag} on the registry (Azure keeps no tags on agent pools); writing it needs ")}
                             <code>"Microsoft.Resources/tags/write"</code>"."
                         </p>
+                        <CliEcho command=cli_command/>
                         <button type="submit" class="primary" disabled=disabled>"Pause pool"</button>
                         " "
                         <button type="button" on:click=move |_| open.set(false)>"Cancel"</button>
@@ -155,15 +178,20 @@ pub fn PausePanel(
             <h2 id="pause-title">"Pause"</h2>
             {body}
             {move || error.get().map(|error| view! { <ArmErrorView error/> })}
+            {registry_error.map(|code| view! { <p class="muted small">{format!("The registry could not be read ({code}): a pause record kept on it is not known here.")}</p> })}
             {move || note.get().map(|n| match n {
-                RecordNote::NotKept(e) => view! {
-                    <p class="notice" role="alert" title=e.message.clone()>{format!(
-                        "Paused, but the reason was not kept: the registry's tag could not be written ({}). Keeping it needs Microsoft.Resources/tags/write on the registry. Resume will offer the count from the Activity Log.",
-                        e.code
-                    )}</p>
-                }.into_any(),
-                RecordNote::NotRemoved(e) => view! {
-                    <p class="notice" role="alert" title=e.message.clone()>{format!("Resumed, but its pause record could not be removed from the registry's tags ({}).", e.code)}</p>
+                RecordNote::NotKept(e) => {
+                    // Name the permission only when it is what was missing.
+                    let why = if e.code == "AuthorizationFailed" { " Keeping it needs Microsoft.Resources/tags/write on the registry." } else { "" };
+                    view! {
+                        <p class="notice" role="alert" title=e.message.clone()>{format!(
+                            "Paused, but the reason was not kept: the registry's tag could not be written ({}).{why} Resume will offer the count from the Activity Log.",
+                            e.code
+                        )}</p>
+                    }.into_any()
+                }
+                RecordNote::NotRemoved(why) => view! {
+                    <p class="notice" role="alert">{format!("Resumed, but its pause record could not be removed from the registry's tags ({why}).")}</p>
                 }.into_any(),
             })}
             <p id="pause-why" class="muted small">{why}</p>
@@ -179,6 +207,9 @@ fn ResumeFromLog(id: AgentPoolId, disabled: Signal<bool>, scale: Callback<(Agent
     let before = Memo::new(move |_| log.complete.get().then(|| log.changes.with(|c| count_before_zero(c))).flatten());
     move || {
         let id = id.clone();
+        if let Some(e) = log.error.get() {
+            return view! { <p class="muted">{format!("The pool has no instances and no pause record; the Activity Log could not be read ({}) for the count it had. Scale it up to resume.", e.code)}</p> }.into_any();
+        }
         match before.get() {
             Some(n) => {
                 let n = n.clamp(1, i64::from(i32::MAX)) as i32;
@@ -190,7 +221,7 @@ fn ResumeFromLog(id: AgentPoolId, disabled: Signal<bool>, scale: Callback<(Agent
                 }
                 .into_any()
             }
-            None => view! { <p class="muted">"The pool has no instances: nothing to pause."</p> }.into_any(),
+            None => view! { <p class="muted">"The pool has no instances: nothing to pause. (No scale to 0 in the last 30 days to resume from.)"</p> }.into_any(),
         }
     }
 }

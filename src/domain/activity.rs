@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::Value;
 
 use crate::arm::activity::Event;
-use crate::arm::runs::parse_rfc3339_ms;
+use super::time::parse_rfc3339_ms;
 use crate::domain::pause;
 
 pub use crate::domain::time::Span;

@@ -94,13 +94,22 @@ pub fn paused(tags: &BTreeMap<String, String>) -> Option<Paused> {
     })
 }
 
-/// A pool's pause record, wherever it is kept; only for a pool at 0 instances (a pool scaled up
-/// by other means since is no longer paused, whatever a stale record says).
-pub fn find(registry_tags: Option<&BTreeMap<String, String>>, pool_tags: Option<&BTreeMap<String, String>>, pool: &str, count: i32) -> Option<Paused> {
+/// How much later than its record a pool may have been changed by the pause itself: the record
+/// is written once the scale to 0 is accepted, so the pool's `lastModifiedAt` is just before it.
+const RECORD_SLACK_MS: u64 = 60_000;
+
+/// A pool's pause record, wherever it is kept; only for a pool at 0 instances that nobody changed
+/// since the record was written (`last_modified_ms`, from its `systemData`): a pool scaled up and
+/// down again by other means is not paused by this record any more, whatever the tag still says.
+pub fn find(registry_tags: Option<&BTreeMap<String, String>>, pool_tags: Option<&BTreeMap<String, String>>, pool: &str, count: i32, last_modified_ms: Option<u64>) -> Option<Paused> {
     if count != 0 {
         return None;
     }
-    registry_tags.and_then(|t| in_registry(t, pool)).or_else(|| pool_tags.and_then(paused))
+    let current = |p: &Paused| match (super::time::parse_rfc3339_ms(&p.at), last_modified_ms) {
+        (Some(at), Some(changed)) => changed <= at + RECORD_SLACK_MS,
+        _ => true,
+    };
+    registry_tags.and_then(|t| in_registry(t, pool)).filter(current).or_else(|| pool_tags.and_then(paused))
 }
 
 /// Problems with a pause reason; empty if it can be saved.
@@ -136,10 +145,18 @@ mod tests {
     fn a_record_in_the_registry_reads_back_for_its_pool_only() {
         let tags = registry("Nightly-S1", encode(3, "olivia@contoso.test", "2026-12-03T14:00:00Z", "  nightly freeze "));
         assert!(tags.contains_key("poolportal-paused-nightly-s1"));
-        let p = find(Some(&tags), None, "nightly-s1", 0).unwrap();
+        let p = find(Some(&tags), None, "nightly-s1", 0, None).unwrap();
         assert_eq!(p, Paused { count: 3, by: "olivia@contoso.test".into(), reason: "nightly freeze".into(), at: "2026-12-03T14:00:00Z".into(), kept: Kept::Registry });
-        assert_eq!(find(Some(&tags), None, "build-s2", 0), None, "another pool's record is not this one's");
-        assert_eq!(find(Some(&tags), None, "nightly-s1", 2), None, "a pool with instances is not paused");
+        assert_eq!(find(Some(&tags), None, "build-s2", 0, None), None, "another pool's record is not this one's");
+        assert_eq!(find(Some(&tags), None, "nightly-s1", 2, None), None, "a pool with instances is not paused");
+    }
+
+    #[test]
+    fn a_record_older_than_the_pools_last_change_is_stale() {
+        let tags = registry("p", encode(3, "o", "2026-12-03T14:00:00.000Z", "freeze"));
+        let at = super::super::time::parse_rfc3339_ms("2026-12-03T14:00:00.000Z").unwrap();
+        assert!(find(Some(&tags), None, "p", 0, Some(at - 500)).is_some(), "the pause's own change, just before its record");
+        assert!(find(Some(&tags), None, "p", 0, Some(at + 3_600_000)).is_none(), "scaled up and down elsewhere an hour later");
     }
 
     #[test]
@@ -160,10 +177,10 @@ mod tests {
         tags.insert("team".to_string(), "web".to_string());
         let mut old = tags.clone();
         old.extend([(COUNT.to_string(), "2".to_string()), (BY.to_string(), "Olivia Owner".to_string()), (REASON.to_string(), "holiday".to_string())]);
-        let p = find(Some(&BTreeMap::new()), Some(&old), "p", 0).unwrap();
+        let p = find(Some(&BTreeMap::new()), Some(&old), "p", 0, None).unwrap();
         assert_eq!((p.count, p.by.as_str(), p.kept), (2, "Olivia Owner", Kept::PoolTags));
         assert_eq!(resume_tags(&old), tags);
-        assert_eq!(find(None, Some(&tags), "p", 0), None);
+        assert_eq!(find(None, Some(&tags), "p", 0, None), None);
     }
 
     #[test]

@@ -1,14 +1,14 @@
 //! Where agent pools exist. ARM keeps the list in the provider's registration for a subscription
 //! (`GET /subscriptions/{s}/providers/Microsoft.ContainerRegistry`, the `registries/agentPools`
 //! resource type's `locations`), and it grows: Azure named Australia East, France Central and
-//! Sweden Central in 2026 (NOTES.md §11). The portal reads it once a session; the built-in list
-//! (Learn's regions and those three) is only the fallback when that read fails, and says so.
+//! Sweden Central in 2026 (NOTES.md §11), which no list of ours had. The portal reads it once a
+//! session; the built-in list is only the fallback when that read fails, and the page says so.
 
-/// The fallback: Learn's list (tasks-agent-pools.md, NOTES §1.7) and the regions recorded since.
-pub const BUILT_IN: [&str; 16] = [
+/// The fallback: Learn's list (tasks-agent-pools.md, NOTES §1.7), as the portal shipped it. Kept
+/// as it was on purpose: the registration, not a list we update, is what decides.
+pub const BUILT_IN: [&str; 13] = [
     "westus2", "southcentralus", "eastus2", "eastus", "centralus", "westeurope", "northeurope",
-    "canadacentral", "eastasia", "switzerlandnorth", "australiaeast", "francecentral", "swedencentral",
-    "usgovarizona", "usgovtexas", "usgovvirginia",
+    "canadacentral", "eastasia", "switzerlandnorth", "usgovarizona", "usgovtexas", "usgovvirginia",
 ];
 
 /// ARM spells a location many ways ("East US 2", "eastus2", "EASTUS2"): compare the short form.
@@ -68,8 +68,9 @@ mod tests {
     #[test]
     fn the_built_in_list_stands_in_and_says_so() {
         let r = Regions::BuiltIn { why: "AuthorizationFailed".into() };
-        assert!(r.supports("East US 2") && r.supports("Sweden Central") && r.supports("usgovvirginia"));
+        assert!(r.supports("East US 2") && r.supports("usgovvirginia"));
         assert!(!r.supports("uksouth") && !r.supports("westus") && !r.supports(""));
+        assert!(!r.supports("swedencentral"), "only the registration knows the newer regions");
         assert!(r.fallback_note().unwrap().contains("AuthorizationFailed"));
     }
 }

@@ -210,12 +210,21 @@ pub fn use_fleet() -> Fleet {
                             let mut subs: Vec<String> = found.iter().filter(|r| r.sku_name().eq_ignore_ascii_case("Premium")).map(|r| r.subscription_id.to_ascii_lowercase()).collect();
                             subs.sort();
                             subs.dedup();
+                            // Six at a time, as every fan-out read here.
                             let book = regions_book;
-                            let read = futures::future::join_all(subs.iter().map(|s| book.get(&client, s))).await;
+                            let regions: BTreeMap<String, Regions> = futures::stream::iter(subs.into_iter().map(|s| {
+                                let client = client.clone();
+                                async move {
+                                    let r = book.get(&client, &s).await;
+                                    (s, r)
+                                }
+                            }))
+                            .buffer_unordered(6)
+                            .collect()
+                            .await;
                             if !alive.get() {
                                 return Ok(false);
                             }
-                            let regions: BTreeMap<String, Regions> = subs.into_iter().zip(read).collect();
                             let regions_note = regions.values().find_map(Regions::fallback_note);
                             let eligible: Vec<RegistryId> = found
                                 .iter()

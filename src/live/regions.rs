@@ -20,6 +20,9 @@ pub struct RegionBook {
     known: RwSignal<BTreeMap<String, Regions>>,
     /// Subscriptions whose registration is being read.
     asking: RwSignal<Vec<String>>,
+    /// Subscriptions whose read failed for a passing reason (offline, throttled, a 5xx): the
+    /// built-in list stands in, and the next page that asks reads again.
+    retry: RwSignal<Vec<String>>,
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -34,7 +37,7 @@ impl RegionBook {
             // Only what was read: a fallback is tried again in a new page load.
             .map(|m| m.into_iter().filter(|(_, r)| matches!(r, Regions::Registered(_))).collect())
             .unwrap_or_default();
-        provide_context(RegionBook { known: RwSignal::new(known), asking: RwSignal::new(Vec::new()) });
+        provide_context(RegionBook { known: RwSignal::new(known), asking: RwSignal::new(Vec::new()), retry: RwSignal::new(Vec::new()) });
     }
 
     /// The regions of a subscription, as a signal: `None` while they are being read.
@@ -46,7 +49,8 @@ impl RegionBook {
     }
 
     fn ask(self, key: &str) {
-        if self.known.with_untracked(|k| k.contains_key(key)) || self.asking.with_untracked(|a| a.iter().any(|x| x == key)) {
+        let settled = self.known.with_untracked(|k| k.contains_key(key)) && !self.retry.with_untracked(|r| r.iter().any(|x| x == key));
+        if settled || self.asking.with_untracked(|a| a.iter().any(|x| x == key)) {
             return;
         }
         // Marked now, not when the read starts: two pages asking in the same moment read once.
@@ -63,7 +67,8 @@ impl RegionBook {
     /// for by the signal, so this reads again only if called while it runs.
     pub async fn get(self, client: &crate::arm::client::ArmClient, subscription: &str) -> Regions {
         let key = subscription.to_ascii_lowercase();
-        if let Some(known) = self.known.try_with_untracked(|k| k.get(&key).cloned()).flatten() {
+        let retry = self.retry.try_with_untracked(|r| r.contains(&key)).unwrap_or(false);
+        if let Some(known) = self.known.try_with_untracked(|k| k.get(&key).cloned()).flatten().filter(|_| !retry) {
             return known;
         }
         let _ = self.asking.try_update(|a| {
@@ -71,13 +76,22 @@ impl RegionBook {
                 a.push(key.clone());
             }
         });
-        let regions = match providers::container_registry(client, &key).await {
+        let (regions, passing) = match providers::container_registry(client, &key).await {
             Ok(p) => match p.agent_pool_locations() {
-                Some(locations) => Regions::registered(locations),
-                None => Regions::BuiltIn { why: "the registration lists no registries/agentPools".into() },
+                Some(locations) => (Regions::registered(locations), false),
+                None => (Regions::BuiltIn { why: "the registration lists no registries/agentPools".into() }, false),
             },
-            Err(e) => Regions::BuiltIn { why: e.code },
+            Err(e) => {
+                let passing = e.is_transient();
+                (Regions::BuiltIn { why: e.code }, passing)
+            }
         };
+        let _ = self.retry.try_update(|r| {
+            r.retain(|x| *x != key);
+            if passing {
+                r.push(key.clone());
+            }
+        });
         let _ = self.known.try_update(|k| {
             k.insert(key.clone(), regions.clone());
         });

@@ -40,6 +40,9 @@ pub struct Operation {
     /// `x-ms-correlation-request-id` of the write: its events in the Activity Log.
     #[serde(default)]
     pub correlation_id: Option<String>,
+    /// The count the write's answer already shows (Azure answers a scale with the new count).
+    #[serde(default)]
+    pub answered_count: Option<i32>,
 }
 
 impl Operation {
@@ -80,7 +83,7 @@ mod tests {
     use super::*;
 
     fn op(id: u64, pool: &str, state: OpState, started_ms: f64) -> Operation {
-        Operation { id, pool: pool.into(), kind: Kind::Update, summary: "s".into(), started_ms, state, status_url: None, last_seen: None, polls: 0, target_count: None, request_id: None, correlation_id: None }
+        Operation { id, pool: pool.into(), kind: Kind::Update, summary: "s".into(), started_ms, state, status_url: None, last_seen: None, polls: 0, target_count: None, request_id: None, correlation_id: None, answered_count: None }
     }
 
     #[test]

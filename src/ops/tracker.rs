@@ -61,10 +61,16 @@ impl Tracker {
 
     /// Records an accepted write and follows it. `target_count`: what an update set the count to.
     pub fn start(&self, client: &ArmClient, pool: &AgentPoolId, kind: Kind, summary: String, target_count: Option<i32>, reply: &Reply) -> u64 {
-        // The state the write put the pool in, as its answer says (a delete answers without a body).
-        let state = reply.json::<agent_pools::AgentPool>().ok().map(|p| p.state().to_string()).unwrap_or_else(|| initial_state(kind).into());
-        let id = self.record(client, pool, kind, summary, target_count, state, reply.async_operation.clone(), reply.request_id.clone(), reply.retry_after);
-        self.update(id, |op| op.correlation_id = reply.correlation_id.clone());
+        // The state and count the write put the pool in, as its answer says.
+        let answered = reply.json::<agent_pools::AgentPool>().ok();
+        let state = answered.as_ref().map(|p| p.state().to_string()).unwrap_or_else(|| initial_state(kind).into());
+        // A delete is followed by `Location` alone: its failure is read there.
+        let status_url = reply.async_operation.clone().or_else(|| reply.location.clone());
+        let id = self.record(client, pool, kind, summary, target_count, state, status_url, reply.request_id.clone(), reply.retry_after);
+        self.update(id, |op| {
+            op.correlation_id = reply.correlation_id.clone();
+            op.answered_count = answered.as_ref().map(agent_pools::AgentPool::count).filter(|_| kind == Kind::Update);
+        });
         id
     }
 
@@ -104,6 +110,7 @@ impl Tracker {
                 target_count,
                 request_id,
                 correlation_id: None,
+                answered_count: None,
             });
             prune(ops, now_ms());
         });
@@ -191,12 +198,17 @@ impl Tracker {
         }
     }
 
-    /// Why it failed: the async operation's error when ARM let us read its URL.
+    /// Why it failed: the async operation's error when ARM let us read its URL (a status body
+    /// with `error`), or a delete's `Location`, which answers the error itself.
     async fn failure(&self, client: &ArmClient, id: u64, fallback: String) -> OpState {
         let (url, request_id) = self.get(id).map_or((None, None), |o| (o.status_url, o.request_id));
         if let Some(url) = url {
-            if let Ok(AsyncStatus { error: Some(e) }) = client.get_url::<AsyncStatus>(&url).await {
-                return OpState::Failed { message: e.message.unwrap_or(fallback), code: e.code, request_id };
+            match client.get_url::<AsyncStatus>(&url).await {
+                Ok(AsyncStatus { error: Some(e) }) => return OpState::Failed { message: e.message.unwrap_or(fallback), code: e.code, request_id },
+                Err(e) if (400..500).contains(&e.status) && e.status != 404 && e.status != 429 => {
+                    return OpState::Failed { message: e.message, code: Some(e.code), request_id };
+                }
+                _ => {}
             }
         }
         OpState::Failed { message: fallback, code: None, request_id }

@@ -34,7 +34,7 @@ pub fn PoolPage(id: AgentPoolId) -> impl IntoView {
     // The registry's tags come along: a paused pool's record is one of them.
     let details = arm_read(id.clone(), |c, p| async move {
         let (pool, siblings, registry) = futures::join!(agent_pools::get(&c, &p), agent_pools::list(&c, &p.registry), registries::get(&c, &p.registry));
-        pool.map(|pool| (pool, siblings.unwrap_or_default(), registry.ok().map(|r| r.tags.unwrap_or_default())))
+        pool.map(|pool| (pool, siblings.unwrap_or_default(), registry.map(|r| r.tags.unwrap_or_default())))
     });
     let registry = id.registry.clone();
     let allowed = LocalResource::new(move || {
@@ -80,7 +80,7 @@ pub fn PoolPage(id: AgentPoolId) -> impl IntoView {
         Some(Ok((p, _, registry_tags))) => PoolView {
             count: p.count(),
             state: p.state().to_string(),
-            paused_by: crate::domain::pause::find(registry_tags.as_ref(), p.tags.as_ref(), &pool_name, p.count()).map(|x| x.by),
+            paused_by: crate::domain::pause::find(registry_tags.as_ref().ok(), p.tags.as_ref(), &pool_name, p.count(), p.system_data.as_ref().and_then(|s| s.last_modified_ms())).map(|x| x.by),
         },
         _ => PoolView { count: 0, state: "Unknown".into(), paused_by: None },
     });
@@ -95,6 +95,8 @@ pub fn PoolPage(id: AgentPoolId) -> impl IntoView {
     }
     let suggested = StoredValue::new(suggested);
     let record_note = RwSignal::new(None::<crate::components::pause::RecordNote>);
+    // Made once, with the page: a panel drawn anew must not take a callback with it.
+    let on_record = Callback::new(move |_| details.refetch());
     let (queue_id, work_id) = (id.clone(), id.clone());
     let pid = id.clone();
     let link_id = id.clone();
@@ -110,7 +112,6 @@ pub fn PoolPage(id: AgentPoolId) -> impl IntoView {
             Some(Err(error)) => view! { <ArmErrorView error reload=true/> }.into_any(),
             Some(Ok((p, list, registry_tags))) => {
                 let others = quota::usage(list.iter().filter(|x| !x.display_name().eq_ignore_ascii_case(&pid.name)).map(|x| (x.tier(), x.count())));
-                let on_record = Callback::new(move |_| details.refetch());
                 view! { <PoolBody id=pid.clone() pool=p registry_tags others can_write can_delete busy on_record record_note suggested=suggested.try_update_value(|s| s.take()).flatten()/> }.into_any()
             }
             None => view! { <Loading what="agent pool"/> }.into_any(),
@@ -126,7 +127,7 @@ pub fn PoolPage(id: AgentPoolId) -> impl IntoView {
 fn PoolBody(
     id: AgentPoolId,
     pool: AgentPool,
-    registry_tags: Option<std::collections::BTreeMap<String, String>>,
+    registry_tags: Result<std::collections::BTreeMap<String, String>, crate::arm::ArmError>,
     others: quota::Usage,
     can_write: Signal<bool>,
     can_delete: Signal<bool>,
@@ -141,7 +142,8 @@ fn PoolBody(
     let state = pool.state().to_string();
     // Azure keeps no tags on agent pools: only a pool tagged before that was known has any.
     let tags = pool.tags.clone().unwrap_or_default();
-    let paused = crate::domain::pause::find(registry_tags.as_ref(), Some(&tags), &id.name, pool.count()).is_some();
+    let last_modified_ms = pool.system_data.as_ref().and_then(|s| s.last_modified_ms());
+    let paused = crate::domain::pause::find(registry_tags.as_ref().ok(), Some(&tags), &id.name, pool.count(), last_modified_ms).is_some();
     let tag_rows = tags.clone().into_iter().map(|(k, v)| view! { <tr><th scope="row">{k}</th><td>{v}</td></tr> }).collect_view();
     let has_tags = !tags.is_empty();
     // A pool in transition (an operation started elsewhere) takes no new write; a Failed one may
@@ -165,7 +167,7 @@ fn PoolBody(
             {(!paused).then(|| view! {
                 <ScalePanel id=id.clone() tier=pool.tier().to_string() current=pool.count() others can_write busy=busy_or_unsettled suggested/>
             })}
-            <PausePanel id=id.clone() count=pool.count() pool_tags=tags.clone() registry_tags can_write busy=busy_or_unsettled on_record note=record_note/>
+            <PausePanel id=id.clone() count=pool.count() pool_tags=tags.clone() registry_tags last_modified_ms can_write busy=busy_or_unsettled on_record note=record_note/>
             <DeletePanel id=id.clone() can_delete busy/>
         </div>
         {subnet.map(|s| view! { <SubnetReadiness subnet=s/> })}

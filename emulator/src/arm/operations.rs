@@ -88,11 +88,16 @@ fn running_word(emu: &Emulator, op: &Operation) -> &'static str {
 /// The operation `id` of the pool or registry at `resource` (a prefix of the operation's pool id).
 fn find<'s>(call: &Call, state: &'s State, r: &RegistryRef, resource: &str, id: &str) -> Result<&'s Operation, ArmError> {
     access::check_scope(call, state, r.sub, Some(r.rg), super::agent_pools::READ, Access::Read)?;
+    // The resource itself or one under it: `…/registries/reg` is not `…/registries/reg2`.
     let prefix = resource.to_ascii_lowercase();
+    let under = |r: &str| {
+        let r = r.to_ascii_lowercase();
+        r == prefix || r.starts_with(&format!("{prefix}/"))
+    };
     state
         .operations
         .iter()
-        .find(|o| o.id.eq_ignore_ascii_case(id) && o.resource_id.to_ascii_lowercase().starts_with(&prefix))
+        .find(|o| o.id.eq_ignore_ascii_case(id) && under(&o.resource_id))
         .ok_or_else(|| ArmError::new(StatusCode::NOT_FOUND, "OperationNotFound", format!("The operation '{id}' could not be found.")))
 }
 

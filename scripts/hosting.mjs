@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Headers for hosting dist/ outside the emulator (README "Deploying to Azure"):
+// Headers for hosting dist/ outside the emulator (docs/deploy-azure.md):
 //   node scripts/hosting.mjs AzureCloud|AzureUSGovernment [dist]
 // writes dist/staticwebapp.config.json (Azure Static Web Apps: SPA fallback, security headers,
 // cache rules) and prints the same as an nginx server block that also sends the `.br`/`.gz` files

@@ -1,7 +1,7 @@
 //! In-app navigation without a router crate: every URL is a resource id that `route::Route`
 //! parses, so all the app needs is the current path as a signal, same-origin link clicks turned
 //! into `history.pushState`, and Back/Forward followed. (leptos_router did this for one
-//! catch-all route at ~40 KB of wasm; see README "Benchmarks".)
+//! catch-all route at ~40 KB of wasm; see docs/benchmarks.md.)
 
 use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;

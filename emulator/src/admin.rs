@@ -11,9 +11,9 @@
 //! - `POST /seed-pools`: `{"count": 200}` adds that many idle S1 pools (no instances, so no quota)
 //!   named `bench-000`… to the registry that holds the first pool (benchmarks)
 //! - `POST /seed-world`: `{"subscriptions": 50, "registries": 40}` (optional `premiumPerTen`, `pools`)
-//!   adds a tenant of that size beside the demo, for the fleet benchmarks (`store::world`)
+//!   adds a tenant of that size beside the demo, for the fleet benchmarks (`store::demo::world`)
 //! - `POST /seed-history`: `{"pool": "build-s2", "runs": 10000}` (optional `days`, `medianRunSeconds`,
-//!   `seed`, `registry`, `count`) replaces a pool's past `days` with that many runs (`store::history`)
+//!   `seed`, `registry`, `count`) replaces a pool's past `days` with that many runs (`store::demo::history`)
 
 use std::sync::Arc;
 
@@ -191,12 +191,12 @@ async fn seed_pool_tags(State(emulator): State<Arc<Emulator>>, headers: axum::ht
     Ok(Json(json!({ "tags": tags })))
 }
 
-/// A large tenant beside the demo, for the fleet benchmarks (`store::world`).
-async fn seed_world(State(emulator): State<Arc<Emulator>>, headers: axum::http::HeaderMap, Json(size): Json<crate::store::world::WorldSize>) -> Result<Json<Value>, axum::http::StatusCode> {
+/// A large tenant beside the demo, for the fleet benchmarks (`store::demo::world`).
+async fn seed_world(State(emulator): State<Arc<Emulator>>, headers: axum::http::HeaderMap, Json(size): Json<crate::store::demo::world::WorldSize>) -> Result<Json<Value>, axum::http::StatusCode> {
     require_json(&headers)?;
     let now = emulator.clock.now_ms();
     let mut state = emulator.state();
-    crate::store::world::seed(&mut state, &size, now);
+    crate::store::demo::world::seed(&mut state, &size, now);
     emulator.persist(&mut state);
     Ok(Json(json!({ "subscriptions": state.subscriptions.len(), "registries": state.registries.len(), "pools": state.pools.len() })))
 }
@@ -204,7 +204,7 @@ async fn seed_world(State(emulator): State<Arc<Emulator>>, headers: axum::http::
 #[derive(Deserialize)]
 struct SeedHistory {
     #[serde(flatten)]
-    plan: crate::store::history::Plan,
+    plan: crate::store::demo::history::Plan,
     /// The registry (in any subscription) that holds the pool; the demo's first by default.
     #[serde(default)]
     registry: Option<String>,
@@ -213,7 +213,7 @@ struct SeedHistory {
     count: Option<i32>,
 }
 
-/// A pool's past, for the insights benchmarks and e2e (`store::history::replace`).
+/// A pool's past, for the insights benchmarks and e2e (`store::demo::history::replace`).
 async fn seed_history(State(emulator): State<Arc<Emulator>>, headers: axum::http::HeaderMap, Json(seed): Json<SeedHistory>) -> Result<Json<Value>, (axum::http::StatusCode, String)> {
     require_json(&headers).map_err(|s| (s, "JSON only".into()))?;
     let now = emulator.clock.now_ms();
@@ -224,9 +224,9 @@ async fn seed_history(State(emulator): State<Arc<Emulator>>, headers: axum::http
     }
     .cloned()
     .ok_or((axum::http::StatusCode::NOT_FOUND, "no such registry".into()))?;
-    let (added, end) = crate::store::history::replace(&mut state, &registry, &seed.plan, seed.count, now).map_err(|e| match e {
-        crate::store::history::SeedError::NoPool(m) => (axum::http::StatusCode::NOT_FOUND, m),
-        crate::store::history::SeedError::NoInstances(m) => (axum::http::StatusCode::CONFLICT, m),
+    let (added, end) = crate::store::demo::history::replace(&mut state, &registry, &seed.plan, seed.count, now).map_err(|e| match e {
+        crate::store::demo::history::SeedError::NoPool(m) => (axum::http::StatusCode::NOT_FOUND, m),
+        crate::store::demo::history::SeedError::NoInstances(m) => (axum::http::StatusCode::CONFLICT, m),
     })?;
     emulator.persist(&mut state);
     Ok(Json(json!({ "runs": added, "endMs": end })))

@@ -30,7 +30,7 @@ fn log_path(run: &Run) -> String {
 
 /// A SAS link to a run's log, valid for an hour of real time.
 pub fn sas_link(emu: &Emulator, run: &Run) -> String {
-    let expiry = crate::clock::rfc3339(crate::now_secs() + SAS_LIFETIME_SECS);
+    let expiry = crate::clock::rfc3339(crate::ids::now_secs() + SAS_LIFETIME_SECS);
     let path = log_path(run);
     let mut q = url::form_urlencoded::Serializer::new(String::new());
     q.append_pair("sv", "2021-08-06").append_pair("se", &expiry).append_pair("sr", "b").append_pair("sp", "r");
@@ -94,7 +94,7 @@ async fn get_log(
     if signature(&emu, &path, &se) != sig {
         return storage_error(StatusCode::FORBIDDEN, "AuthenticationFailed", "Signature did not match.");
     }
-    let expired = crate::clock::parse_rfc3339_ms(&se).is_none_or(|ms| ms / 1000 < crate::now_secs());
+    let expired = crate::clock::parse_rfc3339_ms(&se).is_none_or(|ms| ms / 1000 < crate::ids::now_secs());
     if expired {
         return storage_error(StatusCode::FORBIDDEN, "AuthenticationFailed", "Signed expiry time has passed.");
     }

@@ -6,6 +6,7 @@ pub mod authority;
 pub mod blob;
 pub mod clock;
 pub mod faults;
+pub mod ids;
 pub mod log;
 pub mod portal;
 pub mod server;
@@ -47,7 +48,7 @@ pub struct Settings {
     pub run_ms: u64,
     /// Simulated seconds per real second.
     pub speed: f64,
-    /// Seed hostile strings too (`store::hostile`).
+    /// Seed hostile strings too (`store::demo::hostile`).
     pub hostile: bool,
 }
 
@@ -66,7 +67,7 @@ pub struct Emulator {
     pub store: Mutex<store::State>,
     pub clock: clock::Clock,
     pub faults: faults::Faults,
-    pub rate: arm::ratelimit::RateLimit,
+    pub rate: arm::pipeline::ratelimit::RateLimit,
     pub log: log::RequestLog,
     /// Where state is saved after every change, if anywhere.
     pub data_dir: Option<PathBuf>,
@@ -92,7 +93,7 @@ impl Emulator {
             store: Mutex::new(state),
             clock,
             faults: faults::Faults::default(),
-            rate: arm::ratelimit::RateLimit::default(),
+            rate: arm::pipeline::ratelimit::RateLimit::default(),
             log: log::RequestLog::default(),
             data_dir: data_dir.map(Path::to_path_buf),
             sas_key: random_token(32),
@@ -132,34 +133,6 @@ impl Emulator {
     pub fn issuer(&self) -> String {
         format!("{}/{}/v2.0", self.origins.login, authority::users::TENANT_ID)
     }
-}
-
-/// Seconds since the Unix epoch.
-pub fn now_secs() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
-}
-
-/// A random URL-safe token of `bytes` random bytes.
-pub fn random_token(bytes: usize) -> String {
-    use base64::Engine;
-    use rand::RngCore;
-    let mut buf = vec![0u8; bytes];
-    rand::thread_rng().fill_bytes(&mut buf);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
-}
-
-/// A random v4-shaped GUID, for request ids and correlation ids.
-pub fn new_guid() -> String {
-    use rand::RngCore;
-    let mut b = [0u8; 16];
-    rand::thread_rng().fill_bytes(&mut b);
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
 }
 
 /// Writes a private key readable by its owner only.
@@ -208,3 +181,5 @@ mod tests {
         assert_ne!(g, new_guid());
     }
 }
+
+pub use ids::{new_guid, now_secs, random_token};

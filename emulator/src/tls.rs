@@ -87,7 +87,7 @@ mod tests {
 
     #[test]
     fn a_data_dir_keeps_the_same_authority_across_starts() {
-        let dir = std::env::temp_dir().join(format!("emu-tls-{}", crate::random_token(6)));
+        let dir = std::env::temp_dir().join(format!("emu-tls-{}", crate::ids::random_token(6)));
         std::fs::create_dir_all(&dir).unwrap();
         let first = load_or_generate(Some(&dir)).unwrap();
         let second = load_or_generate(Some(&dir)).unwrap();

@@ -213,8 +213,8 @@ async fn a_seeded_world_pages_by_the_thousand() {
     let now = h.emu.clock.now_ms();
     {
         let mut state = h.emu.state();
-        let size: pool_portal_emulator::store::world::WorldSize = serde_json::from_value(json!({ "subscriptions": 30, "registries": 40 })).unwrap();
-        pool_portal_emulator::store::world::seed(&mut state, &size, now);
+        let size: pool_portal_emulator::store::demo::world::WorldSize = serde_json::from_value(json!({ "subscriptions": 30, "registries": 40 })).unwrap();
+        pool_portal_emulator::store::demo::world::seed(&mut state, &size, now);
     }
     let t = h.owner();
     let (mut rows, mut pages, mut token) = (0usize, 0, None::<String>);

@@ -3,13 +3,10 @@
 //!
 //! Three quirks of this API shape the code: its `$filter` takes only a few fixed patterns (a time
 //! range, then one of `resourceGroupName`, `resourceUri`, `resourceProvider`, `correlationId`); it
-//! filters by `resourceUri` while its events name the field `resourceId`; and `$select` cannot
-//! return `caller`, so who did it is read from the `claims` (selected) instead.
+//! filters by `resourceUri` while its events name the field `resourceId`; and who did it is read
+//! from the `claims` (selected), which name a person beside their sign-in name. The event's shape
+//! is the activity rules' input (`domain::log_event`): read straight into it.
 
-use std::collections::BTreeMap;
-
-use serde::Deserialize;
-use serde_json::Value;
 
 use crate::domain::time::format_rfc3339_ms;
 
@@ -22,62 +19,7 @@ pub const READ_ACTION: &str = "Microsoft.Insights/eventtypes/values/read";
 /// they are where the caller is).
 pub const SELECT: &str = "claims,correlationId,eventDataId,eventTimestamp,httpRequest,level,operationName,properties,resourceId,status,subStatus";
 
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Localizable {
-    #[serde(default)]
-    pub value: Option<String>,
-    #[serde(default)]
-    pub localized_value: Option<String>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-pub struct HttpRequest {
-    #[serde(default)]
-    pub method: Option<String>,
-}
-
-/// One event. Every field may be missing (`$select`, or an event of another kind).
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Event {
-    #[serde(default)]
-    pub correlation_id: Option<String>,
-    #[serde(default)]
-    pub event_data_id: Option<String>,
-    #[serde(default)]
-    pub event_timestamp: Option<String>,
-    #[serde(default)]
-    pub operation_name: Option<Localizable>,
-    #[serde(default)]
-    pub status: Option<Localizable>,
-    #[serde(default)]
-    pub sub_status: Option<Localizable>,
-    #[serde(default)]
-    pub resource_id: Option<String>,
-    #[serde(default)]
-    pub level: Option<String>,
-    /// A map of strings in the spec; kept as JSON so one odd value does not lose the page.
-    #[serde(default)]
-    pub claims: Option<BTreeMap<String, Value>>,
-    #[serde(default)]
-    pub properties: Option<BTreeMap<String, Value>>,
-    /// Selectable too (as `Get-AzLog` does, recorded): the sign-in name, or an app id.
-    #[serde(default)]
-    pub caller: Option<String>,
-    #[serde(default)]
-    pub http_request: Option<HttpRequest>,
-}
-
-impl Event {
-    pub fn property(&self, name: &str) -> Option<&str> {
-        self.properties.as_ref()?.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).and_then(|(_, v)| v.as_str())
-    }
-
-    pub fn claim(&self, name: &str) -> Option<&str> {
-        self.claims.as_ref()?.get(name).and_then(Value::as_str).filter(|v| !v.is_empty())
-    }
-}
+pub use crate::domain::log_event::{Event, HttpRequest, Localizable};
 
 /// How far past "now" a read reaches. The log is stamped by the service's clock, and before the
 /// first answer of a page load the browser's own is all there is: one slow by hours must still
@@ -144,6 +86,7 @@ pub use calls::*;
 
 #[cfg(test)]
 mod tests {
+    use serde_json::Value;
     use super::*;
 
     #[test]

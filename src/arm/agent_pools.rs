@@ -118,7 +118,7 @@ mod version {
 
     const STORAGE_KEY: &str = "poolportal.agentPoolsApiVersion";
     /// How long a cloud's refusal of the newer version is believed: then it is asked again.
-    const REMEMBER_MS: f64 = 7.0 * 24.0 * 3_600_000.0;
+    const REMEMBER_MS: u64 = 7 * 24 * 3_600_000;
 
     thread_local! {
         /// ARM endpoint → the version that cloud takes, once one was refused.
@@ -142,8 +142,9 @@ mod version {
         let fresh = stored
             .strip_prefix(FALLBACK_API_VERSION)
             .and_then(|rest| rest.strip_prefix('|'))
-            .and_then(|t| t.parse::<f64>().ok())
-            .is_some_and(|t| js_sys::Date::now() - t < REMEMBER_MS);
+            // Whole milliseconds: no float parsing in the wasm for this.
+            .and_then(|t| t.parse::<u64>().ok())
+            .is_some_and(|t| (js_sys::Date::now() as u64).saturating_sub(t) < REMEMBER_MS);
         let v = if fresh { FALLBACK_API_VERSION } else { API_VERSION };
         CHOSEN.with(|c| c.borrow_mut().insert(client.endpoint().to_string(), v));
         v
@@ -152,7 +153,7 @@ mod version {
     fn remember(client: &ArmClient, v: &'static str) {
         CHOSEN.with(|c| c.borrow_mut().insert(client.endpoint().to_string(), v));
         if let Some(s) = storage() {
-            let _ = s.set_item(&key(client), &format!("{v}|{}", js_sys::Date::now()));
+            let _ = s.set_item(&key(client), &format!("{v}|{}", js_sys::Date::now() as u64));
         }
     }
 

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::Value;
 
-use crate::arm::activity::Event;
+use super::log_event::Event;
 use super::time::parse_rfc3339_ms;
 use crate::domain::pause;
 

@@ -8,6 +8,7 @@ pub mod eligibility;
 pub mod fleet;
 pub mod insights;
 pub mod live;
+pub mod log_event;
 pub mod names;
 pub mod nsg;
 pub mod pause;

@@ -19,7 +19,7 @@ pub fn SetupPage(problems: Vec<String>) -> impl IntoView {
   "cloud": "AzureCloud"
 }"#}</code></pre>
             <p>"For another authority and ARM endpoint (such as the emulator), use "<code>"\"cloud\": \"Custom\""</code>
-               " with " <code>"authority"</code>", "<code>"armEndpoint"</code>" and "<code>"armResource"</code>". See the README."</p>
+               " with " <code>"authority"</code>", "<code>"armEndpoint"</code>" and "<code>"armResource"</code>". See docs/deploy-azure.md in the project."</p>
         </main>
     }
 }

@@ -1,6 +1,7 @@
-// The README's "Use the emulator from your own tools" works as written: its shell block with the
-// real Azure CLI, its Python block with Microsoft's SDKs. Only the demo's ports and CA path are
-// swapped for this test emulator's; what they print is checked against ARM.
+// "Use the emulator from your own tools" in docs/emulator.md (the README's until issue 19) works as
+// written: its shell block with the real Azure CLI, its Python block with Microsoft's SDKs. Only
+// the demo's ports and CA path are swapped for this test emulator's; what they print is checked
+// against ARM.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -9,8 +10,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { repoRoot, startEmulator, CONTOSO_BUILDS } from '../e2e/support/emulator.mjs';
 
-const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
-const section = readme.slice(readme.indexOf('## Use the emulator from your own tools'));
+const DOC = 'docs/emulator.md';
+const doc = readFileSync(path.join(repoRoot, DOC), 'utf8');
+const HEADING = '## Use the emulator from your own tools';
+if (!doc.includes(`\n${HEADING}\n`)) throw new Error(`${DOC} has no "${HEADING}" section`);
+const section = doc.slice(doc.indexOf(`\n${HEADING}\n`) + 1);
 const blocks = (lang) => [...section.slice(0, section.indexOf('\n## ', 5)).matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]);
 
 let emulator, dataDir, scratch;
@@ -48,7 +52,7 @@ async function poolNames() {
   return (await emulator.armList(`${CONTOSO_BUILDS}/agentPools?api-version=2019-06-01-preview`)).map((p) => p.name).sort();
 }
 
-test('the README has one shell and one Python block to run, and they name the demo origins', () => {
+test('docs/emulator.md has one shell and one Python block to run, and they name the demo origins', () => {
   assert.equal(blocks('sh').length >= 1 && blocks('python').length, 1);
   assert.match(blocks('sh')[0], /az cloud register -n PoolEmu --endpoint-resource-manager https:\/\/127\.0\.0\.1:8444\//);
 });

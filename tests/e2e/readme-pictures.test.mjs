@@ -1,5 +1,6 @@
-// The README's pictures, taken from the running product: a pool page with its live queue, the
-// create form with its pre-flight, the fleet, a pool's insights and a registry's activity. Each is checked to show what the README says it shows;
+// The pictures of the README (the pool page) and docs/features.md (all five), taken from the
+// running product: a pool page with its live queue, the create form with its pre-flight, the
+// fleet, a pool's insights and a registry's activity. Each is checked to show what the docs say it shows;
 // `scripts/readme-pictures` copies them from tests/e2e/artifacts/ into docs/.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';

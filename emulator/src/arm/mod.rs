@@ -1,40 +1,22 @@
 //! The ARM slice, on its own origin. Paths are matched case-insensitively, as ARM does, and every
 //! response carries ARM's request-id headers and CORS for a browser SPA.
 
-// The request pipeline: one authenticated call, its checks and its answers.
-pub mod access;
-pub mod auth;
-pub mod body;
-pub mod call;
-pub mod error;
-pub mod paging;
-pub mod ratelimit;
-pub mod system_data;
-pub mod versions;
-
-// Resource types in ARM's tree: the cloud, subscriptions and their groups, then each provider's
-// types, parents before children.
-pub mod metadata;
-pub mod subscriptions;
-pub mod resource_groups;
-pub mod resource_filter;
+// The request pipeline, then one folder per resource provider, as ARM's URLs name them.
+pub mod pipeline;
 pub mod resources;
-pub mod providers;
-pub mod kql;
 pub mod resource_graph;
-pub mod permissions;
-pub mod registries;
-pub mod agent_pools;
-pub mod operations;
-pub mod runs;
-pub mod filter;
-pub mod schedule;
-pub mod tasks;
-pub mod task_runs;
-pub mod tags;
+pub mod container_registry;
 pub mod network;
-pub mod security_rules;
-pub mod activity_log;
+pub mod authorization;
+pub mod insights;
+
+use container_registry::{agent_pools, operations, registries, runs, schedule, task_runs, tasks};
+use insights::activity_log;
+use network::{security_rules, virtual_networks};
+use pipeline::{auth, call, error};
+use resources::{generic, metadata, providers, resource_groups, subscriptions, tags};
+use resource_graph::query;
+use authorization::permissions;
 
 use std::sync::Arc;
 
@@ -66,27 +48,27 @@ fn route(call: &Call) -> ArmResult {
     let (get, put, patch, delete, post) = (m == Method::GET, m == Method::PUT, m == Method::PATCH, m == Method::DELETE, m == Method::POST);
     match s.as_slice() {
         ["subscriptions"] if get => subscriptions::list(call),
-        ["providers", "microsoft.resourcegraph", "resources"] if post => resource_graph::resources(call),
+        ["providers", "microsoft.resourcegraph", "resources"] if post => query::resources(call),
         ["providers", "microsoft.resourcegraph", "resources"] => Err(method_not_allowed(call)),
         ["subscriptions", _] if get => subscriptions::get(call, seg(1)),
-        ["subscriptions", _, "resources"] if get => resources::list(call, seg(1), None),
+        ["subscriptions", _, "resources"] if get => generic::list(call, seg(1), None),
         ["subscriptions", _, "providers", "microsoft.insights", "eventtypes", "management", "values"] if get => activity_log::list(call, seg(1)),
         ["subscriptions", _, "providers", _] if get => providers::get(call, seg(1), seg(3)),
         ["subscriptions", _, "resourcegroups"] if get => resource_groups::list(call, seg(1)),
         ["subscriptions", _, "resourcegroups", _] if get => resource_groups::get(call, seg(1), seg(3)),
         ["subscriptions", _, "resourcegroups", _] if m == Method::HEAD => resource_groups::exists(call, seg(1), seg(3)),
-        ["subscriptions", _, "resourcegroups", _, "resources"] if get => resources::list(call, seg(1), Some(seg(3))),
+        ["subscriptions", _, "resourcegroups", _, "resources"] if get => generic::list(call, seg(1), Some(seg(3))),
         ["subscriptions", _, "providers", "microsoft.containerregistry", "registries"] if get => registries::list(call, seg(1), None),
-        ["subscriptions", _, "providers", "microsoft.network", "virtualnetworks"] if get => network::list_vnets(call, seg(1), None),
+        ["subscriptions", _, "providers", "microsoft.network", "virtualnetworks"] if get => virtual_networks::list_vnets(call, seg(1), None),
         ["subscriptions", _, "providers", "microsoft.network", "locations", _, "operations", _] if get => security_rules::operation(call, seg(1), seg(7)),
         ["subscriptions", _, "resourcegroups", _, "providers", "microsoft.network", rest @ ..] => {
             let nsg = || security_rules::NsgRef { sub: seg(1), rg: seg(3), name: seg(7) };
             match rest {
-                ["virtualnetworks"] if get => network::list_vnets(call, seg(1), Some(seg(3))),
-                ["virtualnetworks", _] if get => network::get_vnet(call, seg(1), seg(3), seg(7)),
-                ["virtualnetworks", _, "subnets"] if get => network::list_subnets(call, seg(1), seg(3), seg(7)),
-                ["virtualnetworks", _, "subnets", _] if get => network::get_subnet(call, seg(1), seg(3), seg(7), seg(9)),
-                ["networksecuritygroups", _] if get => network::get_nsg(call, seg(1), seg(3), seg(7)),
+                ["virtualnetworks"] if get => virtual_networks::list_vnets(call, seg(1), Some(seg(3))),
+                ["virtualnetworks", _] if get => virtual_networks::get_vnet(call, seg(1), seg(3), seg(7)),
+                ["virtualnetworks", _, "subnets"] if get => virtual_networks::list_subnets(call, seg(1), seg(3), seg(7)),
+                ["virtualnetworks", _, "subnets", _] if get => virtual_networks::get_subnet(call, seg(1), seg(3), seg(7), seg(9)),
+                ["networksecuritygroups", _] if get => virtual_networks::get_nsg(call, seg(1), seg(3), seg(7)),
                 ["networksecuritygroups", _, "securityrules"] if get => security_rules::list(call, &nsg()),
                 ["networksecuritygroups", _, "securityrules", _] if get => security_rules::get(call, &nsg(), seg(9)),
                 ["networksecuritygroups", _, "securityrules", _] if put => security_rules::put(call, &nsg(), seg(9)),
@@ -98,7 +80,7 @@ fn route(call: &Call) -> ArmResult {
             registries::list(call, seg(1), Some(seg(3)))
         }
         ["subscriptions", _, "resourcegroups", _, "providers", "microsoft.containerregistry", "registries", _, rest @ ..] => {
-            let r = access::RegistryRef { sub: seg(1), rg: seg(3), name: seg(7) };
+            let r = pipeline::access::RegistryRef { sub: seg(1), rg: seg(3), name: seg(7) };
             let child = |i: usize| call.segments[8 + i].as_str();
             match rest {
                 [] if get => registries::get(call, &r),
@@ -241,7 +223,7 @@ async fn arm_headers(State(emu): State<Arc<Emulator>>, mut request: axum::extrac
         .headers()
         .get("x-ms-correlation-request-id")
         .cloned()
-        .unwrap_or_else(|| HeaderValue::from_str(&crate::new_guid()).expect("guid"));
+        .unwrap_or_else(|| HeaderValue::from_str(&crate::ids::new_guid()).expect("guid"));
     // The handler sees the id the response will carry (the Activity Log's `correlationId`).
     request.headers_mut().insert(HeaderName::from_static("x-ms-correlation-request-id"), correlation.clone());
     let kind = match *request.method() {
@@ -262,7 +244,7 @@ async fn arm_headers(State(emu): State<Arc<Emulator>>, mut request: axum::extrac
     if let Ok(v) = HeaderValue::from_str(&date) {
         h.insert(header::DATE, v);
     }
-    h.insert(HeaderName::from_static("x-ms-request-id"), HeaderValue::from_str(&crate::new_guid()).expect("guid"));
+    h.insert(HeaderName::from_static("x-ms-request-id"), HeaderValue::from_str(&crate::ids::new_guid()).expect("guid"));
     h.insert(HeaderName::from_static("x-ms-correlation-request-id"), correlation);
     if has_token {
         let remaining = emu.rate.remaining(kind);

@@ -95,7 +95,7 @@ fn redirect_back(p: &AuthorizeParams, params: &[(&str, &str)]) -> Response {
 /// Validates in Entra's order: problems with the client or redirect URI are shown on a page (it is
 /// not safe to redirect); everything else goes back to the app as an OAuth error.
 fn validate(emu: &Emulator, tenant: &str, p: &AuthorizeParams) -> Result<(), Response> {
-    if !super::known_tenant(tenant) {
+    if !super::oauth::known_tenant(tenant) {
         return Err(error_page(StatusCode::BAD_REQUEST, "AADSTS90002", &format!("Tenant '{tenant}' not found.")));
     }
     if p.client_id != PORTAL_CLIENT_ID {
@@ -220,7 +220,7 @@ pub async fn choose(
         expires_at: now_secs() + CODE_LIFETIME_SECS,
     });
     let info = client_info(user.oid);
-    redirect_back(&p, &[("code", &code), ("client_info", &info), ("session_state", &crate::new_guid())])
+    redirect_back(&p, &[("code", &code), ("client_info", &info), ("session_state", &crate::ids::new_guid())])
 }
 
 #[derive(Deserialize)]

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use crate::{now_secs, random_token};
+use crate::ids::{now_secs, random_token};
 
 #[derive(Clone, Debug)]
 pub struct CodeGrant {

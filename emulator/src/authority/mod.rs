@@ -5,6 +5,7 @@
 pub mod authorize;
 pub mod grants;
 pub mod keys;
+pub mod oauth;
 pub mod token;
 pub mod users;
 
@@ -18,26 +19,7 @@ use axum::{Json, Router};
 use serde_json::json;
 
 use crate::Emulator;
-
-/// Entra accepts a tenant id or the multi-tenant aliases in the authority path.
-pub fn known_tenant(tenant: &str) -> bool {
-    tenant == users::TENANT_ID || tenant == "organizations" || tenant == "common"
-}
-
-/// Entra-style OAuth error body.
-pub fn oauth_error(status: StatusCode, error: &str, code: u32, description: &str) -> Response {
-    let body = json!({
-        "error": error,
-        "error_description": format!("AADSTS{code}: {description}"),
-        "error_codes": [code],
-        "timestamp": time::OffsetDateTime::now_utc()
-            .format(&time::format_description::well_known::Rfc3339)
-            .unwrap_or_default(),
-        "trace_id": crate::new_guid(),
-        "correlation_id": crate::new_guid(),
-    });
-    (status, Json(body)).into_response()
-}
+use oauth::{known_tenant, oauth_error};
 
 fn unknown_tenant(tenant: &str) -> Response {
     oauth_error(

@@ -14,7 +14,8 @@ use sha2::{Digest, Sha256};
 
 use super::grants::RefreshGrant;
 use super::users::{self, PORTAL_CLIENT_ID, SERVICE_PRINCIPAL, TENANT_ID};
-use super::{authorize::client_info, oauth_error};
+use super::authorize::client_info;
+use super::oauth::oauth_error;
 use crate::{now_secs, Emulator};
 
 #[derive(Deserialize, Default)]
@@ -187,7 +188,7 @@ pub async fn token(
     Path(tenant): Path<String>,
     Form(f): Form<TokenForm>,
 ) -> Response {
-    if !super::known_tenant(&tenant) {
+    if !super::oauth::known_tenant(&tenant) {
         return bad("invalid_tenant", 90002, &format!("Tenant '{tenant}' not found."));
     }
     match f.grant_type.as_str() {

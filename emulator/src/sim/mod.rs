@@ -6,7 +6,7 @@
 
 pub mod logs;
 pub mod nsg;
-pub mod rules;
+
 
 use std::collections::HashMap;
 
@@ -81,7 +81,7 @@ fn finish_operation(state: &mut State, id: &str, at: u64, error: Option<OpError>
     op.end_ms = Some(at);
     op.error = error.clone();
     if let Some(context) = op.activity.clone() {
-        activity::ended(state, &context, at, error.map(|e| (e.code, e.message)));
+        activity::ended(&mut state.events, &context, at, error.map(|e| (e.code, e.message)));
     }
 }
 

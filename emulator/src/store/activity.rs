@@ -5,7 +5,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::State;
 use crate::authority::users;
 
 /// Azure keeps the Activity Log for 90 days.
@@ -76,10 +75,10 @@ pub struct Event {
 /// Request bodies are cut where Azure cuts them.
 const MAX_BODY: usize = 4096;
 
-fn push(state: &mut State, context: &Context, event_name: &str, status: &str, http_status: Option<u16>, at_ms: u64, error: Option<(String, String)>) {
+fn push(log: &mut Vec<Event>, context: &Context, event_name: &str, status: &str, http_status: Option<u16>, at_ms: u64, error: Option<(String, String)>) {
     let level = if error.is_some() { "Error" } else { "Informational" };
-    state.events.push(Event {
-        event_data_id: crate::new_guid(),
+    log.push(Event {
+        event_data_id: crate::ids::new_guid(),
         context: context.clone(),
         event_name: event_name.into(),
         status: status.into(),
@@ -89,31 +88,31 @@ fn push(state: &mut State, context: &Context, event_name: &str, status: &str, ht
         error,
     });
     let oldest = at_ms.saturating_sub(RETENTION_MS);
-    if state.events.first().is_some_and(|e| e.at_ms < oldest) {
-        state.events.retain(|e| e.at_ms >= oldest);
+    if log.first().is_some_and(|e| e.at_ms < oldest) {
+        log.retain(|e| e.at_ms >= oldest);
     }
 }
 
-pub fn started(state: &mut State, context: &Context, at_ms: u64) {
+pub fn started(log: &mut Vec<Event>, context: &Context, at_ms: u64) {
     let mut context = context.clone();
     context.request_body = context.request_body.map(|b| b.chars().take(MAX_BODY).collect());
-    push(state, &context, "BeginRequest", "Started", None, at_ms, None);
+    push(log, &context, "BeginRequest", "Started", None, at_ms, None);
 }
 
 /// The answer to the request: `Accepted` when work goes on (an `Azure-AsyncOperation`), or the end.
-pub fn answered(state: &mut State, context: &Context, at_ms: u64, http_status: u16, goes_on: bool, error: Option<(String, String)>) {
+pub fn answered(log: &mut Vec<Event>, context: &Context, at_ms: u64, http_status: u16, goes_on: bool, error: Option<(String, String)>) {
     let status = match (&error, goes_on) {
         (Some(_), _) => "Failed",
         (None, true) => "Accepted",
         (None, false) => "Succeeded",
     };
-    push(state, &without_body(context), "EndRequest", status, Some(http_status), at_ms, error);
+    push(log, &without_body(context), "EndRequest", status, Some(http_status), at_ms, error);
 }
 
 /// A long-running operation ended.
-pub fn ended(state: &mut State, context: &Context, at_ms: u64, error: Option<(String, String)>) {
+pub fn ended(log: &mut Vec<Event>, context: &Context, at_ms: u64, error: Option<(String, String)>) {
     let (status, http) = if error.is_some() { ("Failed", 400) } else { ("Succeeded", 200) };
-    push(state, &without_body(context), "EndRequest", status, Some(http), at_ms, error);
+    push(log, &without_body(context), "EndRequest", status, Some(http), at_ms, error);
 }
 
 fn without_body(context: &Context) -> Context {
@@ -138,6 +137,45 @@ pub fn status_name(http: u16) -> &'static str {
     }
 }
 
+const REGISTRY_TYPE: &str = "Microsoft.ContainerRegistry/registries";
+
+/// The Activity Log's view of a write, if it is one the log records: pools (write, delete), runs
+/// scheduled, updated and cancelled, tasks (write, delete). Reads and list actions are not logged.
+pub fn context(method: &axum::http::Method, segments: &[String], who: Who, correlation: &str, body: &[u8]) -> Option<Context> {
+    let lower: Vec<String> = segments.iter().map(|s| s.to_ascii_lowercase()).collect();
+    let s: Vec<&str> = lower.iter().map(String::as_str).collect();
+    let [_, sub, _, rg, _, _, _, registry, rest @ ..] = segments else { return None };
+    if !matches!(s.as_slice(), ["subscriptions", _, "resourcegroups", _, "providers", "microsoft.containerregistry", "registries", _, ..]) {
+        return None;
+    }
+    let write = matches!(*method, axum::http::Method::PUT | axum::http::Method::PATCH);
+    let delete = *method == axum::http::Method::DELETE;
+    let post = *method == axum::http::Method::POST;
+    let (child, kind, verb) = match (&s[8..], rest) {
+        (["agentpools", _], [_, name]) if write || delete => (format!("/agentPools/{name}"), "agentPools", if delete { "delete" } else { "write" }),
+        (["schedulerun"], _) if post => (String::new(), "", "scheduleRun/action"),
+        (["runs", _], [_, id]) if *method == axum::http::Method::PATCH => (format!("/runs/{id}"), "runs", "write"),
+        (["runs", _, "cancel"], [_, id, _]) if post => (format!("/runs/{id}"), "runs", "cancel/action"),
+        (["tasks", _], [_, name]) if write || delete => (format!("/tasks/{name}"), "tasks", if delete { "delete" } else { "write" }),
+        _ => return None,
+    };
+    let resource_type = if kind.is_empty() { REGISTRY_TYPE.to_string() } else { format!("{REGISTRY_TYPE}/{kind}") };
+    let body = std::str::from_utf8(body).ok().filter(|b| !b.trim().is_empty()).map(String::from);
+    Some(Context {
+        correlation_id: correlation.to_string(),
+        operation_id: crate::ids::new_guid(),
+        operation_name: format!("{resource_type}/{verb}"),
+        resource_id: format!("/subscriptions/{sub}/resourceGroups/{rg}/providers/{REGISTRY_TYPE}/{registry}{child}"),
+        subscription: sub.clone(),
+        resource_group: rg.clone(),
+        resource_provider: "Microsoft.ContainerRegistry".into(),
+        resource_type,
+        who,
+        method: method.to_string(),
+        request_body: body,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -160,24 +198,24 @@ mod tests {
 
     #[test]
     fn a_long_running_operation_is_started_accepted_then_ended_and_only_started_keeps_the_body() {
-        let mut s = State::default();
-        started(&mut s, &context(), 10);
-        answered(&mut s, &context(), 10, 200, true, None);
-        ended(&mut s, &context(), 30, Some(("X".into(), "blocked".into())));
-        let steps: Vec<(&str, Option<u16>, &str)> = s.events.iter().map(|e| (e.status.as_str(), e.http_status, e.level.as_str())).collect();
+        let mut log = Vec::new();
+        started(&mut log, &context(), 10);
+        answered(&mut log, &context(), 10, 200, true, None);
+        ended(&mut log, &context(), 30, Some(("X".into(), "blocked".into())));
+        let steps: Vec<(&str, Option<u16>, &str)> = log.iter().map(|e| (e.status.as_str(), e.http_status, e.level.as_str())).collect();
         assert_eq!(steps, vec![("Started", None, "Informational"), ("Accepted", Some(200), "Informational"), ("Failed", Some(400), "Error")]);
-        assert_eq!(s.events[0].context.request_body.as_ref().map(String::len), Some(MAX_BODY));
-        assert!(s.events[1..].iter().all(|e| e.context.request_body.is_none()));
-        assert_eq!(s.events[0].context.who.caller(), users::SERVICE_PRINCIPAL.client_id);
+        assert_eq!(log[0].context.request_body.as_ref().map(String::len), Some(MAX_BODY));
+        assert!(log[1..].iter().all(|e| e.context.request_body.is_none()));
+        assert_eq!(log[0].context.who.caller(), users::SERVICE_PRINCIPAL.client_id);
         assert_eq!(Who::user(&users::OWNER).caller(), "olivia@contoso.test");
     }
 
     #[test]
     fn events_older_than_ninety_days_are_dropped() {
-        let mut s = State::default();
-        started(&mut s, &context(), 1);
-        started(&mut s, &context(), RETENTION_MS + 2);
-        assert_eq!(s.events.len(), 1);
-        assert_eq!(s.events[0].at_ms, RETENTION_MS + 2);
+        let mut log = Vec::new();
+        started(&mut log, &context(), 1);
+        started(&mut log, &context(), RETENTION_MS + 2);
+        assert_eq!(log.len(), 1);
+        assert_eq!(log[0].at_ms, RETENTION_MS + 2);
     }
 }

@@ -4,11 +4,8 @@
 
 pub mod activity;
 pub mod demo;
-pub mod demo_activity;
-pub mod history;
-pub mod hostile;
 pub mod persist;
-pub mod world;
+pub mod rules;
 
 use serde::{Deserialize, Serialize};
 
@@ -465,38 +462,4 @@ pub fn nsg_id(n: &NetworkSecurityGroup) -> String {
 
 pub fn vnet_id(v: &VirtualNetwork) -> String {
     format!("/subscriptions/{}/resourceGroups/{}/providers/Microsoft.Network/virtualNetworks/{}", v.subscription, v.resource_group, v.name)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::authority::users;
-
-    #[test]
-    fn roles_come_from_assignments_and_owner_wins() {
-        let state = demo::state(0);
-        let sub = &state.subscriptions[0].id;
-        assert_eq!(state.role_of(users::OWNER.oid, sub), Some(Role::Owner));
-        assert_eq!(state.role_of(users::READER.oid, sub), Some(Role::Reader));
-        assert_eq!(state.role_of(users::NO_ACCESS.oid, sub), None);
-        assert!(!Role::Reader.can_write() && Role::Contributor.can_write());
-    }
-
-    #[test]
-    fn lookups_ignore_case_like_arm() {
-        let state = demo::state(0);
-        let r = &state.registries[0];
-        let found = state.registry(&r.subscription.to_uppercase(), &r.resource_group.to_uppercase(), &r.name.to_uppercase());
-        assert_eq!(found.map(|f| &f.name), Some(&r.name));
-    }
-
-    #[test]
-    fn subnets_are_found_by_id_in_any_case() {
-        let state = demo::state(0);
-        let vnet = &state.vnets[0];
-        let id = format!("{}/subnets/{}", vnet_id(vnet), vnet.subnets[0].name).to_uppercase();
-        let (v, s) = state.subnet_by_id(&id).expect("found");
-        assert_eq!((v.name.as_str(), s.name.as_str()), (vnet.name.as_str(), vnet.subnets[0].name.as_str()));
-        assert!(state.subnet_by_id("/subscriptions/x/resourceGroups/y").is_none());
-    }
 }

@@ -33,10 +33,10 @@ mod tests {
 
     #[test]
     fn a_saved_state_loads_back_the_same() {
-        let dir = std::env::temp_dir().join(format!("emu-state-{}", crate::random_token(6)));
+        let dir = std::env::temp_dir().join(format!("emu-state-{}", crate::ids::random_token(6)));
         std::fs::create_dir_all(&dir).unwrap();
         assert!(load(&dir).unwrap().is_none());
-        let mut state = super::super::demo::state(1_000);
+        let mut state = crate::store::demo::state(1_000);
         state.pools[0].count = 7;
         save(&dir, &state).unwrap();
         let back = load(&dir).unwrap().unwrap();

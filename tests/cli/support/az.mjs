@@ -74,7 +74,7 @@ export async function startWithCli(extraArgs = []) {
     azOk,
     caFile: env.REQUESTS_CA_BUNDLE,
     env,
-    /** The README's set-up: register the cloud by its metadata alone, then sign in. */
+    /** docs/emulator.md's set-up: register the cloud by its metadata alone, then sign in. */
     async signIn() {
       await azOk(['cloud', 'register', '-n', 'PoolEmu', '--endpoint-resource-manager', `${emulator.origins.arm}/`]);
       await azOk(['cloud', 'set', '-n', 'PoolEmu']);

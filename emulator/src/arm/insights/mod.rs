@@ -1,0 +1,3 @@
+//! `providers/Microsoft.Insights`: the Activity Log's management events.
+
+pub mod activity_log;

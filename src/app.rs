@@ -81,6 +81,9 @@ fn App() -> impl IntoView {
             crate::live::directory::Directory::provide();
             crate::live::regions::RegionBook::provide();
             crate::nav::provide();
+            crate::components::time::provide_zone();
+            crate::components::breadcrumbs::provide_run_pool();
+            crate::components::switcher::provide_known_pools();
             view! { <Shell/> }.into_any()
         }
     }
@@ -106,6 +109,7 @@ fn Shell() -> impl IntoView {
             <nav class="top-links" aria-label="Sections">
                 <a href=crate::route::FLEET aria-current=move || (route.get() == Route::Fleet).then_some("page")>"All agent pools"</a>
             </nav>
+            {signed_in.then(|| view! { <crate::components::switcher::Switcher/> <crate::components::ops_tray::OpsTray/> })}
             <AccountMenu/>
         </header>
         {signed_in.then(|| view! { <ConnectionBanner/> })}
@@ -140,6 +144,7 @@ fn page_for(route: Route) -> AnyView {
         Route::Resource(ResourceId::Run(id)) => view! { <pages::run::RunPage id/> }.into_any(),
         Route::CreatePool(registry) => view! { <pages::create_pool::CreatePoolPage registry/> }.into_any(),
         Route::Insights(id) => view! { <pages::insights::InsightsPage id/> }.into_any(),
+        Route::PoolRuns(id) => view! { <pages::pool_runs::PoolRunsPage id/> }.into_any(),
         Route::PoolActivity(id) => view! { <pages::activity::ActivityPage source=crate::live::activity::Source::Pool(id)/> }.into_any(),
         Route::RegistryActivity(id) => view! { <pages::activity::ActivityPage source=crate::live::activity::Source::Registry(id)/> }.into_any(),
     }

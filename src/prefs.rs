@@ -1,5 +1,6 @@
-//! What the portal remembers between visits: only the default registry (like
-//! `az configure --defaults acr=`). Never tokens: those stay in msal's sessionStorage cache.
+//! What the portal remembers between visits, in this browser's localStorage: the registry pinned
+//! to Home (like `az configure --defaults acr=`), the pools opened lately, and whether times are
+//! shown in the browser's zone or UTC. Never tokens: those stay in msal's sessionStorage cache.
 
 const DEFAULT_REGISTRY: &str = "poolportal.defaultRegistry";
 
@@ -19,5 +20,56 @@ pub fn default_registry() -> Option<crate::arm::id::RegistryId> {
 pub fn set_default_registry(id: &crate::arm::id::RegistryId) {
     if let Some(s) = storage() {
         let _ = s.set_item(DEFAULT_REGISTRY, &id.path());
+    }
+}
+
+const ZONE: &str = "poolportal.timeZone";
+
+/// Where times are shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Zone {
+    Local,
+    Utc,
+}
+
+pub fn zone() -> Zone {
+    match storage().and_then(|s| s.get_item(ZONE).ok().flatten()).as_deref() {
+        Some("utc") => Zone::Utc,
+        _ => Zone::Local,
+    }
+}
+
+pub fn set_zone(zone: Zone) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(ZONE, if zone == Zone::Utc { "utc" } else { "local" });
+    }
+}
+
+const RECENT: &str = "poolportal.recentPools";
+const RECENT_KEPT: usize = 8;
+
+/// Pools opened lately, newest first (their id paths).
+pub fn recent_pools() -> Vec<String> {
+    let text = storage().and_then(|s| s.get_item(RECENT).ok().flatten()).unwrap_or_default();
+    serde_json::from_str::<Vec<String>>(&text).unwrap_or_default()
+}
+
+/// Puts a pool first in the recent list (once: ids compare without case, as ARM's do).
+pub fn remember_pool(path: &str) {
+    let mut list = recent_pools();
+    list.retain(|p| !p.eq_ignore_ascii_case(path));
+    list.insert(0, path.to_string());
+    list.truncate(RECENT_KEPT);
+    if let (Some(s), Ok(text)) = (storage(), serde_json::to_string(&list)) {
+        let _ = s.set_item(RECENT, &text);
+    }
+}
+
+/// Forgets a pool (it was deleted, or is no longer there).
+pub fn forget_pool(path: &str) {
+    let mut list = recent_pools();
+    list.retain(|p| !p.eq_ignore_ascii_case(path));
+    if let (Some(s), Ok(text)) = (storage(), serde_json::to_string(&list)) {
+        let _ = s.set_item(RECENT, &text);
     }
 }

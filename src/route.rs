@@ -15,6 +15,8 @@ pub enum Route {
     /// A pool's history and sizing advisor: `{pool id}/insights` (its window and target in the
     /// query, which `domain::insights` reads).
     Insights(AgentPoolId),
+    /// Every run on a pool, paged, and the forms that start runs: `{pool id}/runs`.
+    PoolRuns(AgentPoolId),
     /// Who changed a pool, and when (the Activity Log): `{pool id}/activity`.
     PoolActivity(AgentPoolId),
     /// Who changed a registry's pools, runs and tasks: `{registry id}/activity`.
@@ -29,6 +31,12 @@ pub const INSIGHTS: &str = "insights";
 
 pub fn insights_path(pool: &AgentPoolId) -> String {
     format!("{}/{INSIGHTS}", pool.path())
+}
+
+pub const RUNS: &str = "runs";
+
+pub fn runs_path(pool: &AgentPoolId) -> String {
+    format!("{}/{RUNS}", pool.path())
 }
 
 pub const ACTIVITY: &str = "activity";
@@ -78,6 +86,12 @@ impl Route {
                 _ => {}
             }
         }
+        if let Some(pool) = strip_suffix_ci(trimmed, RUNS) {
+            // `{registry}/runs` is a list ARM has, but not a page here; a pool's runs are.
+            if let Ok(ResourceId::AgentPool(p)) = ResourceId::parse(pool) {
+                return Route::PoolRuns(p);
+            }
+        }
         if let Some(resource) = strip_suffix_ci(trimmed, ACTIVITY) {
             match ResourceId::parse(resource) {
                 Ok(ResourceId::AgentPool(p)) => return Route::PoolActivity(p),
@@ -105,6 +119,7 @@ impl Route {
             Route::CreatePool(r) => format!("Create agent pool · {}", r.name),
             Route::Insights(p) => format!("{} · insights · agent pool in {}", p.name, p.registry.name),
             Route::PoolActivity(p) => format!("{} · activity · agent pool in {}", p.name, p.registry.name),
+            Route::PoolRuns(p) => format!("{} · runs · agent pool in {}", p.name, p.registry.name),
             Route::RegistryActivity(r) => format!("{} · activity", r.name),
             Route::Invalid(_) => "Link not found".to_string(),
         };
@@ -148,6 +163,17 @@ mod tests {
         assert_eq!(named.name, "insights");
         let Route::Insights(of) = Route::from_path(&format!("{}/insights", named.path())) else { panic!() };
         assert_eq!(of.name, "insights");
+    }
+
+    #[test]
+    fn a_pools_runs_hang_off_it_and_a_run_stays_a_run() {
+        let reg = "/subscriptions/s/resourceGroups/g/providers/Microsoft.ContainerRegistry/registries/abcde";
+        let Route::PoolRuns(p) = Route::from_path(&format!("{reg}/agentPools/p1p/runs/")) else { panic!() };
+        assert_eq!(runs_path(&p), format!("{reg}/agentPools/p1p/runs"));
+        assert!(matches!(Route::from_path(&format!("{reg}/runs/ca1")), Route::Resource(ResourceId::Run(_))));
+        // A pool named `runs` is a pool.
+        let Route::Resource(ResourceId::AgentPool(named)) = Route::from_path(&format!("{reg}/agentPools/runs")) else { panic!() };
+        assert_eq!(named.name, "runs");
     }
 
     #[test]

@@ -14,7 +14,7 @@ pub const FALLBACK_API_VERSION: &str = "2022-10-01";
 
 /// Every container registry the user can see, with what the fleet needs of each.
 pub const REGISTRIES_QUERY: &str =
-    "resources | where type =~ 'microsoft.containerregistry/registries' | project id, name, subscriptionId, resourceGroup, location, sku";
+    "resources | where type =~ 'microsoft.containerregistry/registries' | project id, name, subscriptionId, resourceGroup, location, sku, tags";
 
 /// The most rows ARG returns in a page: asked for, so a fleet takes as few pages as it can.
 pub const PAGE_ROWS: u32 = 1000;
@@ -60,6 +60,9 @@ pub struct GraphRegistry {
     pub location: String,
     #[serde(default)]
     pub sku: Option<GraphSku>,
+    /// A paused pool's record is one of them (`domain::pause`).
+    #[serde(default)]
+    pub tags: Option<std::collections::BTreeMap<String, String>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Extra;
-use crate::domain::queue::RunView;
+use crate::domain::queue::{describe, trigger, RunView};
 
 pub const API_VERSION: &str = "2019-06-01-preview";
 
@@ -103,7 +103,19 @@ impl Run {
             create_ms: t(&self.properties.create_time).unwrap_or(u64::MAX),
             start_ms: t(&self.properties.start_time),
             finish_ms: t(&self.properties.finish_time),
+            what: describe(self.properties.task.as_deref(), &self.images(), self.properties.run_type.as_deref()).to_string(),
+            trigger: trigger(self.has("sourceTrigger"), self.has("timerTrigger"), self.has("imageUpdateTrigger")).to_string(),
         }
+    }
+
+    /// `registry/repository:tag` of each image it pushed.
+    pub fn images(&self) -> Vec<String> {
+        self.properties.output_images.as_deref().unwrap_or_default().iter().map(ImageDescriptor::reference).collect()
+    }
+
+    /// Whether a property is there (and not null).
+    fn has(&self, key: &str) -> bool {
+        self.properties.extra.get(key).is_some_and(|v| !v.is_null())
     }
 }
 
@@ -167,6 +179,17 @@ mod calls {
         Ok(page.value)
     }
 
+    /// The first page of a pool's runs, newest first (its `nextLink` leads on).
+    pub async fn first_page_for_pool(client: &ArmClient, registry: &RegistryId, pool: &str) -> Result<Page<Run>, ArmError> {
+        let filter: String = url_encode(&pool_filter(pool));
+        client.get(&format!("{}/runs?api-version={API_VERSION}&$filter={filter}", registry.path())).await
+    }
+
+    /// The page a `nextLink` names.
+    pub async fn next_page(client: &ArmClient, next_link: &str) -> Result<Page<Run>, ArmError> {
+        client.get_url(next_link).await
+    }
+
     /// A pool's runs queued since `since_ms`, newest first, page by page as they arrive (until
     /// `on_page` says stop). Returns the number of pages.
     pub async fn list_since(client: &ArmClient, registry: &RegistryId, pool: &str, since_ms: u64, on_page: impl FnMut(Vec<Run>) -> bool) -> Result<usize, ArmError> {
@@ -180,9 +203,10 @@ mod calls {
         client.list_all(&format!("{}/runs?api-version={API_VERSION}&$filter={filter}", registry.path())).await
     }
 
-    /// Queued runs of a whole registry (one request for every pool's queue count).
-    pub async fn list_queued(client: &ArmClient, registry: &RegistryId) -> Result<Vec<Run>, ArmError> {
-        let filter = url_encode("Status eq 'Queued'");
+    /// Queued and running runs of a whole registry: one request for every pool's queue and
+    /// what it runs (the pools' status).
+    pub async fn list_active(client: &ArmClient, registry: &RegistryId) -> Result<Vec<Run>, ArmError> {
+        let filter = url_encode("Status eq 'Queued' or Status eq 'Started' or Status eq 'Running'");
         client.list_all(&format!("{}/runs?api-version={API_VERSION}&$filter={filter}", registry.path())).await
     }
 

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::runs::parse_rfc3339_ms;
+use crate::domain::names::{principal, Principal};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -24,24 +25,18 @@ pub struct SystemData {
     pub last_modified_at: Option<String>,
 }
 
-/// Who, in words: a person by their sign-in name; an application or a managed identity by its id,
-/// said as such (a bare GUID means nothing to a reader).
-fn who(by: Option<&str>, kind: Option<&str>) -> Option<String> {
+/// Who, as the portal names them (`domain::names::principal`).
+fn who(by: Option<&str>, kind: Option<&str>) -> Option<Principal> {
     let by = by.filter(|b| !b.is_empty())?;
-    Some(match kind.unwrap_or("") {
-        k if k.eq_ignore_ascii_case("Application") => format!("application {by}"),
-        k if k.eq_ignore_ascii_case("ManagedIdentity") => format!("managed identity {by}"),
-        k if k.eq_ignore_ascii_case("Key") => format!("an access key ({by})"),
-        _ => by.to_string(),
-    })
+    Some(principal(by, kind.unwrap_or("")))
 }
 
 impl SystemData {
-    pub fn created_by(&self) -> Option<String> {
+    pub fn created_by(&self) -> Option<Principal> {
         who(self.created_by.as_deref(), self.created_by_type.as_deref())
     }
 
-    pub fn last_modified_by(&self) -> Option<String> {
+    pub fn last_modified_by(&self) -> Option<Principal> {
         who(self.last_modified_by.as_deref(), self.last_modified_by_type.as_deref())
     }
 
@@ -62,8 +57,8 @@ mod tests {
     fn a_recorded_system_data_reads_as_words_and_times() {
         let s: SystemData = serde_json::from_str(r#"{"createdBy":"test@example.com","createdByType":"User","createdAt":"2026-03-24T00:08:57.4864244+00:00",
             "lastModifiedBy":"5e4d3c2b-1a09-4f8e-b7d6-c5b4a3928170","lastModifiedByType":"Application","lastModifiedAt":"2026-03-24T00:22:55.5720686+00:00"}"#).unwrap();
-        assert_eq!(s.created_by().as_deref(), Some("test@example.com"));
-        assert_eq!(s.last_modified_by().as_deref(), Some("application 5e4d3c2b-1a09-4f8e-b7d6-c5b4a3928170"));
+        assert_eq!(s.created_by().map(|p| p.label).as_deref(), Some("test@example.com"));
+        assert_eq!(s.last_modified_by().map(|p| p.label).as_deref(), Some("App 5e4d…"));
         assert_eq!(s.last_modified_ms().unwrap() - s.created_ms().unwrap(), 838_086, "13 min 58.086 s apart");
         assert_eq!(SystemData::default().created_by(), None);
     }

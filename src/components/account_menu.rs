@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
 use crate::ctx::ctx;
+use crate::prefs::Zone;
 
 /// Who is signed in, and sign-out. A `<details>` menu: keyboard-usable without script tricks.
 #[component]
@@ -18,6 +19,14 @@ pub fn AccountMenu() -> impl IntoView {
             }
         });
     };
+    // Times in the browser's zone or UTC, for every page at once, kept in this browser.
+    let zone = crate::components::time::use_zone();
+    let choose = move |z: Zone| {
+        crate::prefs::set_zone(z);
+        zone.set(z);
+    };
+    let now = js_sys::Date::now() as u64;
+    let local_zone = crate::domain::time::zone_name(crate::components::time::offset_min(now, Zone::Local));
     let initials: String = user.name.split_whitespace().filter_map(|w| w.chars().next()).take(2).collect();
     view! {
         <details class="account">
@@ -28,6 +37,11 @@ pub fn AccountMenu() -> impl IntoView {
             </summary>
             <div class="menu">
                 <p><strong>{user.name.clone()}</strong><br/><span class="muted">{user.username.clone()}</span></p>
+                <fieldset class="zone-choice">
+                    <legend>"Show times in"</legend>
+                    <label class="inline"><input type="radio" name="zone" prop:checked=move || zone.get() == Zone::Local on:change=move |_| choose(Zone::Local)/>" Local time (" {local_zone} ")"</label>
+                    <label class="inline"><input type="radio" name="zone" prop:checked=move || zone.get() == Zone::Utc on:change=move |_| choose(Zone::Utc)/>" UTC"</label>
+                </fieldset>
                 <button type="button" on:click=sign_out>"Sign out"</button>
                 {move || error.get().map(|e| view! { <p class="message" role="alert">{e}</p> })}
             </div>

@@ -7,41 +7,29 @@ use leptos::task::spawn_local;
 use crate::arm::activity::{self, Scope};
 use crate::arm::id::AgentPoolId;
 use crate::ctx::ctx;
-use crate::domain::activity::{ago, Change, Outcome, Span, Who};
-use crate::domain::time::format_rfc3339_ms;
+use crate::domain::activity::{Change, Outcome, Span, Who};
+use crate::components::copy_link::PrincipalName;
+use crate::components::time::{absolute_text, Time};
 
-/// "30 Nov 09:14" in the browser's zone.
-fn local_stamp(ms: u64) -> String {
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-    format!("{} {} {:02}:{:02}", d.get_date(), MONTHS[d.get_month() as usize % 12], d.get_hours(), d.get_minutes())
-}
+pub use crate::components::time::ticking_now;
 
-/// The service's time now, from its time `now_ms` when a read ended: moves on every half minute
-/// while the view is open, so "5 min ago" does not stay 5 minutes for an hour.
-pub fn ticking_now(now_ms: u64) -> Signal<u64> {
-    let read_at = js_sys::Date::now();
-    let tick = RwSignal::new(read_at);
-    let ticker = send_wrapper::SendWrapper::new(gloo_timers::callback::Interval::new(30_000, move || tick.set(js_sys::Date::now())));
-    on_cleanup(move || drop(ticker));
-    Signal::derive(move || now_ms + (tick.get() - read_at).max(0.0) as u64)
-}
-
-/// When: relative, with the exact time (UTC) on hover and the local time under it.
+/// When: relative, with the absolute time and its zone on hover and under it.
 #[component]
 pub fn When(at_ms: u64, #[prop(into)] now: Signal<u64>) -> impl IntoView {
-    let iso = format_rfc3339_ms(at_ms);
     view! {
-        <time datetime=iso.clone() title=format!("{iso} (UTC)")>{move || ago(now.get(), at_ms)}</time>
-        <span class="muted small block">{local_stamp(at_ms)}</span>
+        <Time at_ms now/>
+        <span class="muted small block">{move || absolute_text(at_ms)}</span>
     }
 }
 
 #[component]
 fn WhoCell(who: Who) -> impl IntoView {
-    let kind = who.app.then(|| view! { <span class="muted small block">"service principal (app id)"</span> });
+    if who.app {
+        // An app id means nothing to a reader: "App 5e4d…", the whole id on hover and to copy.
+        return view! { <PrincipalName who=crate::domain::names::principal(&who.label, "Application")/> }.into_any();
+    }
     let detail = who.detail.map(|d| view! { <span class="muted small block">{d}</span> });
-    view! { <span class="who" class:app-id=who.app>{who.label}</span>{detail}{kind} }
+    view! { <span class="who">{who.label}</span>{detail} }.into_any()
 }
 
 #[component]
@@ -72,7 +60,7 @@ pub fn ActivityTable(changes: Vec<Change>, now_ms: u64, show_target: bool, point
             let first = seen.insert(c.correlation_id.to_ascii_lowercase());
             let id = if first { format!("op-{}", c.correlation_id) } else { format!("op-{}-{}", c.correlation_id, seen.len()) };
             let here = first && pointed.as_deref().is_some_and(|p| c.correlation_id.eq_ignore_ascii_case(p));
-            let target = show_target.then(|| view! { <td>{c.target()}</td> });
+            let target = show_target.then(|| view! { <td data-label="On">{c.target()}</td> });
             let node = NodeRef::<leptos::html::Tr>::new();
             if here && take_focus {
                 // The operation a link pointed at: in view, and where the keyboard is.
@@ -85,18 +73,19 @@ pub fn ActivityTable(changes: Vec<Change>, now_ms: u64, show_target: bool, point
             }
             view! {
                 <tr node_ref=node id=id class:pointed=here aria-current=here.then_some("true") tabindex=here.then_some("-1")>
-                    <td><When at_ms=c.started_ms now/></td>
-                    <td class="who-cell"><WhoCell who=c.who.clone()/></td>
+                    <td data-label="When"><When at_ms=c.started_ms now/></td>
+                    <td class="who-cell" data-label="Who"><WhoCell who=c.who.clone()/></td>
                     {target}
-                    <td>{c.what.text()}</td>
-                    <td><Result outcome=c.outcome.clone()/></td>
+                    <td data-label="What">{c.what.text()}</td>
+                    <td data-label="Result"><Result outcome=c.outcome.clone()/></td>
                 </tr>
             }
         })
         .collect_view();
     view! {
         <div class="table-scroll" role="region" aria-label="Activity" tabindex="0">
-            <table class="list activity">
+            // On a narrow screen each operation is a card: its Result stays on screen.
+            <table class="list activity cards">
                 <thead><tr>
                     <th scope="col" class="col-when">"When"</th>
                     <th scope="col" class="col-who">"Who"</th>

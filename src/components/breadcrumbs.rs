@@ -25,6 +25,12 @@ pub fn Breadcrumbs(route: Route) -> impl IntoView {
         crumbs.push((Label::Text(p.name.clone()), p.path()));
         crumbs.push((Label::Text("Insights".into()), crate::route::insights_path(p)));
     }
+    if let Route::PoolRuns(p) = &route {
+        crumbs.push((Label::Subscription(p.registry.subscription.clone()), subscription_path(&p.registry.subscription)));
+        crumbs.push((Label::Text(p.registry.name.clone()), p.registry.path()));
+        crumbs.push((Label::Text(p.name.clone()), p.path()));
+        crumbs.push((Label::Text("Runs".into()), crate::route::runs_path(p)));
+    }
     if let Route::PoolActivity(p) = &route {
         crumbs.push((Label::Subscription(p.registry.subscription.clone()), subscription_path(&p.registry.subscription)));
         crumbs.push((Label::Text(p.registry.name.clone()), p.registry.path()));
@@ -58,6 +64,19 @@ pub fn Breadcrumbs(route: Route) -> impl IntoView {
     }
     let directory = use_directory();
     let last = crumbs.len() - 1;
+    // A run's pool is known once the run is read: its crumb comes in before the run's.
+    let run_pool = match &route {
+        Route::Resource(ResourceId::Run(r)) => {
+            let (registry, run_path) = (r.registry.clone(), r.path());
+            let known = use_context::<RunPool>().map(|c| c.0);
+            Some(move || {
+                let pool = known?.get().filter(|(path, _)| path.eq_ignore_ascii_case(&run_path)).map(|(_, p)| p)?;
+                Some(view! { <li><a href=registry.pool(&pool).path()>{pool.clone()}</a></li> })
+            })
+        }
+        _ => None,
+    };
+    let mut run_pool = Some(run_pool);
     let items = crumbs
         .into_iter()
         .enumerate()
@@ -70,7 +89,8 @@ pub fn Breadcrumbs(route: Route) -> impl IntoView {
                 }
             };
             if i == last {
-                view! { <li><span aria-current="page">{label}</span></li> }.into_any()
+                let pool = run_pool.take().flatten();
+                view! { {pool} <li><span aria-current="page">{label}</span></li> }.into_any()
             } else {
                 view! { <li><a href=href>{label}</a></li> }.into_any()
             }
@@ -85,4 +105,13 @@ fn short(id: &str) -> String {
         Some((head, _)) if head.len() >= 8 => format!("{head}…"),
         _ => id.to_string(),
     }
+}
+
+/// The pool of the run a page shows (the run's id path, the pool's name), set by the run page
+/// once it has read the run: the breadcrumbs put the pool before the run.
+#[derive(Clone, Copy)]
+pub struct RunPool(pub RwSignal<Option<(String, String)>>);
+
+pub fn provide_run_pool() {
+    provide_context(RunPool(RwSignal::new(None)));
 }

@@ -31,3 +31,30 @@ pub fn CopyLink() -> impl IntoView {
         </span>
     }
 }
+
+/// Someone the portal names by a short id ("App 5e4d…"): the whole id on hover, and a button that
+/// copies it (to look it up in Entra ID). A person is their sign-in name, as text.
+#[component]
+pub fn PrincipalName(who: crate::domain::names::Principal) -> impl IntoView {
+    let Some(id) = who.id else {
+        return view! { <span class="who">{who.label}</span> }.into_any();
+    };
+    let (status, set_status) = signal(String::new());
+    let full = id.clone();
+    let copy = move |_| {
+        let full = full.clone();
+        match write_text(&full) {
+            Some(promise) => wasm_bindgen_futures::spawn_local(async move {
+                let ok = wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
+                set_status.set(if ok { "Copied.".into() } else { full });
+            }),
+            None => set_status.set(full),
+        }
+    };
+    view! {
+        <span class="who app-id" title=id.clone()>{who.label.clone()}</span>
+        <button type="button" class="link-button small" on:click=copy aria-label=format!("Copy id of {}", who.label)>"Copy id"</button>
+        <span class="muted small" role="status">{status}</span>
+    }
+    .into_any()
+}

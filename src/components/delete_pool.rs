@@ -5,16 +5,25 @@ use crate::ctx::ctx;
 use crate::arm::agent_pools;
 use crate::arm::id::AgentPoolId;
 use crate::arm::ArmError;
+use crate::components::dialog::Modal;
 use crate::components::{cli_echo::CliEcho, error_view::ArmErrorView};
-use crate::domain::{cli, permissions as perms};
+use crate::domain::{cli, impact, permissions as perms};
 use crate::ops::tracker::Tracker;
 use crate::ops::Kind;
 
-/// Delete (SPEC F8): confirmed by typing the pool's name; the operation is followed until the
+/// Delete (SPEC F8), in the pool's danger zone: a modal dialog that says what the delete does to
+/// the runs in numbers, confirmed by typing the pool's name; the operation is followed until the
 /// pool is gone (404 counts as done).
 #[component]
-pub fn DeletePanel(id: AgentPoolId, #[prop(into)] can_delete: Signal<bool>, #[prop(into)] busy: Signal<bool>) -> impl IntoView {
-    // Kept in the arena: the confirm handler lives inside <Show>, whose children must be Send.
+pub fn DeletePanel(
+    id: AgentPoolId,
+    #[prop(into)] can_delete: Signal<bool>,
+    #[prop(into)] busy: Signal<bool>,
+    /// Runs (queued, running) on the pool now, when the queue has been read.
+    #[prop(into)]
+    runs: Signal<Option<(u32, u32)>>,
+) -> impl IntoView {
+    // Kept in the arena: the confirm handler lives inside the dialog, whose children must be Send.
     let client = StoredValue::new_local(ctx().client);
     let tracker = expect_context::<Tracker>();
     let open = RwSignal::new(false);
@@ -46,24 +55,36 @@ pub fn DeletePanel(id: AgentPoolId, #[prop(into)] can_delete: Signal<bool>, #[pr
         }
     };
     let label = format!("Type {} to confirm", id.name);
+    let submit = format!("Delete {}", id.name);
+    let open_dialog = move |_| {
+        typed.set(String::new());
+        error.set(None);
+        open.set(true);
+    };
     view! {
-        <section class="panel danger" aria-labelledby="delete-title">
-            <h2 id="delete-title">"Delete"</h2>
-            <p class="muted">"Deleting removes the pool and its instances; queued runs for it fail."</p>
-            <button type="button" class="danger" on:click=move |_| open.set(true) disabled=disabled aria-expanded=move || open.get().to_string() aria-describedby="delete-why">"Delete pool…"</button>
-            <Show when=move || open.get()>
-                <form class="delete-form" on:submit=confirm.clone()>
-                    <label for="delete-confirm">{label.clone()}</label>
-                    <input id="delete-confirm" type="text" autocomplete="off" spellcheck="false" prop:value=move || typed.get()
-                        on:input=move |ev| typed.set(event_target_value(&ev))/>
-                    <CliEcho command/>
-                    <button type="submit" class="danger" disabled=move || disabled() || !matches.get()>"Delete"</button>
-                    " "
+        <div class="danger-row">
+            <div>
+                <h3>"Delete this pool"</h3>
+                <p class="muted">"Removes the pool and its instances. Runs still queued for it fail."</p>
+            </div>
+            <button type="button" class="danger" on:click=open_dialog disabled=disabled aria-haspopup="dialog" aria-describedby="delete-why">"Delete pool…"</button>
+        </div>
+        <p id="delete-why" class="muted small">{move || if !can_delete.get() { perms::needs(perms::POOL_DELETE) } else { String::new() }}</p>
+        <Modal open title=format!("Delete {}?", id.name) id="delete-dialog">
+            <form class="delete-form" on:submit=confirm.clone()>
+                <p class="impact" role="note">{move || impact::delete(runs.get())}</p>
+                <label for="delete-confirm">{label.clone()}</label>
+                <input id="delete-confirm" autofocus type="text" autocomplete="off" spellcheck="false" prop:value=move || typed.get()
+                    on:input=move |ev| typed.set(event_target_value(&ev))/>
+                <CliEcho command/>
+                {move || error.get().map(|error| view! { <ArmErrorView error/> })}
+                <div class="modal-actions">
+                    <button type="submit" class="danger solid" disabled=move || disabled() || !matches.get()>{submit.clone()}</button>
                     <button type="button" on:click=move |_| open.set(false)>"Cancel"</button>
-                </form>
-            </Show>
-            {move || error.get().map(|error| view! { <ArmErrorView error/> })}
-            <p id="delete-why" class="muted small">{move || if !can_delete.get() { perms::needs(perms::POOL_DELETE) } else { String::new() }}</p>
-        </section>
+                </div>
+            </form>
+        </Modal>
+        // A refusal after the dialog closed (it closes only on success) stays readable here too.
+        {move || (!open.get()).then(|| error.get().map(|error| view! { <ArmErrorView error/> }))}
     }
 }

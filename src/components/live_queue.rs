@@ -2,17 +2,15 @@ use leptos::prelude::*;
 
 use crate::arm::id::{AgentPoolId, RunId};
 use crate::components::error_view::ArmErrorView;
+use crate::components::time::Time;
 use crate::domain::queue::{self, PoolView, Sample};
 use crate::live::queue::QueueSnapshot;
 use crate::live::UseLiveReturn;
 
 const SAMPLES: usize = 120;
 
-/// `hh:mm:ss` of a time, in the browser's zone.
-pub fn clock_time(ms: f64) -> String {
-    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
-    format!("{:02}:{:02}:{:02}", d.get_hours(), d.get_minutes(), d.get_seconds())
-}
+/// How far back the sparklines start, rebuilt from the runs read.
+const BACKFILL_MS: u64 = 10 * 60 * 1000;
 
 /// The live queue of a pool (SPEC F9): ARM's queued count, the runs in order with their ages,
 /// why they wait, and how the queue moved since the page opened.
@@ -23,7 +21,14 @@ pub fn LiveQueuePanel(id: AgentPoolId, live: UseLiveReturn<QueueSnapshot>, #[pro
         if let Some(s) = live.data.get() {
             let oldest = s.runs.iter().filter(|r| r.status == "Queued" && r.create_ms != u64::MAX).map(|r| r.create_ms).min();
             let wait = oldest.map_or(0, |c| (s.at_ms as u64).saturating_sub(c));
-            samples.update(|v| queue::push_sample(v, Sample { at_ms: s.at_ms, depth: s.queued.max(0) as u32, oldest_wait_ms: wait }, SAMPLES));
+            samples.update(|v| {
+                // The first read starts the lines with the last ten minutes, rebuilt from the runs.
+                if v.is_empty() {
+                    *v = queue::backfill(&s.runs, s.at_ms as u64, BACKFILL_MS, 20);
+                    v.pop();
+                }
+                queue::push_sample(v, Sample { at_ms: s.at_ms, depth: s.queued.max(0) as u32, oldest_wait_ms: wait }, SAMPLES)
+            });
         }
     });
     let registry = id.registry.clone();
@@ -39,18 +44,19 @@ pub fn LiveQueuePanel(id: AgentPoolId, live: UseLiveReturn<QueueSnapshot>, #[pro
         let queued = q.queued.iter().enumerate().map(|(i, r)| {
             let href = link(&r.run_id);
             let age = if r.create_ms == u64::MAX { "—".to_string() } else { queue::duration(now.saturating_sub(r.create_ms)) };
-            view! { <li><span class="pos">{format!("#{}", i + 1)}</span><a href=href>{r.run_id.clone()}</a><span class="muted">{format!("waiting {age}")}</span></li> }
+            view! { <li><span class="pos">{format!("#{}", i + 1)}</span><a href=href>{r.run_id.clone()}</a><span class="what">{r.what.clone()}</span><span class="muted">{format!("waiting {age}")}</span></li> }
         }).collect_view();
         let running = q.running.iter().map(|r| {
             let href = link(&r.run_id);
             let since = r.start_ms.unwrap_or(r.create_ms);
-            view! { <li><a href=href>{r.run_id.clone()}</a><span class="muted">{format!("running {}", queue::duration(now.saturating_sub(since)))}</span></li> }
+            view! { <li><a href=href>{r.run_id.clone()}</a><span class="what">{r.what.clone()}</span><span class="muted">{format!("running {}", queue::duration(now.saturating_sub(since)))}</span></li> }
         }).collect_view();
         let finished = q.finished.iter().map(|r| {
             let href = link(&r.run_id);
             let took = match (r.start_ms, r.finish_ms) { (Some(s), Some(f)) => queue::duration(f.saturating_sub(s)), _ => "—".into() };
             let class = format!("state state-{}", r.status.to_ascii_lowercase());
-            view! { <li><a href=href>{r.run_id.clone()}</a><span class=class>{r.status.clone()}</span><span class="muted">{took}</span></li> }
+            let ended = r.finish_ms.map(|at_ms| view! { <span class="muted">"ended " <Time at_ms now=Signal::stored(now)/></span> });
+            view! { <li><a href=href>{r.run_id.clone()}</a><span class=class>{r.status.clone()}</span><span class="what">{r.what.clone()}</span><span class="muted">{took}</span>{ended}</li> }
         }).collect_view();
         let (nq, nr) = (q.queued.len(), q.running.len());
         view! {
@@ -74,13 +80,13 @@ pub fn LiveQueuePanel(id: AgentPoolId, live: UseLiveReturn<QueueSnapshot>, #[pro
         let max_wait = wait.iter().cloned().fold(0.0, f64::max);
         view! {
             <figure class="spark">
-                <svg viewBox="0 0 120 24" width="120" height="24" role="img" aria-label=format!("Queue depth since this page opened, up to {max_depth}")>
+                <svg viewBox="0 0 120 24" width="120" height="24" role="img" aria-label=format!("Queue depth over the last minutes, up to {max_depth}")>
                     <polyline points=queue::sparkline(&depth, 120.0, 22.0) class="spark-line"/>
                 </svg>
                 <figcaption>{format!("Queue depth (max {max_depth})")}</figcaption>
             </figure>
             <figure class="spark">
-                <svg viewBox="0 0 120 24" width="120" height="24" role="img" aria-label=format!("Oldest wait since this page opened, up to {}", queue::duration(max_wait as u64 * 1000))>
+                <svg viewBox="0 0 120 24" width="120" height="24" role="img" aria-label=format!("Oldest wait over the last minutes, up to {}", queue::duration(max_wait as u64 * 1000))>
                     <polyline points=queue::sparkline(&wait, 120.0, 22.0) class="spark-line wait"/>
                 </svg>
                 <figcaption>{format!("Oldest wait (max {})", queue::duration(max_wait as u64 * 1000))}</figcaption>
@@ -95,7 +101,7 @@ pub fn LiveQueuePanel(id: AgentPoolId, live: UseLiveReturn<QueueSnapshot>, #[pro
                 <div class="live-controls">
                     <span class="muted small" aria-live="polite">
                         {move || match live.updated_at.get() {
-                            Some(t) => format!("Updated {}{}", clock_time(t), if live.refreshing.get() { " · refreshing…" } else { "" }),
+                            Some(t) => format!("Updated {}{}", crate::components::time::clock_text(t as u64), if live.refreshing.get() { " · refreshing…" } else { "" }),
                             None => String::new(),
                         }}
                     </span>
@@ -106,9 +112,9 @@ pub fn LiveQueuePanel(id: AgentPoolId, live: UseLiveReturn<QueueSnapshot>, #[pro
                 </div>
             </div>
             <p class="queued-count">{move || live.data.get().map(|s| if s.counted_from_runs {
-                format!("{} queued (counted from the runs list: listQueueStatus needs the …/agentpools/listQueueStatus/action permission)", s.queued)
+                format!("{} queued (counted from the runs list: your role may not ask Azure for the pool's queue count)", s.queued)
             } else {
-                format!("{} queued (listQueueStatus)", s.queued)
+                format!("{} queued", s.queued)
             })}</p>
             {body}
             <div class="sparks">{sparks}</div>

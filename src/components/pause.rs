@@ -9,6 +9,7 @@ use crate::arm::registries;
 use crate::arm::ArmError;
 use crate::components::cli_echo::CliEcho;
 use crate::components::error_view::ArmErrorView;
+use crate::components::dialog::Modal;
 use crate::domain::cli;
 use crate::ctx::{ctx, Ctx};
 use crate::domain::activity::{count_before_zero, Span};
@@ -46,6 +47,9 @@ pub fn PausePanel(
     /// Called when the record changed (read the registry again).
     on_record: Callback<()>,
     note: RwSignal<Option<RecordNote>>,
+    /// Runs (queued, running) on the pool now, for the dialog's impact.
+    #[prop(into)]
+    runs: Signal<Option<(u32, u32)>>,
 ) -> impl IntoView {
     let Ctx { client, session, .. } = ctx();
     // Kept in the arena: handlers live inside <Show>, whose children must be Send.
@@ -54,6 +58,9 @@ pub fn PausePanel(
     let registry_error = registry_tags.as_ref().err().map(|e| e.code.clone());
     let registry_tags = registry_tags.ok();
     let paused = pause::find(registry_tags.as_ref(), Some(&pool_tags), &id.name, count, last_modified_ms);
+    // Paused (or at 0) shows at the top of the page as a banner with Resume; a running pool's
+    // Pause sits in the danger zone, behind a dialog.
+    let banner = paused.is_some() || count == 0;
     let open = RwSignal::new(false);
     let reason = RwSignal::new(String::new());
     let touched = RwSignal::new(false);
@@ -115,10 +122,11 @@ pub fn PausePanel(
                 let remove = record.clone().map(|(name, value)| ("Delete", name, value));
                 scale(id.clone(), back, clear, format!("Resume to {back}"), remove);
             };
-            let since = if at.is_empty() { String::new() } else { format!("since {at}; ") };
+            // The record's time is written by whoever paused: one the portal cannot read is left out.
+            let since = crate::domain::time::parse_rfc3339_ms(&at).map(|at_ms| view! { "paused " <crate::components::time::Time at_ms/> "; " });
             view! {
                 <p class="paused" role="note"><strong>{format!("Paused by {by}")}</strong>{format!(": {why_paused}")}
-                    <span class="muted small">{format!(" ({since}was {back} instance{})", if back == 1 { "" } else { "s" })}</span></p>
+                    <span class="muted small">" (" {since} {format!("was {back} instance{})", if back == 1 { "" } else { "s" })}</span></p>
                 <button type="button" class="primary" on:click=resume disabled=disabled aria-describedby="pause-why">{format!("Resume ({back} instance{})", if back == 1 { "" } else { "s" })}</button>
             }
             .into_any()
@@ -127,6 +135,7 @@ pub fn PausePanel(
         None if count == 0 => view! { <ResumeFromLog id=id.clone() disabled=Signal::derive(disabled) scale=Callback::new(move |(id, n): (AgentPoolId, i32)| scale(id, n, None, format!("Resume to {n}"), None))/> }.into_any(),
         None => {
             let id = id.clone();
+            let dialog_title = format!("Pause {}?", id.name);
             let record_tag = pause::record_tag(&id.name);
             // What the form does, for a script: the scale, then the record on the registry.
             let (registry_name, pool_name, registry_path, tag) = (id.registry.name.clone(), id.name.clone(), id.registry.path(), record_tag.clone());
@@ -146,13 +155,24 @@ pub fn PausePanel(
                 let value = pause::encode(count, &who, &at, &reason.get_untracked());
                 scale(id.clone(), 0, None, format!("Pause ({count} → 0)"), Some(("Merge", pause::record_tag(&id.name), value)));
             };
+            let open_dialog = move |_| {
+                touched.set(false);
+                error.set(None);
+                open.set(true);
+            };
             view! {
-                <p class="muted">{format!("Pausing scales the pool to 0 and remembers its {count} instance{} so it can be resumed.", if count == 1 { "" } else { "s" })}</p>
-                <button type="button" on:click=move |_| open.set(true) disabled=disabled aria-expanded=move || open.get().to_string() aria-describedby="pause-why">"Pause…"</button>
-                <Show when=move || open.get()>
+                <div class="danger-row">
+                    <div>
+                        <h3 id="pause-title">"Pause this pool"</h3>
+                        <p class="muted">{format!("Scales it to 0 and remembers its {count} instance{} so it can be resumed.", if count == 1 { "" } else { "s" })}</p>
+                    </div>
+                    <button type="button" class="danger" on:click=open_dialog disabled=disabled aria-haspopup="dialog" aria-describedby="pause-why">"Pause…"</button>
+                </div>
+                <Modal open title=dialog_title id="pause-dialog">
                     <form class="pause-form" on:submit=confirm.clone()>
+                        <p class="impact" role="note">{move || crate::domain::impact::pause(runs.get(), count)}</p>
                         <label for="pause-reason">"Why? (shown to everyone who opens the pool)"</label>
-                        <textarea id="pause-reason" rows="2" maxlength="200" prop:value=move || reason.get()
+                        <textarea id="pause-reason" autofocus rows="2" maxlength="200" prop:value=move || reason.get()
                             on:input=move |ev| reason.set(event_target_value(&ev))
                             aria-invalid=move || (touched.get() && !problems.get().is_empty()).to_string()
                             aria-describedby="pause-problems pause-where"></textarea>
@@ -164,20 +184,21 @@ pub fn PausePanel(
                             <code>"Microsoft.Resources/tags/write"</code>"."
                         </p>
                         <CliEcho command=cli_command/>
-                        <button type="submit" class="primary" disabled=disabled>"Pause pool"</button>
-                        " "
-                        <button type="button" on:click=move |_| open.set(false)>"Cancel"</button>
+                        {move || error.get().map(|error| view! { <ArmErrorView error/> })}
+                        <div class="modal-actions">
+                            <button type="submit" class="danger solid" disabled=disabled>"Pause pool"</button>
+                            <button type="button" on:click=move |_| open.set(false)>"Cancel"</button>
+                        </div>
                     </form>
-                </Show>
+                </Modal>
             }
             .into_any()
         }
     };
     view! {
-        <section class="panel pause" aria-labelledby="pause-title">
-            <h2 id="pause-title">"Pause"</h2>
+        <section class=if banner { "pause-banner" } else { "pause-zone" } aria-label=if banner { "Paused" } else { "Pause" }>
             {body}
-            {move || error.get().map(|error| view! { <ArmErrorView error/> })}
+            {move || (banner || !open.get()).then(|| error.get().map(|error| view! { <ArmErrorView error/> }))}
             {registry_error.map(|code| view! { <p class="muted small">{format!("The registry could not be read ({code}): a pause record kept on it is not known here.")}</p> })}
             {move || note.get().map(|n| match n {
                 RecordNote::NotKept(e) => {

@@ -14,6 +14,7 @@ use crate::route::activity_path;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tab {
     Overview,
+    Runs,
     Insights,
     Activity,
 }
@@ -37,6 +38,7 @@ pub fn PoolHeader(id: AgentPoolId, tab: Tab, #[prop(optional)] system_data: Opti
         }}
         <nav class="tabs" aria-label="Agent pool views">
             <a href=id.path() aria-current=current(Tab::Overview)>"Overview"</a>
+            <a href=crate::route::runs_path(&id) aria-current=current(Tab::Runs)>"Runs"</a>
             <a href=crate::route::insights_path(&id) aria-current=current(Tab::Insights)>"Insights"</a>
             <a href=activity_path(&id.path()) aria-current=current(Tab::Activity)>"Activity"</a>
         </nav>

@@ -7,6 +7,7 @@ fn mark(level: Level) -> (&'static str, &'static str) {
         Level::Pass => ("✓", "pass"),
         Level::Warn => ("!", "warn"),
         Level::Fail => ("✗", "fail"),
+        Level::Risk => ("✗", "fail"),
         Level::Pending => ("…", "pending"),
     }
 }
@@ -16,6 +17,7 @@ fn word(level: Level) -> &'static str {
         Level::Pass => "Pass",
         Level::Warn => "Warning",
         Level::Fail => "Fail",
+        Level::Risk => "Would fail",
         Level::Pending => "Checking",
     }
 }

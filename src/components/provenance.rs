@@ -7,8 +7,8 @@ use leptos::prelude::*;
 use crate::arm::agent_pools;
 use crate::arm::id::AgentPoolId;
 use crate::arm::system_data::SystemData;
-use crate::domain::activity::ago;
-use crate::domain::time::format_rfc3339_ms;
+use crate::components::copy_link::PrincipalName;
+use crate::components::time::Time;
 use crate::live::reach::arm_read;
 
 /// From the pool the page has read already.
@@ -21,12 +21,11 @@ pub fn Provenance(system_data: Signal<Option<SystemData>>) -> impl IntoView {
         // The service's time, known once the pool was read; "ago" moves on while the page is open.
         let server_now = client.with_value(|c| c.server_now_ms());
         let now = crate::components::activity::ticking_now(server_now.unwrap_or_else(js_sys::Date::now) as u64);
-        let created = data.created_by().map(|by| format!("Created by {by}"));
-        let changed = data.last_modified_by().zip(data.last_modified_ms()).map(|(by, at)| {
-            let iso = format_rfc3339_ms(at);
+        let created = data.created_by().map(|who| view! { "Created by " <PrincipalName who/> });
+        let changed = data.last_modified_by().zip(data.last_modified_ms()).map(|(who, at)| {
             view! {
-                {format!("Last changed by {by} · ")}
-                <time datetime=iso.clone() title=format!("{iso} (UTC)")>{move || ago(now.get(), at)}</time>
+                "Last changed by " <PrincipalName who/> " · "
+                <Time at_ms=at now/>
             }
         });
         let sep = (created.is_some() && changed.is_some()).then_some(" · ");

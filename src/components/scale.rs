@@ -24,6 +24,9 @@ pub fn ScalePanel(
     #[prop(into)] busy: Signal<bool>,
     /// A count to start from (the sizing advisor's): filled in and focused, applied only on Scale.
     suggested: Option<u32>,
+    /// The count a scale this browser follows is taking the pool to, until it lands.
+    #[prop(into)]
+    applying: Signal<Option<i32>>,
 ) -> impl IntoView {
     let client = ctx().client;
     let tracker = expect_context::<Tracker>();
@@ -52,6 +55,10 @@ pub fn ScalePanel(
     };
     let vcpu = move |n: u32| info.map_or(0, |t| t.vcpu * n);
     let summary = move || {
+        // A scale on its way says where it goes, not the count the pool was read with.
+        if let Some(to) = applying.get() {
+            return format!("Instances → {to} (applying) · vCPU → {}", vcpu(to.max(0) as u32));
+        }
         let t = target.get();
         let left = info.map(|i| quota::left_after(&i, t, others)).unwrap_or(0);
         let limit = info.map_or(0, |i| quota::limit_for(&i));
@@ -102,7 +109,11 @@ pub fn ScalePanel(
             <CliEcho command/>
             {move || error.get().map(|error| view! { <ArmErrorView error/> })}
             <button type="button" class="primary" on:click=apply disabled=move || disabled() || target.get() == current aria-describedby="scale-why">
-                {move || if sending.get() { "Applying…".to_string() } else { format!("Scale to {}", target.get()) }}
+                {move || match (sending.get(), applying.get()) {
+                    (true, _) => "Applying…".to_string(),
+                    (_, Some(to)) => format!("Applying → {to}…"),
+                    _ => format!("Scale to {}", target.get()),
+                }}
             </button>
             <p id="scale-why" class="muted small">
                 {move || if !can_write.get() { perms::needs(perms::POOL_WRITE) } else if busy.get() { "The pool is busy with an operation: wait for it to end.".into() } else { String::new() }}

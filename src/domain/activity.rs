@@ -16,8 +16,6 @@ use crate::domain::pause;
 
 pub use crate::domain::time::Span;
 
-const HOUR: u64 = 3_600_000;
-const DAY: u64 = 24 * HOUR;
 
 /// The activity view's query: its window, and the operation to point at (`op`, a correlation id).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -377,17 +375,7 @@ pub fn count_before_zero(changes: &[Change]) -> Option<i64> {
         })
 }
 
-/// "just now", "5 min ago", "3 h ago", "2 days ago".
-pub fn ago(now_ms: u64, at_ms: u64) -> String {
-    let d = now_ms.saturating_sub(at_ms);
-    match d {
-        0..60_000 => "just now".into(),
-        60_000..HOUR => format!("{} min ago", d / 60_000),
-        HOUR..DAY => format!("{} h ago", d / HOUR),
-        _ if d < 2 * DAY => "1 day ago".into(),
-        _ => format!("{} days ago", d / DAY),
-    }
-}
+pub use super::time::ago;
 
 /// Whether an event belongs to a registry or something in it (the registry view reads its
 /// resource group and keeps these; ids compare without case, as ARM's do).
@@ -401,6 +389,8 @@ pub fn under(resource_id: &str, registry_id: &str) -> bool {
 mod tests {
     use super::*;
     use crate::domain::time::format_rfc3339_ms;
+    const HOUR: u64 = 3_600_000;
+    const DAY: u64 = 24 * HOUR;
     use serde_json::json;
 
     const POOL: &str = "/subscriptions/s/resourceGroups/g/providers/Microsoft.ContainerRegistry/registries/r/agentPools/p";

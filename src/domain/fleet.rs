@@ -1,5 +1,5 @@
 //! The fleet (issue 11): every agent pool the user can see, one row each. Which rows show and in
-//! what order is a `View`, kept in the URL's query (`/pools?state=Failed&tier=S2`) so a link shows
+//! what order is a `View`, kept in the URL's query (`/pools?status=Failed&tier=S2`) so a link shows
 //! a colleague the same rows; totals, facet counts and the CSV are computed from the rows shown.
 
 use std::cmp::Ordering;
@@ -16,7 +16,12 @@ pub struct Row {
     pub tier: String,
     pub instances: i32,
     pub vcpu: u32,
-    pub state: String,
+    /// The status word (`domain::status`): what the filter, facet and sort use.
+    pub status: String,
+    /// The status with its numbers: "Waiting (2 queued, 0 instances)".
+    pub status_text: String,
+    /// ARM's `provisioningState`, kept as secondary text.
+    pub provisioning_state: String,
     /// Runs waiting for the pool (`None`: the registry's runs could not be read).
     pub queued: Option<u32>,
     /// How long the oldest of them has waited.
@@ -58,7 +63,7 @@ impl Column {
             Column::Tier => "tier",
             Column::Instances => "instances",
             Column::Vcpu => "vcpu",
-            Column::State => "state",
+            Column::State => "status",
             Column::Queued => "queued",
             Column::OldestWait => "wait",
         }
@@ -72,7 +77,7 @@ impl Column {
             Column::Tier => "Tier",
             Column::Instances => "Instances",
             Column::Vcpu => "vCPU",
-            Column::State => "State",
+            Column::State => "Status",
             Column::Queued => "Queued",
             Column::OldestWait => "Oldest wait",
         }
@@ -158,7 +163,8 @@ impl View {
                 "subscription" => v.subscription = some(val),
                 "registry" => v.registry = some(val),
                 "tier" => v.tier = some(val),
-                "state" => v.state = some(val),
+                // `state` is what links said before the status was derived.
+                "status" | "state" => v.state = some(val),
                 "queued" => v.queued = val == "1" || val == "true",
                 "sort" => v.sort = Column::from_key(&val).unwrap_or(v.sort),
                 "dir" => v.ascending = val != "desc",
@@ -176,7 +182,7 @@ impl View {
         if !self.text.is_empty() {
             add("q", &self.text);
         }
-        for (k, v) in [("subscription", &self.subscription), ("registry", &self.registry), ("tier", &self.tier), ("state", &self.state)] {
+        for (k, v) in [("subscription", &self.subscription), ("registry", &self.registry), ("tier", &self.tier), ("status", &self.state)] {
             if let Some(v) = v {
                 add(k, v);
             }
@@ -202,7 +208,7 @@ impl View {
             && eq(&self.subscription, &r.subscription_id)
             && eq(&self.registry, &r.registry)
             && eq(&self.tier, &r.tier)
-            && eq(&self.state, &r.state)
+            && eq(&self.state, &r.status)
             && (!self.queued || r.queued.unwrap_or(0) > 0)
     }
 
@@ -238,7 +244,7 @@ fn compare(a: &Row, b: &Row, column: Column) -> Ordering {
         Column::Tier => text(&a.tier, &b.tier),
         Column::Instances => a.instances.cmp(&b.instances),
         Column::Vcpu => a.vcpu.cmp(&b.vcpu),
-        Column::State => text(&a.state, &b.state),
+        Column::State => text(&a.status, &b.status),
         // Unknown counts sort below zero.
         Column::Queued => a.queued.map(i64::from).unwrap_or(-1).cmp(&b.queued.map(i64::from).unwrap_or(-1)),
         Column::OldestWait => a.oldest_wait_ms.cmp(&b.oldest_wait_ms),
@@ -281,7 +287,7 @@ pub fn facet(rows: &[Row], view: &View, column: Column) -> Vec<(String, String, 
             Column::Subscription => (r.subscription_id.clone(), r.subscription.clone()),
             Column::Registry => (r.registry.clone(), r.registry.clone()),
             Column::Tier => (r.tier.clone(), r.tier.clone()),
-            Column::State => (r.state.clone(), r.state.clone()),
+            Column::State => (r.status.clone(), r.status.clone()),
             _ => continue,
         };
         match counts.iter_mut().find(|(v, _, _)| v.eq_ignore_ascii_case(&value)) {
@@ -293,23 +299,31 @@ pub fn facet(rows: &[Row], view: &View, column: Column) -> Vec<(String, String, 
     counts
 }
 
-/// A pool's queue as one runs list of its registry tells it: how many wait, and since when the
-/// oldest (its creation time, ms).
+/// A pool's queue as one runs list of its registry tells it: how many wait, since when the oldest
+/// (its creation time, ms), and how many run now.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct PoolQueue {
     pub queued: u32,
     pub oldest_created_ms: Option<u64>,
+    pub running: u32,
 }
 
-/// Queued runs by pool (lower-cased name), from `(pool, status, created ms)` of a registry's runs.
+/// Queued and running runs by pool (lower-cased name), from `(pool, status, created ms)` of a
+/// registry's runs.
 pub fn pool_queues<'a>(runs: impl IntoIterator<Item = (Option<&'a str>, &'a str, u64)>) -> std::collections::BTreeMap<String, PoolQueue> {
     let mut out = std::collections::BTreeMap::<String, PoolQueue>::new();
     for (pool, status, created) in runs {
-        let Some(pool) = pool.filter(|_| status == "Queued") else { continue };
-        let q = out.entry(pool.to_ascii_lowercase()).or_default();
-        q.queued += 1;
-        if created != u64::MAX {
-            q.oldest_created_ms = Some(q.oldest_created_ms.map_or(created, |o| o.min(created)));
+        let Some(pool) = pool else { continue };
+        match status {
+            "Queued" => {
+                let q = out.entry(pool.to_ascii_lowercase()).or_default();
+                q.queued += 1;
+                if created != u64::MAX {
+                    q.oldest_created_ms = Some(q.oldest_created_ms.map_or(created, |o| o.min(created)));
+                }
+            }
+            "Started" | "Running" => out.entry(pool.to_ascii_lowercase()).or_default().running += 1,
+            _ => {}
         }
     }
     out
@@ -336,7 +350,7 @@ fn field(value: &str) -> String {
 
 /// The rows shown, as CSV (header first, CRLF line ends).
 pub fn csv(rows: &[&Row]) -> String {
-    let mut out = String::from("Subscription,Subscription id,Registry,Pool,Tier,Instances,vCPU,State,Queued,Oldest wait (s),Pool id\r\n");
+    let mut out = String::from("Subscription,Subscription id,Registry,Pool,Tier,Instances,vCPU,Status,Provisioning state,Queued,Oldest wait (s),Pool id\r\n");
     for r in rows {
         let cells = [
             field(&r.subscription),
@@ -346,7 +360,8 @@ pub fn csv(rows: &[&Row]) -> String {
             field(&r.tier),
             r.instances.to_string(),
             r.vcpu.to_string(),
-            field(&r.state),
+            field(&r.status_text),
+            field(&r.provisioning_state),
             r.queued.map_or_else(String::new, |q| q.to_string()),
             r.oldest_wait_ms.map_or_else(String::new, |ms| (ms / 1000).to_string()),
             field(&r.path),
@@ -371,7 +386,9 @@ mod tests {
             tier: tier.into(),
             instances,
             vcpu: instances as u32 * 2,
-            state: state.into(),
+            status: state.into(),
+            status_text: state.into(),
+            provisioning_state: if state == "Failed" { "Failed" } else { "Succeeded" }.into(),
             queued,
             oldest_wait_ms: queued.filter(|q| *q > 0).map(|q| u64::from(q) * 60_000),
         }
@@ -379,10 +396,10 @@ mod tests {
 
     fn fleet() -> Vec<Row> {
         vec![
-            row("Contoso", "builds", "build-s2", "S2", 2, "Succeeded", Some(1)),
-            row("Contoso", "builds", "nightly-s1", "S1", 0, "Succeeded", Some(2)),
+            row("Contoso", "builds", "build-s2", "S2", 2, "Running", Some(1)),
+            row("Contoso", "builds", "nightly-s1", "S1", 0, "Waiting", Some(2)),
             row("Contoso", "builds", "vnet-s3", "S3", 0, "Failed", Some(0)),
-            row("Fabrikam", "research", "train-s1", "S1", 1, "Succeeded", None),
+            row("Fabrikam", "research", "train-s1", "S1", 1, "Idle", None),
         ]
     }
 
@@ -394,7 +411,7 @@ mod tests {
     fn a_link_gives_the_same_view_back() {
         let v = View { text: "nightly build".into(), state: Some("Failed".into()), tier: Some("S2".into()), queued: true, sort: Column::Queued, ascending: false, ..View::default() };
         let q = v.to_query();
-        assert_eq!(q, "?q=nightly%20build&tier=S2&state=Failed&queued=1&sort=queued&dir=desc");
+        assert_eq!(q, "?q=nightly%20build&tier=S2&status=Failed&queued=1&sort=queued&dir=desc");
         assert_eq!(View::from_query(&q), v);
         assert_eq!(View::from_query("?state=Failed&tier=S2"), View { state: Some("Failed".into()), tier: Some("S2".into()), ..View::default() });
         assert_eq!(View::default().to_query(), "");
@@ -425,15 +442,15 @@ mod tests {
         let view = View::from_query("tier=S1");
         // The tier facet ignores the tier filter itself; the state facet honours it.
         assert_eq!(facet(&rows, &view, Column::Tier).iter().map(|(v, _, n)| (v.as_str(), *n)).collect::<Vec<_>>(), [("S1", 2), ("S2", 1), ("S3", 1)]);
-        assert_eq!(facet(&rows, &view, Column::State).iter().map(|(v, _, n)| (v.as_str(), *n)).collect::<Vec<_>>(), [("Succeeded", 2)]);
+        assert_eq!(facet(&rows, &view, Column::State).iter().map(|(v, _, n)| (v.as_str(), *n)).collect::<Vec<_>>(), [("Idle", 1), ("Waiting", 1)]);
         assert_eq!(facet(&rows, &View::default(), Column::Subscription)[1], ("id-Fabrikam".into(), "Fabrikam".into(), 1));
     }
 
     #[test]
     fn queues_count_waiting_runs_by_pool_and_keep_the_oldest() {
         let q = pool_queues([(Some("Build-S2"), "Queued", 300), (Some("build-s2"), "Queued", 100), (Some("build-s2"), "Running", 50), (None, "Queued", 10), (Some("x"), "Queued", u64::MAX)]);
-        assert_eq!(q["build-s2"], PoolQueue { queued: 2, oldest_created_ms: Some(100) });
-        assert_eq!(q["x"], PoolQueue { queued: 1, oldest_created_ms: None }, "a run without a time counts, without an age");
+        assert_eq!(q["build-s2"], PoolQueue { queued: 2, oldest_created_ms: Some(100), running: 1 });
+        assert_eq!(q["x"], PoolQueue { queued: 1, oldest_created_ms: None, running: 0 }, "a run without a time counts, without an age");
         assert_eq!(q.len(), 2);
     }
 
@@ -446,7 +463,7 @@ mod tests {
         let csv = csv(&shown);
         let lines: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
         assert_eq!(lines.len(), 1 + 3);
-        assert!(lines[1].starts_with("\"'=HYPERLINK(\"\"http://x\"\")\",id-Contoso,builds,build-s2,S2,2,4,Succeeded,1,60,"), "{}", lines[1]);
+        assert!(lines[1].starts_with("\"'=HYPERLINK(\"\"http://x\"\")\",id-Contoso,builds,build-s2,S2,2,4,Running,Succeeded,1,60,"), "{}", lines[1]);
         assert!(lines[2].contains(",\"a,b\",nightly-s1,"));
         assert!(csv.ends_with("\r\n"));
     }

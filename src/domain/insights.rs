@@ -348,7 +348,7 @@ mod tests {
     const MONDAY: u64 = 1_795_392_000_000;
 
     fn run(create: u64, start: Option<u64>, finish: Option<u64>, status: &str) -> RunView {
-        RunView { run_id: format!("r{create}"), status: status.into(), create_ms: create, start_ms: start, finish_ms: finish }
+        RunView { run_id: format!("r{create}"), status: status.into(), create_ms: create, start_ms: start, finish_ms: finish, what: String::new(), trigger: String::new() }
     }
 
     #[test]

@@ -17,6 +17,28 @@ pub fn agent_pool_name_problems(name: &str) -> Vec<String> {
     problems
 }
 
+/// Who did something, as the portal names them: a person by their sign-in name; an application or
+/// a managed identity by the start of its id ("App 5e4d…"), the whole id kept for hover and copy.
+/// Their display names are in Microsoft Graph, whose service principals need Application.Read.All,
+/// a permission only an administrator can grant: the portal does not ask for it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Principal {
+    pub label: String,
+    /// The whole id, when the label shortens it.
+    pub id: Option<String>,
+}
+
+/// `kind`: ARM's `createdByType` (User | Application | ManagedIdentity | Key).
+pub fn principal(by: &str, kind: &str) -> Principal {
+    let short = |what: &str| Principal { label: format!("{what} {}…", by.chars().take(4).collect::<String>()), id: Some(by.to_string()) };
+    match kind {
+        k if k.eq_ignore_ascii_case("Application") => short("App"),
+        k if k.eq_ignore_ascii_case("ManagedIdentity") => short("Managed identity"),
+        k if k.eq_ignore_ascii_case("Key") => Principal { label: "an access key".into(), id: Some(by.to_string()) },
+        _ => Principal { label: by.to_string(), id: None },
+    }
+}
+
 /// Registry names: 5–50 letters or digits.
 pub fn is_registry_name(name: &str) -> bool {
     (5..=50).contains(&name.len()) && name.chars().all(|c| c.is_ascii_alphanumeric())
@@ -77,6 +99,15 @@ pub fn is_run_id(id: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn applications_are_named_by_a_short_id_and_people_by_name() {
+        let app = principal("5e4d3c2b-1a09-4f8e-b7d6-c5b4a3928170", "Application");
+        assert_eq!(app, Principal { label: "App 5e4d…".into(), id: Some("5e4d3c2b-1a09-4f8e-b7d6-c5b4a3928170".into()) });
+        assert_eq!(principal("0a1b2c3d-x", "ManagedIdentity").label, "Managed identity 0a1b…");
+        assert_eq!(principal("ana@contoso.com", "User"), Principal { label: "ana@contoso.com".into(), id: None });
+        assert_eq!(principal("ana@contoso.com", "").label, "ana@contoso.com");
+    }
 
     #[test]
     fn pool_names_follow_the_spec_pattern() {

@@ -40,6 +40,32 @@ pub const POOL_WRITE: &str = "Microsoft.ContainerRegistry/registries/agentpools/
 pub const POOL_DELETE: &str = "Microsoft.ContainerRegistry/registries/agentpools/delete";
 pub const SCHEDULE_RUN: &str = "Microsoft.ContainerRegistry/registries/scheduleRun/action";
 
+/// What the user may do on a registry's pools, in one word for the read-only notice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// May change pools.
+    Write,
+    /// Reads only; `reader`: exactly the Reader role's `*/read`.
+    ReadOnly { reader: bool },
+}
+
+pub fn access(permissions: &[Permission]) -> Access {
+    if allows(permissions, POOL_WRITE) {
+        return Access::Write;
+    }
+    let reader = permissions.iter().all(|p| p.actions.iter().all(|a| a == "*/read")) && !permissions.is_empty();
+    Access::ReadOnly { reader }
+}
+
+/// The read-only notice: the role they have, the role needed, and whom to ask.
+pub fn read_only_notice(access: Access, registry: &str) -> Option<String> {
+    let Access::ReadOnly { reader } = access else { return None };
+    let have = if reader { "the Reader role".to_string() } else { "a role that can read but not change agent pools".to_string() };
+    Some(format!(
+        "Read-only: you have {have} on {registry}. Scaling, pausing, creating and deleting pools and starting runs need the Contributor or Owner role on the registry, its resource group or its subscription. Ask an Owner of {registry} or your subscription's administrator to assign it."
+    ))
+}
+
 /// The tooltip for a control the user may not use.
 pub fn needs(action: &str) -> String {
     format!("Needs the Contributor or Owner role on this registry ({action}).")
@@ -48,6 +74,22 @@ pub fn needs(action: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reader_is_told_their_role_the_one_needed_and_whom_to_ask() {
+        let reader = [p(&["*/read"], &[])];
+        assert_eq!(access(&reader), Access::ReadOnly { reader: true });
+        let notice = read_only_notice(access(&reader), "contosobuilds").unwrap();
+        assert!(notice.starts_with("Read-only: you have the Reader role on contosobuilds."), "{notice}");
+        assert!(notice.contains("Contributor or Owner") && notice.contains("Ask an Owner of contosobuilds"), "{notice}");
+        let custom = [p(&["Microsoft.ContainerRegistry/registries/read", "Microsoft.ContainerRegistry/registries/agentpools/read"], &[])];
+        assert_eq!(access(&custom), Access::ReadOnly { reader: false });
+        assert!(read_only_notice(access(&custom), "r").unwrap().contains("a role that can read but not change"));
+        assert_eq!(access(&[p(&["*"], &[])]), Access::Write);
+        assert_eq!(read_only_notice(Access::Write, "r"), None);
+        // A contributor whose writes to pools are taken away is read-only here.
+        assert_eq!(access(&[p(&["*"], &["Microsoft.ContainerRegistry/registries/agentpools/write"])]), Access::ReadOnly { reader: false });
+    }
 
     fn p(actions: &[&str], not: &[&str]) -> Permission {
         Permission { actions: actions.iter().map(|s| s.to_string()).collect(), not_actions: not.iter().map(|s| s.to_string()).collect() }

@@ -16,6 +16,9 @@ pub enum Level {
     Warn,
     /// Cannot work: submit is blocked.
     Fail,
+    /// Will fail as things stand (an NSG that blocks what the agents need), shown as a failure;
+    /// submit needs an override that says exactly that, since the rules may be about to change.
+    Risk,
     /// Still being looked up.
     Pending,
 }
@@ -53,6 +56,9 @@ pub enum NsgState {
 }
 
 pub struct Inputs<'a> {
+    /// The name typed, and what is wrong with it (empty when it is fine).
+    pub name: &'a str,
+    pub name_problems: &'a [String],
     pub sku: &'a str,
     pub location: &'a str,
     /// The subscription's agent-pool regions (`None` while they are read).
@@ -70,6 +76,12 @@ fn check(title: &'static str, level: Level, detail: impl Into<String>) -> Check 
 
 pub fn checks(i: &Inputs) -> Vec<Check> {
     let mut out = Vec::new();
+    // The name first: pre-flight must not be all green while the name cannot be sent.
+    out.push(match (i.name.is_empty(), i.name_problems.first()) {
+        (true, _) => check("Name", Level::Pending, "Type a name for the pool."),
+        (false, Some(problem)) => check("Name", Level::Fail, problem.clone()),
+        (false, None) => check("Name", Level::Pass, format!("{} is free in this registry.", i.name)),
+    });
     let any_region = Regions::BuiltIn { why: String::new() };
     match eligibility::check(i.sku, i.location, i.regions.unwrap_or(&any_region)) {
         Err(Ineligible::NotPremium { sku }) => out.push(check("Premium registry", Level::Fail, format!("The registry is {sku}; agent pools need Premium."))),
@@ -127,7 +139,7 @@ pub fn checks(i: &Inputs) -> Vec<Check> {
                     if blocked.is_empty() {
                         check("Network security group", Level::Pass, format!("{name} lets the pool reach every required Azure service."))
                     } else {
-                        check("Network security group", Level::Warn, format!("{name} blocks {}: the pool would end Failed.", blocked.join(", ")))
+                        check("Network security group", Level::Risk, format!("{name} blocks {}: the pool would end Failed.", blocked.join(", ")))
                     }
                 }
             });
@@ -142,7 +154,48 @@ pub fn no_failures(checks: &[Check]) -> bool {
 }
 
 pub fn has_warnings(checks: &[Check]) -> bool {
-    checks.iter().any(|c| c.level == Level::Warn)
+    checks.iter().any(|c| matches!(c.level, Level::Warn | Level::Risk))
+}
+
+/// What the override says the user accepts: exactly what the checks warn of.
+pub fn override_label(checks: &[Check]) -> String {
+    let mut accepted = Vec::new();
+    if checks.iter().any(|c| c.level == Level::Risk) {
+        accepted.push("the pool will end Failed unless the network security group's rules change before it is provisioned");
+    }
+    if checks.iter().any(|c| c.level == Level::Warn && c.title == "vCPU quota") {
+        accepted.push("the service refuses it unless this registry's vCPU quota was raised");
+    }
+    if checks.iter().any(|c| c.level == Level::Warn && c.title != "vCPU quota") {
+        accepted.push("what the warnings above say may happen");
+    }
+    format!("Create anyway: I understand {}.", accepted.join("; and "))
+}
+
+/// The first field that keeps the form from being sent, as (its element id, what to fix), in
+/// the order the form shows them: where the submit hint sends the user.
+pub fn first_blocking(checks: &[Check], count_ok: bool, warnings_overridden: bool) -> Option<(&'static str, String)> {
+    let field = |title: &str| match title {
+        "Name" => "pool-name",
+        "vCPU quota" => "pool-count",
+        "Subnet" | "Network security group" => "pool-subnet",
+        _ => "pool-name",
+    };
+    if let Some(c) = checks.iter().find(|c| c.title == "Name" && c.level != Level::Pass) {
+        return Some((field(c.title), format!("Name: {}", c.detail)));
+    }
+    if !count_ok {
+        return Some(("pool-count", "Instances: give a whole number from 0 to 100.".into()));
+    }
+    if let Some(c) = checks.iter().find(|c| c.level == Level::Fail) {
+        return Some((field(c.title), format!("{}: {}", c.title, c.detail)));
+    }
+    if !warnings_overridden {
+        if let Some(c) = checks.iter().find(|c| matches!(c.level, Level::Warn | Level::Risk)) {
+            return Some(("create-anyway", format!("{}: {} Fix it, or tick Create anyway.", c.title, c.detail)));
+        }
+    }
+    None
 }
 
 /// Whether the form may be submitted: nothing pending, nothing failing, warnings overridden.
@@ -162,7 +215,7 @@ mod tests {
     static EAST: std::sync::LazyLock<Regions> = std::sync::LazyLock::new(|| Regions::registered(&["East US", "Sweden Central"]));
 
     fn inputs<'a>(tier: &str, count: u32, subnet: &'a SubnetState) -> Inputs<'a> {
-        Inputs { sku: "Premium", location: "eastus", regions: Some(&EAST), tier: Tier::lookup(tier), count, others: Usage { standard: 8, isolated: 0 }, subnet }
+        Inputs { name: "burst-s2", name_problems: &[], sku: "Premium", location: "eastus", regions: Some(&EAST), tier: Tier::lookup(tier), count, others: Usage { standard: 8, isolated: 0 }, subnet }
     }
 
     #[test]
@@ -203,9 +256,34 @@ mod tests {
         let subnet = SubnetState::Found { location: Some("East US".into()), nsg: NsgState::Evaluated { name: "nsg-locked".into(), verdicts: evaluate(&[deny]) } };
         let c = checks(&inputs("S1", 1, &subnet));
         let nsg = c.iter().find(|x| x.title == "Network security group").unwrap();
-        assert_eq!(nsg.level, Level::Warn);
+        assert_eq!(nsg.level, Level::Risk, "a failure in red, that an override can still send");
         assert!(!can_submit(&c, false));
+        assert!(can_submit(&c, true));
+        assert_eq!(override_label(&c), "Create anyway: I understand the pool will end Failed unless the network security group's rules change before it is provisioned.");
+        assert_eq!(first_blocking(&c, true, false).map(|(f, _)| f), Some("create-anyway"));
         assert!(nsg.detail.starts_with("nsg-locked blocks Storage TCP 443 (rule DenyStorageOutbound)"), "{}", nsg.detail);
+    }
+
+    #[test]
+    fn the_name_is_a_check_and_the_first_thing_to_fix() {
+        let problems = vec!["Use 3 to 20 characters (now 2).".to_string()];
+        let mut i = inputs("S1", 1, &SubnetState::None);
+        i.name = "ab";
+        i.name_problems = &problems;
+        let c = checks(&i);
+        assert_eq!(c[0], Check { title: "Name", level: Level::Fail, detail: "Use 3 to 20 characters (now 2).".into() });
+        assert!(!can_submit(&c, true));
+        assert_eq!(first_blocking(&c, true, true), Some(("pool-name", "Name: Use 3 to 20 characters (now 2).".into())));
+        i.name = "";
+        i.name_problems = &[];
+        assert_eq!(checks(&i)[0].level, Level::Pending);
+        // A bad count comes after the name, before the checks below it.
+        let ok = checks(&inputs("S1", 1, &SubnetState::None));
+        assert_eq!(first_blocking(&ok, false, false).map(|(f, _)| f), Some("pool-count"));
+        assert_eq!(first_blocking(&ok, true, false), None);
+        assert_eq!(checks(&inputs("S1", 1, &SubnetState::None))[0].detail, "burst-s2 is free in this registry.");
+        let over = checks(&inputs("S2", 3, &SubnetState::None));
+        assert_eq!(override_label(&over), "Create anyway: I understand the service refuses it unless this registry's vCPU quota was raised.");
     }
 
     #[test]

@@ -9,6 +9,40 @@ pub struct RunView {
     pub create_ms: u64,
     pub start_ms: Option<u64>,
     pub finish_ms: Option<u64>,
+    /// What it builds or runs, in words: "task nightly", "hello:1", "quick build".
+    pub what: String,
+    /// What started it: "Manual", "Source change", "Timer", "Base image update".
+    pub trigger: String,
+}
+
+/// What a run builds or runs: its task, else its first image, else what kind of run it is.
+pub fn describe(task: Option<&str>, images: &[String], run_type: Option<&str>) -> String {
+    if let Some(t) = task.filter(|t| !t.is_empty()) {
+        return format!("task {t}");
+    }
+    if let Some(i) = images.first() {
+        // The registry's host is the same for every image here: `web:build-2` says it.
+        let short = match i.split_once('/') {
+            Some((host, rest)) if host.contains('.') => rest,
+            _ => i.as_str(),
+        };
+        return if images.len() > 1 { format!("{short} (+{})", images.len() - 1) } else { short.to_string() };
+    }
+    match run_type.unwrap_or("") {
+        "QuickRun" | "AutoRun" => "quick run".into(),
+        _ => "quick build".into(),
+    }
+}
+
+/// What started a run, from which trigger it names (ARM's `sourceTrigger`, `timerTrigger`,
+/// `imageUpdateTrigger`); a run with none was asked for by someone.
+pub fn trigger(source: bool, timer: bool, base_image: bool) -> &'static str {
+    match (source, timer, base_image) {
+        (true, _, _) => "Source change",
+        (_, true, _) => "Timer",
+        (_, _, true) => "Base image update",
+        _ => "Manual",
+    }
 }
 
 /// Terminal statuses, as the CLI lists them.
@@ -121,12 +155,55 @@ pub fn push_sample(samples: &mut Vec<Sample>, s: Sample, max: usize) {
     }
 }
 
+/// The queue's recent past, rebuilt from the runs read (each run's queued and started times):
+/// `points` samples over the `window_ms` before `now_ms`, so the sparklines start with a history
+/// instead of an empty box. Only as good as the runs listed: runs older than the page read are
+/// not there, which the caller's caption says.
+pub fn backfill(runs: &[RunView], now_ms: u64, window_ms: u64, points: usize) -> Vec<Sample> {
+    let points = points.max(2);
+    let step = window_ms / (points as u64 - 1);
+    (0..points)
+        .map(|i| {
+            let t = now_ms.saturating_sub(window_ms) + i as u64 * step;
+            // Waiting at t: queued by then, not yet started (nor ended without starting).
+            let waiting = runs.iter().filter(|r| r.create_ms != u64::MAX && r.create_ms <= t && r.start_ms.or(r.finish_ms).is_none_or(|s| s > t));
+            let (depth, oldest) = waiting.fold((0u32, None::<u64>), |(n, o), r| (n + 1, Some(o.map_or(r.create_ms, |o| o.min(r.create_ms)))));
+            Sample { at_ms: t as f64, depth, oldest_wait_ms: oldest.map_or(0, |o| t - o) }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    #[test]
+    fn the_queues_past_is_rebuilt_from_the_runs() {
+        // a: queued at 0, started at 60 s; b: queued at 30 s, still waiting at 120 s.
+        let runs = [run("a", "Running", 0, Some(60_000), None), run("b", "Queued", 30_000, None, None)];
+        let s = backfill(&runs, 120_000, 120_000, 5);
+        assert_eq!(s.iter().map(|x| x.depth).collect::<Vec<_>>(), [1, 2, 1, 1, 1]);
+        assert_eq!(s.iter().map(|x| x.oldest_wait_ms).collect::<Vec<_>>(), [0, 30_000, 30_000, 60_000, 90_000]);
+        assert_eq!(s.last().unwrap().at_ms, 120_000.0);
+        assert!(backfill(&[], 10, 120_000, 3).iter().all(|x| x.depth == 0), "no runs: a flat line, not an empty box");
+    }
+
+    #[test]
+    fn a_run_is_named_by_its_task_or_image_and_its_trigger() {
+        assert_eq!(describe(Some("nightly"), &["x:1".into()], Some("AutoBuild")), "task nightly");
+        assert_eq!(describe(None, &["contosobuilds.azurecr.io/hello:1".into()], Some("QuickBuild")), "hello:1", "the registry's host is left out");
+        assert_eq!(describe(None, &["team/hello:1".into()], None), "team/hello:1");
+        assert_eq!(describe(None, &["a:1".into(), "b:1".into()], None), "a:1 (+1)");
+        assert_eq!(describe(None, &[], Some("QuickBuild")), "quick build");
+        assert_eq!(describe(Some(""), &[], Some("QuickRun")), "quick run");
+        assert_eq!(trigger(false, false, false), "Manual");
+        assert_eq!(trigger(true, false, false), "Source change");
+        assert_eq!(trigger(false, true, false), "Timer");
+        assert_eq!(trigger(false, false, true), "Base image update");
+    }
+
     fn run(id: &str, status: &str, create: u64, start: Option<u64>, finish: Option<u64>) -> RunView {
-        RunView { run_id: id.into(), status: status.into(), create_ms: create, start_ms: start, finish_ms: finish }
+        RunView { run_id: id.into(), status: status.into(), create_ms: create, start_ms: start, finish_ms: finish, what: String::new(), trigger: String::new() }
     }
 
     #[test]

@@ -112,9 +112,80 @@ pub fn day_label(midnight_ms: u64) -> String {
     format!("{} {d} {}", WEEKDAYS[(days + 3).rem_euclid(7) as usize], MONTHS[m as usize - 1])
 }
 
+/// How the portal writes a time's zone: `UTC`, `UTC+1`, `UTC-5:30` (`offset_min`: minutes to add
+/// to UTC for the wall-clock time).
+pub fn zone_name(offset_min: i32) -> String {
+    if offset_min == 0 {
+        return "UTC".into();
+    }
+    let sign = if offset_min < 0 { '-' } else { '+' };
+    let (h, m) = (offset_min.unsigned_abs() / 60, offset_min.unsigned_abs() % 60);
+    if m == 0 { format!("UTC{sign}{h}") } else { format!("UTC{sign}{h}:{m:02}") }
+}
+
+fn wall(ms: u64, offset_min: i32) -> (i64, u32, u32, u64, u64, u64) {
+    let local = ms as i64 + i64::from(offset_min) * 60_000;
+    let days = local.div_euclid(86_400_000);
+    let rest = local.rem_euclid(86_400_000) as u64;
+    let (y, m, d) = civil(days);
+    (y, m, d, rest / 3_600_000, rest / 60_000 % 60, rest / 1000 % 60)
+}
+
+/// The one way a time is written out: "3 Dec 2026, 15:39:23 UTC". The month is a word and the
+/// zone is named, so no reader takes 03/12 for the 12th of March or a local time for UTC.
+pub fn absolute(ms: u64, offset_min: i32) -> String {
+    let (y, m, d, h, mi, s) = wall(ms, offset_min);
+    format!("{d} {} {y}, {h:02}:{mi:02}:{s:02} {}", MONTHS[m as usize - 1], zone_name(offset_min))
+}
+
+/// A time of day with its zone, for "as of" lines where the day is today: "15:39:23 UTC".
+pub fn clock(ms: u64, offset_min: i32) -> String {
+    let (_, _, _, h, mi, s) = wall(ms, offset_min);
+    format!("{h:02}:{mi:02}:{s:02} {}", zone_name(offset_min))
+}
+
+/// How long ago, in words: "just now", "5 min ago", "3 h ago", "2 days ago"; a time ahead of
+/// `now` (clocks differ) is "just now".
+pub fn ago(now_ms: u64, at_ms: u64) -> String {
+    const HOUR: u64 = 3_600_000;
+    const DAY: u64 = 24 * HOUR;
+    let d = now_ms.saturating_sub(at_ms);
+    match d {
+        0..60_000 => "just now".into(),
+        60_000..HOUR => format!("{} min ago", d / 60_000),
+        HOUR..DAY => format!("{} h ago", d / HOUR),
+        _ if d < 2 * DAY => "1 day ago".into(),
+        _ => format!("{} days ago", d / DAY),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_are_written_one_way_with_their_zone() {
+        // 2026-12-03T15:39:23Z
+        let ms = parse_rfc3339_ms("2026-12-03T15:39:23.898Z").unwrap();
+        assert_eq!(absolute(ms, 0), "3 Dec 2026, 15:39:23 UTC");
+        assert_eq!(absolute(ms, 60), "3 Dec 2026, 16:39:23 UTC+1");
+        assert_eq!(absolute(ms, -330), "3 Dec 2026, 10:09:23 UTC-5:30");
+        // Across midnight and a year.
+        let eve = parse_rfc3339_ms("2026-12-31T23:30:00Z").unwrap();
+        assert_eq!(absolute(eve, 120), "1 Jan 2027, 01:30:00 UTC+2");
+        assert_eq!(absolute(eve, -600), "31 Dec 2026, 13:30:00 UTC-10");
+        assert_eq!(clock(ms, 0), "15:39:23 UTC");
+        assert_eq!(zone_name(345), "UTC+5:45");
+    }
+
+    #[test]
+    fn ago_is_relative_and_never_negative() {
+        assert_eq!(ago(100_000, 90_000), "just now");
+        assert_eq!(ago(10 * 60_000, 0), "10 min ago");
+        assert_eq!(ago(5 * 3_600_000, 0), "5 h ago");
+        assert_eq!(ago(30 * 3_600_000, 0), "1 day ago");
+        assert_eq!(ago(0, 60_000), "just now", "a time ahead of the clock");
+    }
 
     #[test]
     fn days_are_named_as_calendars_name_them() {

@@ -47,6 +47,12 @@ impl Directory {
         self.names.with(|n| n.get(&id.to_ascii_lowercase()).cloned())
     }
 
+    /// Every subscription known, as (id, name) (reactive); asks for the list once if none is.
+    pub fn all(self) -> Vec<(String, String)> {
+        self.ask("");
+        self.names.with(|n| n.iter().map(|(id, name)| (id.clone(), name.clone())).collect())
+    }
+
     /// Reads the subscriptions once, the first time a name is wanted that no list has brought.
     fn ask(self, id: &str) {
         if self.asked.get_untracked() || self.names.with_untracked(|n| n.contains_key(&id.to_ascii_lowercase())) {

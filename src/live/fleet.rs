@@ -102,6 +102,8 @@ pub struct Fleet {
     /// Resource Graph failed after the registries were first found: the table goes on with
     /// the ones it knows, and says so.
     pub graph_error: RwSignal<Option<ArmError>>,
+    /// Each registry's tags, as Resource Graph said (path lower-cased): where pauses are recorded.
+    pub tags: RwSignal<BTreeMap<String, BTreeMap<String, String>>>,
     pub live: UseLiveReturn<bool>,
     retry: StoredValue<Rc<dyn Fn(RegistryId)>, LocalStorage>,
 }
@@ -114,7 +116,7 @@ impl Fleet {
 }
 
 async fn read_registry(client: &crate::arm::client::ArmClient, id: RegistryId) -> RegistryState {
-    let (pools, queued) = futures::join!(agent_pools::list(client, &id), runs::list_queued(client, &id));
+    let (pools, queued) = futures::join!(agent_pools::list(client, &id), runs::list_active(client, &id));
     let queues = queued.map(|runs| {
         let views: Vec<(Option<String>, String, u64)> =
             runs.iter().map(|r| (r.properties.agent_pool_name.clone(), r.status().to_string(), r.view().create_ms)).collect();
@@ -138,6 +140,7 @@ pub fn use_fleet() -> Fleet {
     let registries = RwSignal::new(BTreeMap::<String, RegistryState>::new());
     let pending = RwSignal::new(0usize);
     let graph_error = RwSignal::new(None::<ArmError>);
+    let tags = RwSignal::new(BTreeMap::<String, BTreeMap<String, String>>::new());
     // A pass that outlives the page stops taking new registries and touches no signal (they are
     // gone with the page: every access below is a `try_`).
     let alive = Rc::new(Cell::new(true));
@@ -205,6 +208,11 @@ pub fn use_fleet() -> Fleet {
                         Ok(found) => {
                             discovered_at.set(now);
                             graph_error.try_set(None);
+                            let found_tags: BTreeMap<String, BTreeMap<String, String>> =
+                                found.iter().filter_map(|r| Some((r.id.to_ascii_lowercase(), r.tags.clone().filter(|t| !t.is_empty())?))).collect();
+                            if tags.try_with_untracked(|t| *t != found_tags).unwrap_or(false) {
+                                tags.try_set(found_tags);
+                            }
                             // Each subscription's agent-pool regions, from its provider registration
                             // (once a session), for the Premium registries only.
                             let mut subs: Vec<String> = found.iter().filter(|r| r.sku_name().eq_ignore_ascii_case("Premium")).map(|r| r.subscription_id.to_ascii_lowercase()).collect();
@@ -284,5 +292,5 @@ pub fn use_fleet() -> Fleet {
         },
         Watch::busy_when(|busy: &bool| *busy),
     );
-    Fleet { discovery, registries, pending, graph_error, live, retry: StoredValue::new_local(retry) }
+    Fleet { discovery, registries, pending, graph_error, tags, live, retry: StoredValue::new_local(retry) }
 }

@@ -9,6 +9,7 @@ use super::{use_live, UseLiveReturn, Watch};
 use crate::ctx::ctx;
 use crate::arm::id::{AgentPoolId, RegistryId};
 use crate::arm::{agent_pools, runs};
+use crate::domain::fleet::{pool_queues, PoolQueue};
 use crate::domain::queue::RunView;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -58,25 +59,21 @@ pub fn use_live_queue(pool: AgentPoolId, operation_running: Signal<bool>, active
     )
 }
 
-/// Queued runs per pool name (lower-cased), from one runs list.
-pub fn use_live_counts(registry: RegistryId, operation_running: Signal<bool>) -> UseLiveReturn<BTreeMap<String, u32>> {
+/// Queued and running runs per pool name (lower-cased), from one runs list.
+pub fn use_live_counts(registry: RegistryId, operation_running: Signal<bool>) -> UseLiveReturn<BTreeMap<String, PoolQueue>> {
     let client = ctx().client.without_retries();
     use_live(
         move || {
             let (client, registry) = (client.clone(), registry.clone());
             async move {
-                let queued = runs::list_queued(&client, &registry).await?;
-                let mut counts = BTreeMap::new();
-                for r in queued.iter().filter(|r| r.status() == "Queued") {
-                    if let Some(pool) = &r.properties.agent_pool_name {
-                        *counts.entry(pool.to_ascii_lowercase()).or_insert(0) += 1;
-                    }
-                }
-                Ok(counts)
+                let active = runs::list_active(&client, &registry).await?;
+                let views: Vec<(Option<String>, String, u64)> =
+                    active.iter().map(|r| (r.properties.agent_pool_name.clone(), r.status().to_string(), r.view().create_ms)).collect();
+                Ok(pool_queues(views.iter().map(|(p, s, c)| (p.as_deref(), s.as_str(), *c))))
             }
         },
         Watch {
-            busy: Box::new(|c: &BTreeMap<String, u32>| c.values().any(|n| *n > 0)),
+            busy: Box::new(|c: &BTreeMap<String, PoolQueue>| c.values().any(|q| q.queued > 0 || q.running > 0)),
             done: Box::new(|_| false),
             extra_busy: operation_running,
             active: Signal::stored(true),

@@ -130,6 +130,18 @@ impl Tracker {
         self.ops.with(|ops| ops.iter().filter(|o| o.is_running() && o.pool.to_ascii_lowercase().starts_with(&prefix)).cloned().collect())
     }
 
+    /// Every operation kept in this browser, newest first (reactive), for the tray.
+    pub fn all(&self) -> Vec<Operation> {
+        self.ops.with(|ops| ops.iter().rev().cloned().collect())
+    }
+
+    /// Deletes of a registry's pools that ended well and are still kept (reactive): the
+    /// registry's page says they happened.
+    pub fn deleted_under(&self, prefix: &str) -> Vec<Operation> {
+        let prefix = prefix.to_ascii_lowercase();
+        self.ops.with(|ops| ops.iter().filter(|o| o.kind == Kind::Delete && o.state == OpState::Succeeded && o.pool.to_ascii_lowercase().starts_with(&prefix)).cloned().collect())
+    }
+
     pub fn get(&self, id: u64) -> Option<Operation> {
         self.ops.with(|ops| ops.iter().find(|o| o.id == id).cloned())
     }

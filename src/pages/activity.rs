@@ -7,7 +7,6 @@ use leptos::prelude::*;
 use crate::components::activity::{ActivityTable, NoActivityAccess};
 use crate::components::error_view::ArmErrorView;
 use crate::components::window_choice::WindowChoice;
-use crate::components::live_queue::clock_time;
 use crate::components::pool_tabs::{PoolHeader, RegistryHeader, Tab};
 use crate::domain::activity::{Query, Span};
 use crate::live::activity::{use_activity, Activity, Source};
@@ -74,7 +73,7 @@ fn Progress(activity: Activity) -> impl IntoView {
         _ if activity.error.with(Option::is_some) => "Could not read the Activity Log".to_string(),
         (true, Some(end)) => {
             let n = activity.changes.with(Vec::len);
-            format!("{n} change{} as of {}", if n == 1 { "" } else { "s" }, clock_time(end as f64))
+            format!("{n} change{} as of {}", if n == 1 { "" } else { "s" }, crate::components::time::clock_text(end))
         }
         _ => "Reading the Activity Log…".to_string(),
     };

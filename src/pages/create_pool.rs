@@ -12,6 +12,7 @@ use crate::arm::id::{RegistryId, SubnetId};
 use crate::arm::network::{self, VirtualNetwork};
 use crate::arm::registries::{self, Registry};
 use crate::arm::{permissions, ArmError};
+use crate::components::read_only::ReadOnlyNotice;
 use crate::components::readiness::{look_up, Readiness};
 use crate::components::{cli_echo::CliEcho, error_view::ArmErrorView, loading::Loading, op_progress::OpProgress, preflight_view::PreflightList};
 use crate::domain::preflight::{self, SubnetState};
@@ -33,11 +34,15 @@ pub fn CreatePoolPage(registry: RegistryId) -> impl IntoView {
     let for_allowed = id.clone();
     let allowed = LocalResource::new(move || {
         let (c, i) = (client.clone(), for_allowed.clone());
-        async move { permissions::on_registry(&c, &i).await.map(|p| perms::allows(&p, perms::POOL_WRITE)).unwrap_or(true) }
+        // Unknown (the read failed): the service decides, and its 403 names the permission.
+        async move { permissions::on_registry(&c, &i).await.ok().map(|p| perms::access(&p)) }
     });
+    let access = Signal::derive(move || allowed.get().flatten());
     view! {
         <h1>"Create agent pool"</h1>
         <p class="muted">{format!("In registry {}", id.name)}</p>
+        // A reader learns first, not after filling the form.
+        <ReadOnlyNotice access registry=id.name.clone()/>
         {move || match (reg.get(), pools.get()) {
             (Some(Err(error)), _) | (_, Some(Err(error))) => view! { <ArmErrorView error reload=true/> }.into_any(),
             (Some(Ok(r)), Some(Ok(p))) => view! { <CreateForm id=id.clone() registry=r pools=p vnets allowed regions/> }.into_any(),
@@ -64,7 +69,7 @@ fn CreateForm(
     registry: Registry,
     pools: Vec<AgentPool>,
     vnets: LocalResource<Result<Vec<VirtualNetwork>, ArmError>>,
-    allowed: LocalResource<bool>,
+    allowed: LocalResource<Option<perms::Access>>,
     regions: Signal<Option<crate::domain::region::Regions>>,
 ) -> impl IntoView {
     let client = ctx().client;
@@ -140,7 +145,11 @@ fn CreateForm(
     let checks = Memo::new(move |_| {
         let subnet = subnet_state.get();
         let regions = regions.get();
+        let typed = name.get();
+        let problems = name_problems.get();
         preflight::checks(&preflight::Inputs {
+            name: &typed,
+            name_problems: &problems,
             sku: &sku2,
             location: &loc2,
             regions: regions.as_ref(),
@@ -163,17 +172,25 @@ fn CreateForm(
     // Once a create is accepted the form is done: a second submit would PUT again, which ARM
     // takes as an update of the new pool. Only a failure opens it again.
     let running = Memo::new(move |_| started.get().and_then(|op| tracker.get(op)).is_some_and(|o| !matches!(o.state, crate::ops::OpState::Failed { .. })));
-    let may_write = Memo::new(move |_| allowed.get().unwrap_or(true));
+    let may_write = Memo::new(move |_| allowed.get().flatten().is_none_or(|a| a == perms::Access::Write));
     let can_submit = Memo::new(move |_| {
         form_ok.get() && preflight::can_submit(&checks.get(), override_checks.get()) && !submitting.get() && !running.get() && may_write.get()
     });
 
+    let blocking = Memo::new(move |_| preflight::first_blocking(&checks.get(), count.get().is_some(), override_checks.get()));
     let submit_id = id.clone();
     let submit_location = registry.location.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         name_touched.set(true);
         if !can_submit.get_untracked() {
+            // Straight to what must be fixed first, which the hint beside the button names.
+            if let Some((field, _)) = blocking.get_untracked() {
+                let element = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(field));
+                if let Some(el) = element.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok()) {
+                    let _ = el.focus();
+                }
+            }
             return;
         }
         let (client, pool) = (client.clone(), submit_id.pool(&name.get_untracked()));
@@ -186,10 +203,18 @@ fn CreateForm(
         spawn_local(async move {
             let result = agent_pools::create(&client, &pool, &body).await;
             match tracker.after_write(&client, &pool, Kind::Create, format!("Create {} ({tier_name} × {n})", pool.name), None, result) {
-                Ok(op) => started.set(Some(op)),
-                Err(e) => error.set(Some(e)),
+                // Accepted: the new pool's page shows its progress (and the form is not left
+                // filled in with Create still on offer). Replaced in history: Back returns to the
+                // registry, not to a form that would create it twice.
+                Ok(op) => {
+                    let _ = started.try_set(Some(op));
+                    crate::nav::navigate(&pool.path(), true);
+                }
+                Err(e) => {
+                    let _ = error.try_set(Some(e));
+                }
             }
-            submitting.set(false);
+            let _ = submitting.try_set(false);
         });
     };
 
@@ -302,8 +327,8 @@ fn CreateForm(
                     <PreflightList checks=Signal::derive(move || checks.get())/>
                     {move || (warnings.get() && checks_ok.get()).then(|| view! {
                         <label class="override">
-                            <input type="checkbox" prop:checked=move || override_checks.get() on:change=move |ev| override_checks.set(event_target_checked(&ev))/>
-                            " Create anyway: I accept the warnings above, the service decides (for example, if the quota was raised)"
+                            <input id="create-anyway" type="checkbox" prop:checked=move || override_checks.get() on:change=move |ev| override_checks.set(event_target_checked(&ev))/>
+                            " " {move || preflight::override_label(&checks.get())}
                         </label>
                     })}
                 </section>
@@ -319,20 +344,19 @@ fn CreateForm(
                     let link = op.pool.clone();
                     view! { <OpProgress op/> <p><a href=link>"Open the pool"</a></p> }
                 })}
-                <button type="submit" class="primary" disabled=move || !can_submit.get() aria-describedby="submit-why">
+                // Not disabled for a form still to fix: pressing it goes to the first thing to fix.
+                <button type="submit" class="primary" disabled=move || submitting.get() || running.get() || !may_write.get() aria-describedby="submit-why">
                     {move || if submitting.get() { "Creating…" } else { "Create agent pool" }}
                 </button>
                 <p id="submit-why" class="muted small" aria-live="polite">
                     {move || if !may_write.get() {
                         perms::needs(perms::POOL_WRITE)
+                    } else if let Some((_, what)) = blocking.get() {
+                        format!("First fix {what}")
                     } else if !form_ok.get() {
-                        "Fill in the form: see the notes above.".to_string()
+                        "The subnet cannot be used: see its note.".to_string()
                     } else if preflight::any_pending(&checks.get()) {
                         "Waiting for the pre-flight checks.".to_string()
-                    } else if !checks_ok.get() {
-                        "A pre-flight check fails: fix it first.".to_string()
-                    } else if warnings.get() && !override_checks.get() {
-                        "A pre-flight check warns: fix it, or choose to create anyway.".to_string()
                     } else {
                         String::new()
                     }}

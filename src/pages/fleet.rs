@@ -6,8 +6,8 @@ use leptos::prelude::*;
 
 use crate::arm::ArmError;
 use crate::components::{error_view::ArmErrorView, loading::Loading};
-use crate::components::live_queue::clock_time;
 use crate::domain::fleet::{self, Column, Row, View};
+use crate::domain::status::{derive, Facts};
 use crate::domain::tier;
 use crate::live::directory::use_directory;
 use crate::live::fleet::{use_fleet, Fleet};
@@ -16,7 +16,8 @@ use crate::live::fleet::{use_fleet, Fleet};
 const PAGE: usize = 100;
 
 /// The rows of every registry read so far.
-fn rows(fleet: Fleet, names: impl Fn(&str) -> Option<String>) -> Vec<Row> {
+fn rows(fleet: Fleet, names: impl Fn(&str) -> Option<String>, running_ops: &[crate::ops::Operation]) -> Vec<Row> {
+    let tags = fleet.tags.get();
     fleet.registries.with(|m| {
         let mut out = Vec::new();
         let mut known: std::collections::BTreeMap<&str, Option<String>> = std::collections::BTreeMap::new();
@@ -26,16 +27,31 @@ fn rows(fleet: Fleet, names: impl Fn(&str) -> Option<String>) -> Vec<Row> {
             for p in pools {
                 let name = p.display_name().to_string();
                 let queue = state.queues.as_ref().ok().map(|q| q.get(&name.to_ascii_lowercase()).copied().unwrap_or_default());
+                let path = state.id.pool(&name).path();
+                let registry_tags = tags.get(&state.id.path().to_ascii_lowercase());
+                let paused = crate::domain::pause::find(registry_tags, p.tags.as_ref(), &name, p.count(), p.system_data.as_ref().and_then(|s| s.last_modified_ms()));
+                let operation = crate::ops::latest_for(running_ops, &path).map(|o| o.summary.as_str());
+                let status = derive(&Facts {
+                    provisioning_state: p.state(),
+                    count: p.count(),
+                    queued: queue.map(|q| q.queued),
+                    running: queue.map(|q| q.running),
+                    paused: paused.as_ref(),
+                    operation,
+                    failure: None,
+                });
                 out.push(Row {
                     subscription_id: state.id.subscription.clone(),
                     subscription: sub.clone().unwrap_or_else(|| state.id.subscription.clone()),
                     registry: state.id.name.clone(),
                     pool: name.clone(),
-                    path: state.id.pool(&name).path(),
+                    path,
                     tier: p.tier().to_string(),
                     instances: p.count(),
                     vcpu: p.vcpu(),
-                    state: p.state().to_string(),
+                    status: status.label().to_string(),
+                    status_text: status.text(),
+                    provisioning_state: p.state().to_string(),
                     queued: queue.map(|q| q.queued),
                     oldest_wait_ms: queue.and_then(|q| q.oldest_created_ms).map(|created| (state.at_ms as u64).saturating_sub(created)),
                 });
@@ -45,28 +61,9 @@ fn rows(fleet: Fleet, names: impl Fn(&str) -> Option<String>) -> Vec<Row> {
     })
 }
 
-/// Saves the CSV. A byte-order mark first, so spreadsheet programs read it as UTF-8 (names of
-/// subscriptions are anyone's text); the object URL is let go once the download has started.
+/// Saves the CSV (names of subscriptions are anyone's text: a byte-order mark says UTF-8).
 fn download_csv(text: &str) {
-    use wasm_bindgen::JsCast;
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&format!("\u{feff}{text}")));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/csv;charset=utf-8");
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else { return };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
-    let link = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.create_element("a").ok())
-        .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok());
-    if let Some(a) = link {
-        a.set_href(&url);
-        a.set_download("agent-pools.csv");
-        a.click();
-    }
-    gloo_timers::callback::Timeout::new(10_000, move || {
-        let _ = web_sys::Url::revoke_object_url(&url);
-    })
-    .forget();
+    crate::components::download::download_text("agent-pools.csv", "text/csv;charset=utf-8", text, true);
 }
 
 #[component]
@@ -78,7 +75,10 @@ pub fn FleetPage() -> impl IntoView {
     let search = crate::nav::use_search();
     let view = Memo::new(move |_| View::from_query(&search.get()));
     let limit = RwSignal::new(PAGE);
-    let all = Memo::new(move |_| rows(fleet, |id| directory.lookup(id)));
+    let tracker = expect_context::<crate::ops::tracker::Tracker>();
+    let all = Memo::new(move |_| rows(fleet, |id| directory.lookup(id), &tracker.running_under("/")));
+    // The switcher (Ctrl-K) finds the pools the fleet found.
+    Effect::new(move |_| all.with(|rows| crate::components::switcher::learn_pools(rows.iter().map(|r| r.path.clone()))));
     // What the view shows: its totals, how many rows, and the page of them drawn (only those are
     // copied; thousands of rows are filtered and sorted by reference).
     let shown = Memo::new(move |_| {
@@ -181,16 +181,18 @@ pub fn FleetPage() -> impl IntoView {
         view! {
             // Said only once every registry has answered: an empty table while reading is no answer.
             <Show when=move || shown.with(|(_, n, _)| *n == 0) && fleet.pending.get() == 0>
-                <p class="empty">{move || if all.with(Vec::is_empty) {
-                    "Your registries that can host agent pools have none yet: create one from a registry's page."
+                {move || if all.with(Vec::is_empty) {
+                    view! { <p class="empty">"Your registries that can host agent pools have none yet: create one from a registry's page."</p> }.into_any()
                 } else {
-                    "No agent pool matches these filters."
-                }}</p>
+                    // The way back from a filter that leaves nothing: every filter off, the sort kept.
+                    let clear = move |_| set(&|v: &mut View| *v = View { sort: v.sort, ascending: v.ascending, ..View::default() });
+                    view! { <p class="empty">"No agent pool matches these filters. " <button type="button" on:click=clear>"Clear filters"</button></p> }.into_any()
+                }}
             </Show>
             <table class="list fleet cards" aria-label="Agent pools in every subscription" class:hidden=move || shown.with(|(_, n, _)| *n == 0)>
                 <thead><tr>{Column::ALL.into_iter().map(header).collect_view()}</tr></thead>
                 <tbody>
-                    <For each=move || shown.with(|(_, _, page)| page.clone()) key=|r| (r.path.clone(), r.instances, r.state.clone(), r.queued, r.oldest_wait_ms.map(|w| w / 1000), r.subscription.clone()) let:r>
+                    <For each=move || shown.with(|(_, _, page)| page.clone()) key=|r| (r.path.clone(), r.instances, r.status_text.clone(), r.provisioning_state.clone(), r.queued, r.oldest_wait_ms.map(|w| w / 1000), r.subscription.clone()) let:r>
                         <tr>
                             <td data-label="Subscription">{r.subscription.clone()}</td>
                             <td data-label="Registry">{r.registry.clone()}</td>
@@ -198,7 +200,7 @@ pub fn FleetPage() -> impl IntoView {
                             <td class="nowrap" data-label="Tier" title=tier::describe(&r.tier)>{r.tier.clone()}</td>
                             <td class="num" data-label="Instances">{r.instances}</td>
                             <td class="num" data-label="vCPU">{r.vcpu}</td>
-                            <td class="nowrap" data-label="State"><span class=format!("state state-{}", r.state.to_ascii_lowercase())>{r.state.clone()}</span></td>
+                            <td data-label="Status"><span class=format!("status status-{}", r.status.to_ascii_lowercase())>{r.status_text.clone()}</span>{(!r.provisioning_state.eq_ignore_ascii_case("Succeeded")).then(|| view! { <span class="muted small provisioning">{format!(" · provisioning {}", r.provisioning_state)}</span> })}</td>
                             <td class="num" data-label="Queued">{r.queued.map_or_else(|| "?".to_string(), |q| q.to_string())}</td>
                             <td class="num" data-label="Oldest wait">{fleet::wait_text(r.oldest_wait_ms)}</td>
                         </tr>
@@ -265,7 +267,7 @@ pub fn FleetPage() -> impl IntoView {
             <div>{facet_select(Column::Subscription, "Subscription")}</div>
             <div>{facet_select(Column::Registry, "Registry")}</div>
             <div>{facet_select(Column::Tier, "Tier")}</div>
-            <div>{facet_select(Column::State, "State")}</div>
+            <div>{facet_select(Column::State, "Status")}</div>
             <div class="checks">
                 <label class="inline"><input type="checkbox" prop:checked=move || view.get().queued
                     on:change=move |ev| { let on = event_target_checked(&ev); set(&|v: &mut View| v.queued = on) }/>" Has queued runs"</label>
@@ -303,7 +305,7 @@ pub fn FleetPage() -> impl IntoView {
             (None, _, Some(_)) => table().into_any(),
         }}
         <p class="muted small live-line">
-            <span aria-live="polite">{move || live.updated_at.get().map(|t| format!("Updated {}{}", clock_time(t), if live.refreshing.get() { " · refreshing…" } else { "" }))}</span>
+            <span aria-live="polite">{move || live.updated_at.get().map(|t| format!("Updated {}{}", crate::components::time::clock_text(t as u64), if live.refreshing.get() { " · refreshing…" } else { "" }))}</span>
             " "
             <label class="inline"><input type="checkbox" prop:checked=move || !live.paused.get() on:change=move |ev| live.paused.set(!event_target_checked(&ev))/>" Live"</label>
         </p>

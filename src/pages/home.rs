@@ -12,12 +12,33 @@ pub fn Home() -> impl IntoView {
     let directory = crate::live::directory::use_directory();
     Effect::new(move |_| subs.with(|s| if let Some(Ok(list)) = s { directory.learn(list) }));
     let default = crate::prefs::default_registry().map(|r| {
-        view! { <p class="shortcut">"Default registry: " <a href=r.path()>{r.name.clone()}</a></p> }
+        view! { <p class="shortcut">"Pinned registry: " <a href=r.path()>{r.name.clone()}</a></p> }
+    });
+    // Pools opened lately in this browser, newest first: the way back to yesterday's work.
+    let recent: Vec<crate::arm::id::AgentPoolId> = crate::prefs::recent_pools()
+        .iter()
+        .filter_map(|p| match crate::arm::id::ResourceId::parse(p) {
+            Ok(crate::arm::id::ResourceId::AgentPool(id)) => Some(id),
+            _ => None,
+        })
+        .collect();
+    let recent = (!recent.is_empty()).then(|| {
+        let items = recent
+            .into_iter()
+            .map(|id| view! { <li><a href=id.path()>{id.name.clone()}</a><span class="muted">{format!(" in {}", id.registry.name)}</span></li> })
+            .collect_view();
+        view! {
+            <section class="recent" aria-labelledby="recent-title">
+                <h2 id="recent-title" class="section">"Recent pools"</h2>
+                <ul class="plain-list">{items}</ul>
+            </section>
+        }
     });
     view! {
         <h1>"Subscriptions"</h1>
         <p class="shortcut"><a href=crate::route::FLEET>"All agent pools, in every subscription"</a></p>
         {default}
+        {recent}
         <Suspense fallback=|| view! { <Loading what="subscriptions"/> }>
             {move || subs.get().map(|r| match r {
                 Err(error) => view! { <ArmErrorView error reload=true/> }.into_any(),

@@ -10,7 +10,6 @@ use crate::components::advisor::Advisor;
 use crate::components::charts::{BarChart, HourStrip};
 use crate::components::cli_echo::CliEcho;
 use crate::components::window_choice::WindowChoice;
-use crate::components::live_queue::clock_time;
 use crate::components::pool_tabs::{PoolHeader, Tab};
 use crate::components::{error_view::ArmErrorView, loading::Loading};
 use crate::domain::insights::{self, grouped, hour_ranges, Insights, Query, Span, Window, RUN_BUCKETS, WAIT_BUCKETS};
@@ -83,7 +82,7 @@ fn Progress(history: History) -> impl IntoView {
         match (history.complete.get(), history.end_ms.get()) {
             (_, None) => "Reading runs…".to_string(),
             (false, Some(_)) => format!("Reading runs… {} so far ({} page{})", grouped(runs), pages, if pages == 1 { "" } else { "s" }),
-            (true, Some(end)) => format!("{} runs as of {} ({} page{})", grouped(runs), clock_time(end as f64), pages, if pages == 1 { "" } else { "s" }),
+            (true, Some(end)) => format!("{} runs as of {} ({} page{})", grouped(runs), crate::components::time::clock_text(end), pages, if pages == 1 { "" } else { "s" }),
         }
     };
     view! {

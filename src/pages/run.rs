@@ -4,6 +4,9 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use leptos::prelude::*;
+
+use crate::components::log_view::LogView;
+use crate::components::time::Stamp;
 use leptos::task::spawn_local;
 
 use crate::ctx::ctx;
@@ -45,6 +48,20 @@ pub fn RunPage(id: RunId) -> impl IntoView {
         Watch { done: Box::new(|r: &Run| is_finished(r.status())), ..Watch::busy_when(|r: &Run| !is_finished(r.status())) },
     );
     let finished = Memo::new(move |_| run.data.get().is_some_and(|r| is_finished(r.status())));
+    // The breadcrumbs name the run's pool once it is known.
+    if let Some(crate::components::breadcrumbs::RunPool(pool)) = use_context() {
+        let path = id.path();
+        Effect::new(move |_| {
+            let name = run.data.with(|r| r.as_ref().and_then(|r| r.properties.agent_pool_name.clone()));
+            if let Some(name) = name {
+                if pool.with_untracked(|p| p.as_ref().is_none_or(|(at, n)| *at != path || *n != name)) {
+                    pool.set(Some((path.clone(), name)));
+                }
+            }
+        });
+    }
+    // A run that is not there: one message and a way back, no log to follow.
+    let missing = Memo::new(move |_| run.data.with(Option::is_none) && run.error.with(|e| e.as_ref().is_some_and(crate::pages::missing::is_missing)));
     let tail = Rc::new(RefCell::new(Tail::default()));
     let log = use_live(
         move || {
@@ -98,7 +115,7 @@ pub fn RunPage(id: RunId) -> impl IntoView {
             busy: Box::new(|_| false),
             done: Box::new(|v: &LogView| matches!(v, LogView::Text { complete: true, .. })),
             extra_busy: Signal::derive(move || !finished.get()),
-            active: Signal::stored(true),
+            active: Signal::derive(move || !missing.get()),
         },
     );
     // One last read when the run ends, so the log's end shows at once.
@@ -110,7 +127,7 @@ pub fn RunPage(id: RunId) -> impl IntoView {
     let cancel_error = RwSignal::new(None::<ArmError>);
     let cancelling = RwSignal::new(false);
     let cancel_id = id.clone();
-    let cancel = move |_| {
+    let cancel = Callback::new(move |_: ()| {
         let (c, i) = (c3.get_value(), cancel_id.clone());
         cancelling.set(true);
         cancel_error.set(None);
@@ -126,9 +143,12 @@ pub fn RunPage(id: RunId) -> impl IntoView {
             }
             run.refresh.run(());
         });
-    };
-    let pool_link = id.registry.clone();
+    });
+    let pool_link = StoredValue::new(id.registry.clone());
+    let missing_id = id.clone();
+    let log_run_id = StoredValue::new(id.run_id.clone());
     view! {
+        <Show when=move || !missing.get() fallback=move || view! { <crate::pages::missing::MissingRun id=missing_id.clone() error=run.error.get_untracked().unwrap_or_else(|| crate::arm::ArmError::unexpected(404, "not found", None))/> }>
         <div class="title-row">
             <h1>{format!("Run {}", id.run_id)}</h1>
             <CopyLink/>
@@ -145,8 +165,11 @@ pub fn RunPage(id: RunId) -> impl IntoView {
                 let now = js_sys::Date::now() as u64;
                 let waited = v.start_ms.unwrap_or(now).saturating_sub(v.create_ms);
                 let ran = v.start_ms.map(|s| v.finish_ms.unwrap_or(now).saturating_sub(s));
-                let t = |ms: Option<u64>| ms.map_or_else(|| "—".to_string(), |m| js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(m as f64)).to_locale_string("en-GB", &wasm_bindgen::JsValue::UNDEFINED).as_string().unwrap_or_default());
-                let registry = pool_link.clone();
+                let t = |ms: Option<u64>| match ms {
+                    Some(at_ms) => view! { <Stamp at_ms/> }.into_any(),
+                    None => "—".into_any(),
+                };
+                let registry = pool_link.get_value();
                 view! {
                     <dl class="facts pool-facts">
                         <dt>"Status"</dt><dd><span class=format!("state state-{}", status.to_ascii_lowercase())>{status.clone()}</span></dd>
@@ -169,7 +192,7 @@ pub fn RunPage(id: RunId) -> impl IntoView {
         }}
         <Show when=move || run.data.get().is_some_and(|r| !is_finished(r.status()))>
             // Stays disabled once asked, until the run shows it ended: no second cancel.
-            <button type="button" class="danger" on:click=cancel.clone() disabled=move || cancelling.get()>"Cancel run"</button>
+            <button type="button" class="danger" on:click=move |_| cancel.run(()) disabled=move || cancelling.get()>"Cancel run"</button>
         </Show>
         {move || cancel_error.get().map(|error| view! { <ArmErrorView error/> })}
         <section class="panel log" aria-labelledby="log-title">
@@ -179,7 +202,7 @@ pub fn RunPage(id: RunId) -> impl IntoView {
             </div>
             // One <pre> whose text grows: rebuilding it on each read would jump it back to the top.
             <Show when=move || log_text.get().is_some()>
-                <pre class="log-text" tabindex="0" aria-label="Run log"><code>{move || log_text.get().unwrap_or_default()}</code></pre>
+                <LogView text=log_text run_id=log_run_id.get_value()/>
             </Show>
             {move || match log.data.get() {
                 None => Some(view! { <p class="loading">"Loading the log…"</p> }.into_any()),
@@ -192,5 +215,6 @@ pub fn RunPage(id: RunId) -> impl IntoView {
             }}
             {move || log.error.get().map(|error| view! { <ArmErrorView error reload=true/> })}
         </section>
+        </Show>
     }
 }

@@ -38,9 +38,14 @@ const VIEWS = [
     await page.locator('#pool-name').fill('locked-s1');
     await page.locator('#pool-subnet').fill('vnet-builds/snet-locked');
   }, 'pre.fixes code'],
-  ['run', at(`${CONTOSO_BUILDS}/runs/ca1`), 'pre.log-text'],
+  ['run', at(`${CONTOSO_BUILDS}/runs/ca1`), '.log-line'],
   ['bad-link', at(`${CONTOSO_BUILDS}/agentPools/x_y`), 'text=This link does not lead to a page'],
-  ['arm-error', at(`${CONTOSO_BUILDS}/agentPools/no-such-pool`), '[role=alert] >> text=Not found'],
+  ['missing-pool', at(`${CONTOSO_BUILDS}/agentPools/no-such-pool`), '.missing ul.plain-list a'],
+  ['missing-run', at(`${CONTOSO_BUILDS}/runs/zz99`), '.missing'],
+  ['pool-runs', at(`${POOL}/runs`), 'table[aria-label="Runs"] tbody tr'],
+  ['switcher', async (page) => { await at(POOL)(page); await page.locator('#scale-count').waitFor(); await page.keyboard.press('Control+k'); }, '#switcher-input'],
+  ['shortcuts', async (page) => { await at(POOL)(page); await page.locator('#scale-count').waitFor(); await page.locator('body').press('?'); }, 'dialog#shortcuts[open]'],
+  ['operations-tray', async (page) => { await at(POOL)(page); await page.locator('details.tray summary').click(); }, 'details.tray[open] .tray-menu'],
 ];
 
 /** Elements cut off: content wider than a box that hides its overflow (an ellipsis is meant). */

@@ -58,7 +58,7 @@ test('a scale in the portal shows in the pool\'s activity: by the signed-in user
   // (the automation principal made build-s2; Olivia's scale is the last change).
   const { body: pool } = await emulator.armSend('GET', `${POOL}?api-version=2025-03-01-preview`);
   const header = page.locator('p.last-changed');
-  await header.filter({ hasText: `Created by application ${SERVICE_PRINCIPAL.clientId} · Last changed by olivia@contoso.test` }).waitFor();
+  await header.filter({ hasText: `Created by App ${SERVICE_PRINCIPAL.clientId.slice(0, 4)}…Copy id · Last changed by olivia@contoso.test` }).waitFor();
   const changedAt = Date.parse(pool.systemData.lastModifiedAt);
   assert.equal(Date.parse(await header.locator('time').getAttribute('datetime')), changedAt, 'the time systemData holds');
   await screenshot(page, 'activity-pool');
@@ -77,7 +77,7 @@ test('a create the subnet\'s NSG blocks shows Failed with the service\'s code an
   const failed = (await events(`resourceUri eq '${CONTOSO_BUILDS}/agentPools/locked-s1'`)).find((e) => e.status.value === 'Failed');
   const error = JSON.parse(failed.properties.statusMessage).error;
   assert.equal(error.code, 'AgentPoolNetworkConfigurationInvalid');
-  for (const part of ['Create S1 × 1 in a subnet', 'Failed', error.code, error.message, SERVICE_PRINCIPAL.clientId, 'service principal (app id)']) {
+  for (const part of ['Create S1 × 1 in a subnet', 'Failed', error.code, error.message, `App ${SERVICE_PRINCIPAL.clientId.slice(0, 4)}…`]) {
     assert.ok(row.includes(part), `${part} in ${row}`);
   }
   await screenshot(page, 'activity-failed');
@@ -114,7 +114,7 @@ test('the registry\'s activity lists changes across its pools and runs, each nam
 test('a Reader sees the activity; a role without the Activity Log\'s read gets a line saying so, and still who changed the pool', async () => {
   const { page, problems } = await open(`${POOL}/activity`, 'Rhea Reader');
   assert.ok((await rows(page)).some((r) => r.includes('Scale 1 → 2')));
-  const who = `Created by application ${SERVICE_PRINCIPAL.clientId} · Last changed by olivia@contoso.test`;
+  const who = `Created by App ${SERVICE_PRINCIPAL.clientId.slice(0, 4)}…Copy id · Last changed by olivia@contoso.test`;
   await page.locator('p.last-changed', { hasText: who }).waitFor();
   await emulator.setFaults({ denyActions: ['Microsoft.Insights/eventtypes/values/read'] });
   await page.reload();

@@ -127,7 +127,7 @@ test('delete: the echoed delete removes the same pool and nothing else', async (
   const lines = await echoed(page.locator('form.delete-form'));
   assert.deepEqual(lines, ['az acr agentpool delete -r contosobuilds -n nightly-s1 --yes']);
   await page.locator('#delete-confirm').fill('nightly-s1');
-  await page.getByRole('button', { name: 'Delete', exact: true }).click();
+  await page.getByRole('button', { name: 'Delete nightly-s1', exact: true }).click();
   await page.waitForURL(`${emulator.origins.portal}${CONTOSO_BUILDS}`, { timeout: 20000 });
   await waitFor(() => get(poolPath('nightly-s1')), (r) => r.status === 404, { what: 'deleted by the form' });
   const left = async () => (await emulator.armList(`${CONTOSO_BUILDS}/agentPools?${API}`)).map((p) => p.name).sort();
@@ -139,7 +139,7 @@ test('delete: the echoed delete removes the same pool and nothing else', async (
 });
 
 test('quick build: the echoed az acr build queues the same run on the pool', () => fastClock(async () => {
-  const { page } = await ownerOn(poolPath('build-s2'));
+  const { page } = await ownerOn(`${poolPath('build-s2')}/runs`);
   const form = page.locator('form.quick-build');
   await page.locator('#build-images').fill('web:{{.Run.ID}}, web:latest');
   await page.locator('#build-file').fill('docker/Dockerfile.prod');
@@ -162,7 +162,7 @@ test('quick build: the echoed az acr build queues the same run on the pool', () 
 }));
 
 test('new task, then its run: the echoed task create and task run make the same task and run', () => fastClock(async () => {
-  const { page } = await ownerOn(poolPath('build-s2'));
+  const { page } = await ownerOn(`${poolPath('build-s2')}/runs`);
   await page.locator('#task-name').fill('echo-task');
   await page.locator('#task-image').fill('api:{{.Run.ID}}');
   const createLines = await echoed(page.locator('form.new-task'));

@@ -35,14 +35,14 @@ test('a malformed link gets a page that says so, without calling ARM', async () 
   await screenshot(page, 'deep-link-malformed');
 });
 
-test('a well-formed link to a missing pool shows ARM’s error with its request id', async () => {
+test('a well-formed link to a missing pool says which, leads to its registry\'s pools and Activity, and keeps ARM\'s code and request id', async () => {
   const { page } = await freshPage(browser);
   await signIn(page, emulator, 'Olivia Owner');
   await page.goto(`${emulator.origins.portal}${CONTOSO_BUILDS}/agentPools/no-such-pool`);
-  const alert = page.getByRole('alert');
-  await alert.waitFor();
-  await assert.doesNotReject(alert.getByText('ResourceNotFound', { exact: true }).waitFor());
-  await assert.doesNotReject(alert.getByText('Request id', { exact: true }).waitFor());
+  const missing = page.locator('section.missing');
+  await missing.getByRole('heading', { name: "No agent pool 'no-such-pool' in contosobuilds" }).waitFor();
+  await missing.getByRole('link', { name: 'build-s2' }).waitFor();
+  await missing.getByText(/^Azure answered ResourceNotFound \(404\) · request id [0-9a-f-]+\.$/).waitFor();
   await screenshot(page, 'deep-link-missing');
 });
 

@@ -26,12 +26,18 @@ async function openFleet(user = 'Olivia Owner', query = '', size) {
   return { page, problems };
 }
 
-/** Every pool ARM lists for these registries, as the fleet should show it. */
+/** Every pool ARM lists for these registries, as the fleet should show it: its status derived
+ * from ARM's state, count and the registry's queued and running runs (no pause records here). */
 async function poolsOf(...registries) {
   const out = [];
   for (const r of registries) {
+    const active = await emulator.armList(`${r}/runs?${API}&$filter=${encodeURIComponent("Status eq 'Queued' or Status eq 'Running'")}`);
+    const of = (p, s) => active.filter((x) => x.properties.agentPoolName?.toLowerCase() === p.toLowerCase() && x.properties.status === s).length;
     for (const p of await emulator.armList(`${r}/agentPools?${API}`)) {
-      out.push({ registry: r.split('/').pop(), pool: p.name, tier: p.properties.tier, count: p.properties.count, state: p.properties.provisioningState });
+      const [queued, running] = [of(p.name, 'Queued'), of(p.name, 'Running')];
+      const state = p.properties.provisioningState === 'Failed' ? 'Failed'
+        : running > 0 ? `Running (${running})` : queued > 0 ? `Waiting (${queued} queued)` : 'Idle';
+      out.push({ registry: r.split('/').pop(), pool: p.name, tier: p.properties.tier, count: p.properties.count, state });
     }
   }
   return out.sort((a, b) => a.pool.localeCompare(b.pool));
@@ -192,13 +198,14 @@ test('the CSV holds exactly the rows the view selects, every page of them', asyn
   const text = await readFile(await download.path(), 'utf8');
   assert.ok(text.startsWith('\uFEFF'), 'a byte-order mark, so spreadsheets read UTF-8');
   const lines = text.slice(1).split('\r\n').filter(Boolean);
-  assert.equal(lines[0], 'Subscription,Subscription id,Registry,Pool,Tier,Instances,vCPU,State,Queued,Oldest wait (s),Pool id');
+  assert.equal(lines[0], 'Subscription,Subscription id,Registry,Pool,Tier,Instances,vCPU,Status,Provisioning state,Queued,Oldest wait (s),Pool id');
   const body = lines.slice(1).map((l) => l.split(','));
   assert.equal(body.length, shown.length);
   body.forEach((cells, i) => {
     const row = shown[i];
-    assert.deepEqual([cells[0], cells[2], cells[3], cells[4], cells[5], cells[6], cells[7], cells[8]], [row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7]]);
-    assert.match(cells[10], new RegExp(`/agentPools/${row[2]}$`));
+    assert.deepEqual([cells[0], cells[2], cells[3], cells[4], cells[5], cells[6], cells[7], cells[9]], [row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7]]);
+    assert.equal(cells[8], 'Succeeded');
+    assert.match(cells[11], new RegExp(`/agentPools/${row[2]}$`));
   });
   assert.ok([CONTOSO, FABRIKAM].every((s) => body.some((c) => c[1] === s)));
 });

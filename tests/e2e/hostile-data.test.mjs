@@ -48,7 +48,8 @@ test('a subscription name full of markup is shown as text', async () => {
 test('an ARM error message full of markup is shown as text', async () => {
   const { page, problems } = await freshPage(browser);
   await page.route('**/agentPools/build-s2?api-version=*', (route) => route.fulfill({
-    status: 404,
+    // Not 404: a missing pool gets its own page (which shows the code and request id as text too).
+    status: 400,
     headers: { 'access-control-allow-origin': emulator.origins.portal, 'x-ms-request-id': '"><i>id</i>' },
     contentType: 'application/json',
     body: JSON.stringify({ error: { code: '<u>Code</u>', message: HOSTILE } }),
@@ -75,7 +76,7 @@ test('a run log full of markup is shown as text', async () => {
   await page.goto(`${emulator.origins.portal}${CONTOSO_BUILDS}/runs/ca1`);
   const log = page.getByLabel('Run log');
   await log.waitFor();
-  await page.waitForFunction((h) => document.querySelector('pre.log-text')?.textContent.startsWith(h), HOSTILE);
+  await page.waitForFunction((h) => [...document.querySelectorAll('.log-line .lt')].map((e) => e.textContent).join('\n').startsWith(h), HOSTILE);
   assert.equal(await log.locator('img, script, b').count(), 0);
   await assertInert(page, problems);
   await screenshot(page, 'hostile-log');
@@ -91,6 +92,11 @@ test('a pool whose tags, pause record and task are hostile shows them as text', 
   await assert.doesNotReject(tags.getByRole('rowheader', { name: SEEDED.script, exact: true }).waitFor());
   await assert.doesNotReject(tags.getByRole('cell', { name: SEEDED.jsUrl, exact: true }).waitFor());
   await assert.doesNotReject(page.getByText(`Paused by ${SEEDED.markup}`, { exact: true }).waitFor());
+  // The status strip says it too, as text.
+  const said = await page.getByRole('region', { name: 'Status' }).locator('.status-paused').getAttribute('title');
+  assert.ok(said.startsWith(`Paused by ${SEEDED.markup}`), said);
+  // Tasks are on the pool's Runs tab.
+  await page.getByRole('navigation', { name: 'Agent pool views' }).getByRole('link', { name: 'Runs' }).click();
   const task = page.locator('li.task', { hasText: 'oddtask' });
   await task.waitFor();
   assert.ok((await task.innerText()).includes(`docker build -f ${SEEDED.markup} ${SEEDED.jsUrl}`), 'the step as text');
@@ -121,11 +127,11 @@ test('a run whose log holds markup, javascript: URLs and ANSI escapes shows plai
   const { page, problems } = await freshPage(browser);
   await signIn(page, emulator, 'Olivia Owner');
   await page.goto(`${emulator.origins.portal}${CONTOSO_BUILDS}/runs/${runs[0].properties.runId}`);
-  await page.waitForFunction(() => / failed after/.test(document.querySelector('pre.log-text')?.textContent ?? ''));
-  const log = await page.locator('pre.log-text').textContent();
+  await page.waitForFunction(() => / failed after/.test([...document.querySelectorAll('.log-line .lt')].map((e) => e.textContent).join('\n')));
+  const log = await page.evaluate(() => [...document.querySelectorAll('.log-line .lt')].map((e) => e.textContent).join('\n'));
   for (const part of [SEEDED.jsUrl, SEEDED.markup, SEEDED.script, 'red bold']) assert.ok(log.includes(part), `log shows ${part}`);
   assert.ok(!/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.test(log), 'no escape or control character reaches the page');
-  assert.equal(await page.locator('pre.log-text *:not(code)').count(), 0, 'the log is one text node');
+  assert.equal(await page.locator('.log-line .lt *').count(), 0, 'each line is one text node');
   await assertInert(page, problems);
   await screenshot(page, 'hostile-run');
 });

@@ -73,9 +73,9 @@ test('sign in, create, scale, queue a build and open it, keyboard only', async (
   assert.equal(submit.tag, 'BUTTON');
   await screenshot(page, 'keyboard-create');
   await page.keyboard.press('Enter');
+  // An accepted create opens the new pool's page, where its progress shows.
+  await page.waitForURL(`${emulator.origins.portal}${CONTOSO_BUILDS}/agentPools/kbd-pool`);
   await page.getByText('Create kbd-pool (S2 × 1): Succeeded.').waitFor({ timeout: 20000 });
-  await tabTo(page, named('Open the pool'), 'the link to the new pool');
-  await page.keyboard.press('Enter');
 
   await page.locator('#scale-slider').waitFor();
   await tabTo(page, withId('scale-slider'), 'the scale slider');
@@ -90,16 +90,17 @@ test('sign in, create, scale, queue a build and open it, keyboard only', async (
   assert.equal(pool.properties.tier, 'S2');
   assert.equal(pool.properties.count, 2);
 
+  // Runs are started on the pool's Runs tab, above the scale card: reached going back.
+  await tabTo(page, (f) => f.name === 'Runs' && f.tag === 'A', 'the Runs tab', 'Shift+Tab');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(`${emulator.origins.portal}${CONTOSO_BUILDS}/agentPools/kbd-pool/runs`);
   await tabTo(page, named('Queue build'), 'the quick build button');
   await page.keyboard.press('Enter');
-  const runLink = page.locator('section.live-queue a[href*="/runs/"]').first();
+  // The list is read again once the run is queued; its link is above the form.
+  const runLink = page.getByRole('table', { name: 'Runs' }).locator('tbody th a').first();
   await runLink.waitFor({ timeout: 15000 });
   const runId = (await runLink.innerText()).trim();
-  // The run moves from Queued to Running to Recent by itself, and its link is drawn anew at each
-  // move: it is opened once it has settled in Recent, where nothing moves it again. The queue is
-  // above the work forms, so it is reached going back (the "Queued run" link below has the same name).
-  await page.locator('section[aria-label="Recent runs"] a', { hasText: runId }).waitFor({ timeout: 30000 });
-  await tabTo(page, (f) => f.name === runId && f.inQueue, 'the run in the live queue', 'Shift+Tab');
+  await tabTo(page, (f) => f.name === runId && f.tag === 'A', 'the run in the list', 'Shift+Tab');
   await page.keyboard.press('Enter');
   await page.waitForURL(`${emulator.origins.portal}${CONTOSO_BUILDS}/runs/${runId}`);
   await page.getByRole('heading', { name: new RegExp(runId) }).first().waitFor();

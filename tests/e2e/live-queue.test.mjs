@@ -36,21 +36,38 @@ async function open(path, user = 'Olivia Owner') {
 
 const why = (page) => page.locator('.live-queue p.why');
 
+/** A pool's Runs tab, where runs are started (issue 20). */
+async function openRuns(path, user = 'Olivia Owner') {
+  const { page, problems } = await freshPage(browser);
+  await signIn(page, emulator, user);
+  await page.goto(`${emulator.origins.portal}${path}/runs`);
+  await page.getByRole('heading', { name: 'Runs on this pool' }).waitFor();
+  return { page, problems };
+}
+
+/** A quick build on a pool, as the portal's form sends it. */
+async function queueBuild(pool) {
+  const { status } = await emulator.armSend('POST', `${CONTOSO_BUILDS}/scheduleRun?${API}`, {
+    type: 'DockerBuildRequest', sourceLocation: 'https://github.com/Azure-Samples/acr-build-helloworld-node.git', dockerFilePath: 'Dockerfile',
+    imageNames: ['helloworld:{{.Run.ID}}'], isPushEnabled: true, platform: { os: 'Linux' }, agentPoolName: pool,
+  });
+  assert.equal(status, 200);
+}
+
 test('three runs on a pool of 0 wait, "3 queued, 0 instances"; scaling to 2 drains the queue live', async () => {
   const path = await freshPool('queue-s1', 0);
+  const { page: empty } = await open(path);
+  await why(empty).filter({ hasText: '0 queued, 0 instances: nothing waits.' }).waitFor();
+  // Runs are started on the Runs tab (or by anyone, anywhere): three, then the pool's page.
+  for (let i = 1; i <= 3; i++) await queueBuild('queue-s1');
   const { page, problems } = await open(path);
-  await why(page).filter({ hasText: '0 queued, 0 instances: nothing waits.' }).waitFor();
-  for (let i = 1; i <= 3; i++) {
-    await page.getByRole('button', { name: 'Queue build' }).click();
-    await page.locator('.work .op-succeeded', { hasText: 'Queued run ca' }).waitFor();
-  }
   await why(page).filter({ hasText: '3 queued, 0 instances: scale up or resume to run them.' }).waitFor();
   // The count and the list come from two requests of one refresh; a refresh that overlapped the
   // third POST may have one without the other: wait for the list itself to say three.
   await page.locator('section[aria-label="Queued runs"] h3', { hasText: 'Queued (3)' }).waitFor();
   const queued = page.locator('section[aria-label="Queued runs"] li');
   assert.equal(await queued.count(), 3);
-  assert.match(await queued.first().innerText(), /^#1\s+ca\d+\s+waiting \d+/);
+  assert.match(await queued.first().innerText(), /^#1\s+ca\d+\s+quick build\s+waiting \d+/, "position, run, what it builds, its wait");
   // Ages run on the service's clock (20× here): a refresh later the oldest has visibly waited.
   await queued.first().filter({ hasText: /waiting (\d+ min|[1-9]\d* s)/ }).waitFor({ timeout: 15000 });
   await screenshot(page, 'queue-waiting');
@@ -69,7 +86,7 @@ test('three runs on a pool of 0 wait, "3 queued, 0 instances"; scaling to 2 drai
 
 test('a quick run carries agentPoolName; a task run carries none and still lands on the pool', async () => {
   const path = await freshPool('work-s1', 0);
-  const { page } = await open(path);
+  const { page } = await openRuns(path);
   const bodies = [];
   page.on('request', (r) => { if (r.url().includes('/scheduleRun')) bodies.push(JSON.parse(r.postData())); });
   await page.getByRole('button', { name: 'Queue build' }).click();
@@ -78,7 +95,8 @@ test('a quick run carries agentPoolName; a task run carries none and still lands
   await assert.doesNotReject(page.locator('.new-task code', { hasText: 'az acr task create -r contosobuilds -n work-task --agent-pool work-s1' }).waitFor());
   await page.getByRole('button', { name: 'Create task' }).click();
   await page.getByRole('button', { name: 'Run task work-task' }).click();
-  await why(page).filter({ hasText: '2 queued, 0 instances' }).waitFor();
+  // Both runs are in the pool's list (the page reads it again after each).
+  await page.waitForFunction(() => document.querySelectorAll('table[aria-label="Runs"] tbody tr').length === 2);
   assert.equal(bodies.length, 2);
   assert.equal(bodies[0].type, 'DockerBuildRequest');
   assert.equal(bodies[0].agentPoolName, 'work-s1');
@@ -93,13 +111,13 @@ test('a quick run carries agentPoolName; a task run carries none and still lands
 
 test('the run page tails the log to completion, and the token never goes to the log', async () => {
   const path = await freshPool('log-s1', 1);
-  const { page } = await open(path);
+  const { page } = await openRuns(path);
   const logRequests = [];
   page.on('request', (r) => { if (r.url().startsWith(emulator.origins.blob)) logRequests.push(r.headers()); });
   await page.getByRole('button', { name: 'Queue build' }).click();
   await page.locator('.work .op-succeeded a').click();
   await page.getByRole('heading', { name: /^Run ca\d+$/ }).waitFor();
-  const log = page.locator('pre.log-text');
+  const log = page.getByRole('log', { name: 'Run log' });
   await log.filter({ hasText: 'Step 1/5' }).waitFor({ timeout: 30000 });
   await log.filter({ hasText: /was successful after \d+s/ }).waitFor({ timeout: 30000 });
   await page.getByText('Complete', { exact: true }).waitFor();
@@ -115,7 +133,7 @@ test('the run page tails the log to completion, and the token never goes to the 
   const whole = await (await emulator.api.get(link)).text();
   // ACR's logs end lines with CRLF; the page shows the lines (control characters dropped).
   assert.ok(whole.includes('\r\n'));
-  assert.equal((await log.innerText()).trimEnd(), whole.replaceAll('\r\n', '\n').trimEnd());
+  assert.equal((await page.evaluate(() => [...document.querySelectorAll('.log-line .lt')].map((e) => e.textContent).join('\n'))).trimEnd(), whole.replaceAll('\r\n', '\n').trimEnd());
   await screenshot(page, 'run-log');
 });
 
@@ -178,8 +196,11 @@ test('a reader sees the queue, counted from the runs list, and cannot queue work
   await page.locator('.queued-count', { hasText: '2 queued (counted from the runs list' }).waitFor();
   await why(page).filter({ hasText: '2 queued, 0 instances' }).waitFor();
   // Until the permissions are read the service decides; once they are, the button is off.
-  await page.locator('#work-why', { hasText: 'Needs the Contributor or Owner role' }).waitFor();
-  assert.ok(await page.getByRole('button', { name: 'Queue build' }).isDisabled());
+  // Starting runs is on the Runs tab: for a reader, one notice and no form.
+  await page.goto(`${emulator.origins.portal}${CONTOSO_BUILDS}/agentPools/nightly-s1/runs`);
+  await page.locator('.read-only', { hasText: 'Read-only: you have the Reader role on contosobuilds.' }).waitFor();
+  await page.getByRole('table', { name: 'Runs' }).locator('tbody tr').first().waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Queue build' }).count(), 0);
 });
 
 test('the registry shows every pool’s live queue count', async () => {

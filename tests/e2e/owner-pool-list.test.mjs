@@ -40,6 +40,10 @@ test('the owner sees the seeded pools, walking from subscriptions to a pool', as
   const pools = await emulator.armList(`${CONTOSO_BUILDS}/agentPools?api-version=2019-06-01-preview`);
   assert.ok(pools.length > 2, 'more pools than fit one page');
   assert.equal(await poolTable.locator('tbody tr').count(), pools.length);
+  // Each pool's status comes from its state, count and runs: read once the queues are in.
+  await page.waitForFunction(() => [...document.querySelectorAll('table[aria-label="Agent pools"] td[data-label="Queued"]')].every((td) => td.textContent !== '…'));
+  const active = await emulator.armList(`${CONTOSO_BUILDS}/runs?api-version=2019-06-01-preview&$filter=${encodeURIComponent("Status eq 'Queued' or Status eq 'Running'")}`);
+  const runs = (p, s) => active.filter((r) => r.properties.agentPoolName === p && r.properties.status === s).length;
   for (const p of pools) {
     const row = poolTable.locator('tbody tr', { has: page.getByRole('link', { name: p.name, exact: true }) });
     const cells = await row.locator('th, td').allInnerTexts();
@@ -48,7 +52,8 @@ test('the owner sees the seeded pools, walking from subscriptions to a pool', as
     assert.equal(cells[1], `${tier} · ${VCPU[tier]} vCPU, ${MEMORY_GB[tier]} GB`);
     assert.equal(cells[2], String(count));
     assert.equal(cells[3], String(count * VCPU[tier]));
-    assert.equal(cells[4], provisioningState);
+    const [queued, running] = [runs(p.name, 'Queued'), runs(p.name, 'Running')];
+    assert.equal(cells[4], provisioningState === 'Failed' ? 'Failed' : running ? `Running (${running})` : queued ? `Waiting (${queued} queued)` : 'Idle');
     const subnet = p.properties.virtualNetworkSubnetResourceId;
     assert.equal(cells[5], subnet ? subnet.split('/').slice(-3).filter((_, i) => i !== 1).join('/') : '—');
   }

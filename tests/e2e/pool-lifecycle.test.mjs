@@ -49,8 +49,10 @@ test('create S2 × 2 in a good subnet: pre-flight passes, the operation ends Suc
   await assert.doesNotReject(page.locator('.cli code', { hasText: 'az acr agentpool create -r contosobuilds -n burst-s2 --tier S2 --count 2 --subnet-id /subscriptions/' }).waitFor());
   await screenshot(page, 'create-good-subnet');
   await page.getByRole('button', { name: 'Create agent pool' }).click();
+  // Accepted: the new pool's page shows the progress, and the form (and a second PUT) is gone.
+  await page.waitForURL(`${emulator.origins.portal}${CONTOSO_BUILDS}/agentPools/burst-s2`);
   await page.getByText('Create burst-s2 (S2 × 2): Succeeded.').waitFor({ timeout: 20000 });
-  assert.ok(await page.getByRole('button', { name: 'Create agent pool' }).isDisabled(), 'no second PUT of the same pool');
+  assert.equal(await page.getByRole('button', { name: 'Create agent pool' }).count(), 0, 'no second PUT of the same pool');
   const created = await pool('burst-s2');
   assert.equal(created.properties.provisioningState, 'Succeeded');
   assert.equal(created.properties.count, 2);
@@ -58,7 +60,7 @@ test('create S2 × 2 in a good subnet: pre-flight passes, the operation ends Suc
   await page.getByRole('link', { name: 'contosobuilds' }).first().click();
   const row = page.locator('table[aria-label="Agent pools"] tbody tr', { hasText: 'burst-s2' });
   await row.waitFor();
-  assert.match(await row.innerText(), /S2 · 4 vCPU, 8 GB\s+2\s+8\s+Succeeded\s+vnet-builds\/snet-pools/);
+  assert.match(await row.innerText(), /S2 · 4 vCPU, 8 GB\s+2\s+8\s+Idle\s+vnet-builds\/snet-pools/);
   assert.deepEqual(problems, []);
 });
 
@@ -68,11 +70,15 @@ test('a subnet whose NSG blocks Storage: pre-flight names the rule, shows the fi
   await page.locator('#pool-subnet').fill('vnet-builds/snet-locked');
   const nsg = check(page, 'Network security group');
   await nsg.filter({ hasText: 'nsg-locked blocks Storage TCP 443 (rule DenyStorageOutbound)' }).waitFor();
-  assert.match(await nsg.getAttribute('class'), /check-warn/, 'a warning: it blocks until explicitly overridden');
+  assert.match(await nsg.getAttribute('class'), /check-fail/, 'a failure in red: the pool would end Failed');
   const fix = page.locator('pre.fixes code');
   await fix.waitFor();
   assert.match(await fix.innerText(), /^az network nsg rule create -g rg-network --nsg-name nsg-locked -n AllowStorageOutbound --priority 199 .*--destination-address-prefixes Storage --destination-port-ranges 443$/);
-  assert.ok(await page.getByRole('button', { name: 'Create agent pool' }).isDisabled());
+  // Create does not send: it takes the user to what must change first.
+  const before = (await emulator.requests()).length;
+  await page.getByRole('button', { name: 'Create agent pool' }).click();
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'create-anyway');
+  assert.ok(!(await emulator.requests()).slice(before).some((e) => e.method === 'PUT'), 'no PUT');
   await screenshot(page, 'create-blocked-nsg');
   await page.setViewportSize({ width: 360, height: 800 });
   assert.ok(await fitsWidth(page), 'the form fits 360 px');
@@ -87,8 +93,8 @@ test('over quota: blocked before submit; forced, ARM’s error shows and the for
   const quota = check(page, 'vCPU quota');
   await quota.filter({ hasText: 'This pool needs 16 standard vCPU; 8 of the default 16 are free.' }).waitFor();
   const create = page.getByRole('button', { name: 'Create agent pool' });
-  assert.ok(await create.isDisabled(), 'blocked by the failing check');
-  await page.getByLabel(/Create anyway/).check();
+  await page.locator('#submit-why', { hasText: /^First fix vCPU quota: / }).waitFor();
+  await page.getByLabel(/Create anyway: I understand the service refuses it unless this registry's vCPU quota was raised/).check();
   await create.click();
   const alert = page.locator('.form-actions').getByRole('alert');
   await alert.getByText('QuotaExceeded', { exact: true }).waitFor();
@@ -164,7 +170,7 @@ test('pause with a reason, reload, then resume to the count it had: the record l
   assert.equal((await written).status(), 200);
   await page.getByText('Pause (2 → 0): Succeeded.').waitFor({ timeout: 20000 });
   await page.getByText('Paused by olivia@contoso.test', { exact: true }).waitFor();
-  await assert.doesNotReject(page.getByText(': Holiday freeze until Monday').waitFor());
+  await assert.doesNotReject(page.locator('.pause-banner').getByText(': Holiday freeze until Monday').waitFor());
   const paused = await pool('build-s2');
   assert.equal(paused.properties.count, 0);
   assert.equal(paused.tags, undefined, 'Azure keeps no tags on a pool');
@@ -191,7 +197,7 @@ test('pause without the right to write the record still scales to 0, says so, an
   await page.getByRole('button', { name: 'Pause…' }).click();
   await page.locator('#pause-reason').fill('Quiet week');
   await page.getByRole('button', { name: 'Pause pool' }).click();
-  const said = page.locator('.pause').getByRole('alert');
+  const said = page.getByRole('alert').filter({ hasText: 'the reason was not kept' });
   await said.filter({ hasText: 'the reason was not kept' }).waitFor({ timeout: 20000 });
   assert.match(await said.innerText(), /AuthorizationFailed/);
   await page.getByText('Pause (2 → 0): Succeeded.').waitFor({ timeout: 20000 });
@@ -227,7 +233,7 @@ test('a pool paused under the old record in its own tags still resumes, and the 
 test('delete after typing the name, Deleting… while Azure deletes; the pool leaves the list', async () => {
   const { page } = await ownerOn(`${CONTOSO_BUILDS}/agentPools/nightly-s1`);
   await page.getByRole('button', { name: 'Delete pool…' }).click();
-  const del = page.getByRole('button', { name: 'Delete', exact: true });
+  const del = page.getByRole('button', { name: 'Delete nightly-s1', exact: true });
   await page.locator('#delete-confirm').fill('nightly');
   assert.ok(await del.isDisabled(), 'not until the whole name is typed');
   await page.locator('#delete-confirm').fill('nightly-s1');
@@ -253,15 +259,14 @@ test('delete after typing the name, Deleting… while Azure deletes; the pool le
 
 test('a reader sees every page but cannot write, and is told which role is needed', async () => {
   const { page } = await ownerOn(`${CONTOSO_BUILDS}/agentPools/build-s2`, 'Rhea Reader');
-  const scale = page.getByRole('button', { name: /^Scale to/ });
-  await scale.waitFor();
-  await page.locator('#scale-why', { hasText: 'Needs the Contributor or Owner role' }).waitFor();
-  assert.ok(await scale.isDisabled());
-  assert.ok(await page.getByRole('button', { name: 'Pause…' }).isDisabled());
-  assert.ok(await page.getByRole('button', { name: 'Delete pool…' }).isDisabled());
-  assert.ok(await page.locator('#scale-slider').isDisabled());
+  // One notice at the top; the forms a reader cannot send are not drawn.
+  await page.locator('.read-only', { hasText: 'Contributor or Owner role' }).waitFor();
+  await page.locator('section.live-queue').waitFor();
+  for (const name of [/^Scale to/, 'Pause…', 'Delete pool…']) assert.ok(!(await page.getByRole('button', { name }).isVisible()), `${name} is not offered`);
+  assert.ok(!(await page.locator('#scale-slider').isVisible()));
   await screenshot(page, 'reader-pool');
   await page.goto(`${emulator.origins.portal}${CONTOSO_BUILDS}`);
+  await page.locator('.read-only', { hasText: 'Contributor or Owner role' }).waitFor();
   await page.locator('#create-why', { hasText: 'Needs the Contributor or Owner role' }).waitFor();
   assert.equal(await page.getByRole('link', { name: 'Create agent pool' }).count(), 0);
 });
@@ -289,14 +294,14 @@ test('progress survives a reload and navigation; an operation that ends Failed s
     await check(page, 'Network security group').filter({ hasText: 'DenyStorageOutbound' }).waitFor();
     await page.getByLabel(/Create anyway/).check();
     await page.getByRole('button', { name: 'Create agent pool' }).click();
-    await page.getByText('Create locked-s1 (S1 × 1): Creating…').waitFor({ timeout: 20000 });
     // Time stands still: the operation cannot end while we reload and wander.
     const poolPage = `${emulator.origins.portal}${CONTOSO_BUILDS}/agentPools/locked-s1`;
-    await page.goto(poolPage);
+    await page.waitForURL(poolPage);
+    await page.getByText('Create locked-s1 (S1 × 1): Creating…').waitFor({ timeout: 20000 });
     await page.reload();
     await page.getByText('Create locked-s1 (S1 × 1): Creating…').waitFor();
     await page.goto(`${emulator.origins.portal}${CONTOSO_BUILDS}`);
-    await page.locator('table[aria-label="Agent pools"] tbody tr', { hasText: 'locked-s1' }).getByText('Creating').waitFor();
+    await page.locator('table[aria-label="Agent pools"] tbody tr', { hasText: 'locked-s1' }).getByText('Updating (create)').waitFor();
     await page.goto(poolPage);
     await emulator.setClock({ speed: 20 });
     const failed = page.locator('.op-failed');

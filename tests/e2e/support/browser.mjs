@@ -34,8 +34,9 @@ export async function closePages() {
 /** A fresh browser context (no cookies, no storage) and a page that records what went wrong. */
 /** `cspMayBlock`: the test points the page at an origin outside the policy on purpose, so the
  * policy blocking it is expected; the blocks are returned instead of failing the test. */
-export async function freshPage(browser, { width = 1280, height = 800, cspMayBlock = false } = {}) {
-  const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width, height } });
+/** `timezoneId`: the browser's time zone (UTC unless a test needs another). */
+export async function freshPage(browser, { width = 1280, height = 800, cspMayBlock = false, timezoneId } = {}) {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width, height }, ...(timezoneId && { timezoneId }) });
   open.push(context);
   const page = await context.newPage();
   const problems = [];

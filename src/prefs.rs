@@ -2,6 +2,8 @@
 //! to Home (like `az configure --defaults acr=`), the pools opened lately, and whether times are
 //! shown in the browser's zone or UTC. Never tokens: those stay in msal's sessionStorage cache.
 
+use leptos::prelude::{use_context, LocalStorage, StoredValue, WithValue};
+
 const DEFAULT_REGISTRY: &str = "poolportal.defaultRegistry";
 
 fn storage() -> Option<web_sys::Storage> {
@@ -48,9 +50,16 @@ pub fn set_zone(zone: Zone) {
 const RECENT: &str = "poolportal.recentPools";
 const RECENT_KEPT: usize = 8;
 
-/// Pools opened lately, newest first (their id paths).
+/// Per signed-in user: someone else signing in on this browser does not see what they opened.
+fn recent_key() -> String {
+    let user = use_context::<StoredValue<crate::ctx::Ctx, LocalStorage>>()
+        .and_then(|c| c.with_value(|c| c.session.user.as_ref().map(|u| u.username.to_ascii_lowercase())));
+    format!("{RECENT}.{}", user.unwrap_or_default())
+}
+
+/// Pools opened lately by the signed-in user, newest first (their id paths).
 pub fn recent_pools() -> Vec<String> {
-    let text = storage().and_then(|s| s.get_item(RECENT).ok().flatten()).unwrap_or_default();
+    let text = storage().and_then(|s| s.get_item(&recent_key()).ok().flatten()).unwrap_or_default();
     serde_json::from_str::<Vec<String>>(&text).unwrap_or_default()
 }
 
@@ -61,7 +70,7 @@ pub fn remember_pool(path: &str) {
     list.insert(0, path.to_string());
     list.truncate(RECENT_KEPT);
     if let (Some(s), Ok(text)) = (storage(), serde_json::to_string(&list)) {
-        let _ = s.set_item(RECENT, &text);
+        let _ = s.set_item(&recent_key(), &text);
     }
 }
 
@@ -70,6 +79,6 @@ pub fn forget_pool(path: &str) {
     let mut list = recent_pools();
     list.retain(|p| !p.eq_ignore_ascii_case(path));
     if let (Some(s), Ok(text)) = (storage(), serde_json::to_string(&list)) {
-        let _ = s.set_item(RECENT, &text);
+        let _ = s.set_item(&recent_key(), &text);
     }
 }

@@ -172,9 +172,11 @@ mod calls {
     use crate::arm::pager::Page;
     use crate::arm::ArmError;
 
-    /// The newest `top` runs of a pool (one page: enough for a live view).
+    /// The newest `top` runs of a pool that are not queued (one page: enough for a live view).
+    /// Queued runs are read on their own, all of them: left in, a long queue would push the
+    /// running runs out of the page, and the pool would look as if nothing ran.
     pub async fn list_for_pool(client: &ArmClient, registry: &RegistryId, pool: &str, top: u32) -> Result<Vec<Run>, ArmError> {
-        let filter: String = url_encode(&pool_filter(pool));
+        let filter: String = url_encode(&format!("{} and Status ne 'Queued'", pool_filter(pool)));
         let page: Page<Run> = client.get(&format!("{}/runs?api-version={API_VERSION}&$filter={filter}&$top={top}", registry.path())).await?;
         Ok(page.value)
     }

@@ -151,6 +151,6 @@ pub fn ActivityLink(pool: AgentPoolId, correlation: String) -> impl IntoView {
             }
         }
     });
-    let href = format!("{}?op={}", crate::route::activity_path(&pool.path()), correlation);
+    let href = format!("{}?op={}", crate::route::activity_path(&pool.path()), js_sys::encode_uri_component(&correlation));
     move || found.get().then(|| view! { <p class="op-activity"><a href=href.clone()>"See this operation in the activity log"</a></p> })
 }

@@ -70,7 +70,8 @@ pub fn Breadcrumbs(route: Route) -> impl IntoView {
             let (registry, run_path) = (r.registry.clone(), r.path());
             let known = use_context::<RunPool>().map(|c| c.0);
             Some(move || {
-                let pool = known?.get().filter(|(path, _)| path.eq_ignore_ascii_case(&run_path)).map(|(_, p)| p)?;
+                // The service's word for the pool becomes part of a link: only a valid pool name.
+                let pool = known?.get().filter(|(path, _)| path.eq_ignore_ascii_case(&run_path)).map(|(_, p)| p).filter(|p| crate::domain::names::is_agent_pool_name(p))?;
                 Some(view! { <li><a href=registry.pool(&pool).path()>{pool.clone()}</a></li> })
             })
         }

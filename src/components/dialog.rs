@@ -8,9 +8,12 @@ use leptos::prelude::*;
 #[component]
 pub fn Modal(open: RwSignal<bool>, #[prop(into)] title: String, #[prop(into)] id: String, children: ChildrenFn) -> impl IntoView {
     let node = NodeRef::<leptos::html::Dialog>::new();
+    // Drawn anew only when it opens or closes: setting `open` to true again must not wipe
+    // what is being typed inside.
+    let shown = Memo::new(move |_| open.get());
     Effect::new(move |_| {
         let Some(dialog) = node.get() else { return };
-        if open.get() {
+        if shown.get() {
             if !dialog.open() {
                 let _ = dialog.show_modal();
             }
@@ -26,7 +29,7 @@ pub fn Modal(open: RwSignal<bool>, #[prop(into)] title: String, #[prop(into)] id
                 <button type="button" class="modal-close" aria-label="Close" on:click=move |_| open.set(false)>"×"</button>
             </div>
             // Drawn only while open: a form inside starts empty each time.
-            {move || open.get().then(|| children())}
+            {move || shown.get().then(|| children())}
         </dialog>
     }
 }

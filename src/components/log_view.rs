@@ -51,7 +51,9 @@ pub fn LogView(#[prop(into)] text: Signal<Option<String>>, run_id: String) -> im
         let body = text.get_untracked().unwrap_or_default();
         crate::components::download::download_text(&format!("run-{run_id}.log"), "text/plain;charset=utf-8", &body, false);
     };
-    let numbered = move || lines.get().into_iter().enumerate().collect::<Vec<(usize, String)>>();
+    // Rows keyed by (line, length): the log only grows, so a poll adds rows for new lines and
+    // redraws only the last one if it grew; no line's text is copied to compare keys.
+    let numbered = move || lines.with(|l| l.iter().map(String::len).enumerate().collect::<Vec<(usize, usize)>>());
     view! {
         <div class="log-tools">
             <label for="log-find" class="visually-hidden">"Find in log"</label>
@@ -69,18 +71,28 @@ pub fn LogView(#[prop(into)] text: Signal<Option<String>>, run_id: String) -> im
             })}
             <button type="button" on:click=download disabled=move || text.with(Option::is_none)>"Download"</button>
         </div>
-        <div class="log-text" role="log" aria-label="Run log" tabindex="0">
-            <For each=numbered key=|(i, l): &(usize, String)| (*i, l.clone()) let:entry>
+        // A region, not a live log: a running build must not be read aloud line by line. The line
+        // links are for pointing and copying, not Tab stops (a long log would hold thousands).
+        <div class="log-text" role="region" aria-label="Run log" tabindex="0">
+            <For each=numbered key=|entry: &(usize, usize)| *entry let:entry>
                 {
-                    let (i, line) = entry;
-                    let n = i + 1;
+                    let n = entry.0 + 1;
+                    let line = lines.with_untracked(|l| l.get(entry.0).cloned().unwrap_or_default());
                     let error = is_error(&line);
+                    // One closure for a row's classes, not one per class.
+                    let classes = move || {
+                        let (hit, now) = found.with(|f| (f.binary_search(&n).is_ok(), f.get(current.get()) == Some(&n)));
+                        let mut c = String::from("log-line");
+                        for (on, name) in [(error, " error"), (hit, " match"), (now, " current"), (target.get() == Some(n), " targeted")] {
+                            if on {
+                                c.push_str(name);
+                            }
+                        }
+                        c
+                    };
                     view! {
-                        <div class="log-line" id=format!("L{n}") class:error=error
-                            class:match=move || found.with(|f| f.binary_search(&n).is_ok())
-                            class:current=move || found.with(|f| f.get(current.get()) == Some(&n))
-                            class:targeted=move || target.get() == Some(n)>
-                            <a class="ln" href=format!("#L{n}") aria-label=format!("Line {n}")>{n}</a>
+                        <div class=classes id=format!("L{n}")>
+                            <a class="ln" href=format!("#L{n}") tabindex="-1" aria-label=format!("Line {n}")>{n}</a>
                             <span class="lt">{line}</span>
                         </div>
                     }

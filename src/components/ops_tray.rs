@@ -15,9 +15,24 @@ fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
+/// Whether this browser has notifications at all (some webviews and iOS Safari outside an
+/// installed app have none: calling into them would throw).
+fn notifications_exist() -> bool {
+    web_sys::window().is_some_and(|w| js_sys::Reflect::has(&w, &wasm_bindgen::JsValue::from_str("Notification")).unwrap_or(false))
+}
+
+fn granted() -> bool {
+    notifications_exist() && web_sys::Notification::permission() == web_sys::NotificationPermission::Granted
+}
+
 fn notify_wanted() -> bool {
-    local_storage().and_then(|s| s.get_item(NOTIFY).ok().flatten()).as_deref() == Some("on")
-        && web_sys::Notification::permission() == web_sys::NotificationPermission::Granted
+    local_storage().and_then(|s| s.get_item(NOTIFY).ok().flatten()).as_deref() == Some("on") && granted()
+}
+
+fn remember(on: bool) {
+    if let Some(s) = local_storage() {
+        let _ = s.set_item(NOTIFY, if on { "on" } else { "off" });
+    }
 }
 
 fn tab_hidden() -> bool {
@@ -35,7 +50,11 @@ fn outcome(op: &Operation) -> String {
 #[component]
 pub fn OpsTray() -> impl IntoView {
     let tracker = expect_context::<Tracker>();
-    let ops = Memo::new(move |_| tracker.all());
+    // Only what the tray shows: an operation's polls must not redraw the list (nor move the
+    // focus of someone reading it).
+    let ops = Memo::new(move |_| {
+        tracker.all().into_iter().map(|o| Operation { polls: 0, last_seen: None, status_url: None, answered_count: None, ..o }).collect::<Vec<Operation>>()
+    });
     let running = Memo::new(move |_| ops.with(|o| o.iter().filter(|o| o.is_running()).count()));
     // An operation that ends while the tab is hidden: a notification, if the user asked for them.
     Effect::watch(
@@ -56,19 +75,23 @@ pub fn OpsTray() -> impl IntoView {
     let wants = RwSignal::new(notify_wanted());
     let toggle = move |ev: leptos::ev::Event| {
         let on = event_target_checked(&ev);
-        if let Some(s) = local_storage() {
-            let _ = s.set_item(NOTIFY, if on { "on" } else { "off" });
+        if !on || granted() {
+            remember(on);
+            wants.set(on);
+            return;
         }
-        if on && web_sys::Notification::permission() != web_sys::NotificationPermission::Granted {
-            // The browser asks the user; the box shows what they answered.
-            if let Ok(promise) = web_sys::Notification::request_permission() {
-                wasm_bindgen_futures::spawn_local(async move {
-                    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-                    let _ = wants.try_set(notify_wanted());
-                });
-            }
+        wants.set(false);
+        if !notifications_exist() {
+            return;
         }
-        wants.set(on && notify_wanted());
+        // The browser asks the user; kept on, and the box ticked, only if they said yes.
+        if let Ok(promise) = web_sys::Notification::request_permission() {
+            wasm_bindgen_futures::spawn_local(async move {
+                let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+                remember(granted());
+                let _ = wants.try_set(granted());
+            });
+        }
     };
     let now = crate::components::time::ticking_now(js_sys::Date::now() as u64);
     let list = move || {
@@ -85,7 +108,7 @@ pub fn OpsTray() -> impl IntoView {
                 };
                 let pool_link = (!(op.kind == Kind::Delete && op.state == OpState::Succeeded)).then(|| view! { <a href=op.pool.clone()>"Pool"</a> });
                 let activity = op.correlation_id.clone().map(|c| {
-                    let href = format!("{}?op={c}", crate::route::activity_path(&op.pool));
+                    let href = format!("{}?op={}", crate::route::activity_path(&op.pool), js_sys::encode_uri_component(&c));
                     view! { <a href=href>"Activity"</a> }
                 });
                 view! {
@@ -107,9 +130,10 @@ pub fn OpsTray() -> impl IntoView {
             </summary>
             <div class="menu tray-menu">
                 <h2 class="tray-title">"Operations in this browser"</h2>
-                <div aria-live="polite">{list}</div>
+                <p class="visually-hidden" role="status">{move || format!("{} in progress", running.get())}</p>
+                {list}
                 <label class="inline small">
-                    <input type="checkbox" prop:checked=move || wants.get() on:change=toggle/>
+                    <input type="checkbox" prop:checked=move || wants.get() on:change=toggle disabled=!notifications_exist()/>
                     " Notify me when one ends while this tab is in the background"
                 </label>
             </div>

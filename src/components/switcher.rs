@@ -41,16 +41,26 @@ fn typing(ev: &web_sys::KeyboardEvent) -> bool {
 pub fn Switcher() -> impl IntoView {
     let open = RwSignal::new(false);
     let help = RwSignal::new(false);
+    // Resource Graph is asked once a page load, on the first open, not on every open.
+    let registries = RwSignal::new(None::<Result<Vec<crate::arm::graph::GraphRegistry>, crate::arm::ArmError>>);
     let listener = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.is_composing() {
+            return;
+        }
         let command = (ev.ctrl_key() || ev.meta_key()) && ev.key().eq_ignore_ascii_case("k");
-        if command || (ev.key() == "/" && !typing(&ev)) {
+        let bare = !(ev.ctrl_key() || ev.meta_key() || ev.alt_key()) && !typing(&ev);
+        if command || (bare && ev.key() == "/") {
             ev.prevent_default();
             help.set(false);
-            open.set(true);
-        } else if ev.key() == "?" && !typing(&ev) {
+            if !open.get_untracked() {
+                open.set(true);
+            }
+        } else if bare && ev.key() == "?" {
             ev.prevent_default();
             open.set(false);
-            help.set(true);
+            if !help.get_untracked() {
+                help.set(true);
+            }
         }
     });
     on_cleanup(move || listener.remove());
@@ -59,7 +69,7 @@ pub fn Switcher() -> impl IntoView {
             "Find" <kbd class="small">"Ctrl K"</kbd>
         </button>
         <Modal open title="Go to" id="switcher">
-            <Finder open/>
+            <Finder open registries/>
         </Modal>
         <Modal open=help title="Keyboard shortcuts" id="shortcuts">
             <dl class="facts shortcuts">
@@ -74,13 +84,19 @@ pub fn Switcher() -> impl IntoView {
 
 /// The search box and its list (drawn only while the dialog is open).
 #[component]
-fn Finder(open: RwSignal<bool>) -> impl IntoView {
+fn Finder(open: RwSignal<bool>, registries: RwSignal<Option<Result<Vec<crate::arm::graph::GraphRegistry>, crate::arm::ArmError>>>) -> impl IntoView {
     let query = RwSignal::new(String::new());
     let active = RwSignal::new(0usize);
     let directory = crate::live::directory::use_directory();
     let known = use_context::<KnownPools>().map(|k| k.0);
     // One Resource Graph query for every registry the user can see (on the first open).
-    let registries = crate::live::reach::arm_read((), |c, ()| async move { crate::arm::graph::registries(&c).await });
+    if registries.with_untracked(Option::is_none) {
+        let client = crate::ctx::ctx().client;
+        leptos::task::spawn_local(async move {
+            let found = crate::arm::graph::registries(&client).await;
+            let _ = registries.try_set(Some(found));
+        });
+    }
     let items = Memo::new(move |_| {
         let mut items: Vec<Item> = directory
             .all()
@@ -104,6 +120,8 @@ fn Finder(open: RwSignal<bool>) -> impl IntoView {
         items
     });
     let hits = Memo::new(move |_| items.with(|all| find(all, &query.get(), 12).into_iter().cloned().collect::<Vec<Item>>()));
+    // The option chosen, kept within the list as it changes (registries arriving after an arrow).
+    let chosen = Memo::new(move |_| hits.with(|h| (!h.is_empty()).then(|| active.get().min(h.len() - 1))));
     let go = move |path: String| {
         open.set(false);
         crate::nav::navigate(&path, false);
@@ -113,15 +131,15 @@ fn Finder(open: RwSignal<bool>) -> impl IntoView {
         match ev.key().as_str() {
             "ArrowDown" if n > 0 => {
                 ev.prevent_default();
-                active.update(|a| *a = (*a + 1) % n);
+                active.set((chosen.get_untracked().unwrap_or(n - 1) + 1) % n);
             }
             "ArrowUp" if n > 0 => {
                 ev.prevent_default();
-                active.update(|a| *a = (*a + n - 1) % n);
+                active.set((chosen.get_untracked().unwrap_or(0) + n - 1) % n);
             }
             "Enter" => {
                 ev.prevent_default();
-                if let Some(hit) = hits.with(|h| h.get(active.get_untracked()).cloned()) {
+                if let Some(hit) = chosen.get_untracked().and_then(|i| hits.with_untracked(|h| h.get(i).cloned())) {
                     go(hit.path);
                 }
             }
@@ -132,8 +150,8 @@ fn Finder(open: RwSignal<bool>) -> impl IntoView {
     view! {
         <label for="switcher-input" class="visually-hidden">"Name of a subscription, registry or pool"</label>
         <input id="switcher-input" type="text" autofocus autocomplete="off" spellcheck="false" placeholder="Name of a subscription, registry or pool"
-            role="combobox" aria-expanded="true" aria-controls="switcher-list" aria-autocomplete="list"
-            aria-activedescendant=move || hits.with(|h| (!h.is_empty()).then(|| option_id(active.get().min(h.len() - 1))))
+            role="combobox" aria-expanded=move || (!hits.with(Vec::is_empty)).to_string() aria-controls="switcher-list" aria-autocomplete="list"
+            aria-activedescendant=move || chosen.get().map(option_id)
             prop:value=move || query.get()
             on:input=move |ev| { query.set(event_target_value(&ev)); active.set(0); }
             on:keydown=on_key/>
@@ -141,8 +159,8 @@ fn Finder(open: RwSignal<bool>) -> impl IntoView {
             {move || hits.get().into_iter().enumerate().map(|(i, hit)| {
                 let path = hit.path.clone();
                 view! {
-                    <li id=option_id(i) role="option" aria-selected=move || (active.get() == i).to_string()
-                        class:active=move || active.get() == i
+                    <li id=option_id(i) role="option" aria-selected=move || (chosen.get() == Some(i)).to_string()
+                        class:active=move || chosen.get() == Some(i)
                         on:click=move |_| go(path.clone())>
                         <span class="switcher-name">{hit.name.clone()}</span>
                         <span class="muted small">{format!("{} · {}", hit.kind.word(), hit.context)}</span>
@@ -152,7 +170,7 @@ fn Finder(open: RwSignal<bool>) -> impl IntoView {
         </ul>
         <p class="muted small" role="status">{move || {
             let n = hits.with(Vec::len);
-            let reading = registries.get().is_none();
+            let reading = registries.with(Option::is_none);
             match (n, reading) {
                 (0, true) => "Looking for registries…".to_string(),
                 (0, false) => "Nothing by that name that this browser knows. Pools show once their registry's page or the fleet has listed them.".to_string(),

@@ -28,7 +28,7 @@ pub enum Status {
     Paused { by: String, why: String, since: String },
     /// Runs wait and no instance takes them.
     Waiting { queued: u32, instances: i32 },
-    Running { running: u32, queued: u32 },
+    Running { running: u32, queued: u32, instances: i32 },
     Idle { instances: i32 },
     /// Being created or changed; what, when known ("scale 2 → 0", "create").
     Updating { what: Option<String> },
@@ -63,7 +63,7 @@ pub fn derive(f: &Facts) -> Status {
     let queued = f.queued.unwrap_or(0);
     let running = f.running.unwrap_or(0);
     if running > 0 {
-        return Status::Running { running, queued };
+        return Status::Running { running, queued, instances: f.count.max(0) };
     }
     if queued > 0 {
         return Status::Waiting { queued, instances: f.count.max(0) };
@@ -122,7 +122,10 @@ impl Status {
             Status::Waiting { queued, instances: 0 } => Some(format!("{queued} queued and 0 instances: no run can start until the pool is scaled up.")),
             Status::Waiting { queued, instances: 1 } => Some(format!("{queued} queued: runs wait for the pool's instance to take them.")),
             Status::Waiting { queued, instances } => Some(format!("{queued} queued: runs wait for one of the {instances} instances to take them.")),
-            Status::Running { queued: q @ 1.., .. } => Some(format!("Every instance is busy; {q} more wait{}.", if *q == 1 { "s" } else { "" })),
+            Status::Running { running, queued: q @ 1.., instances } if i64::from(*running) >= i64::from(*instances) => {
+                Some(format!("Every instance is busy; {q} more wait{}.", if *q == 1 { "s" } else { "" }))
+            }
+            Status::Running { queued: q @ 1.., .. } => Some(format!("{q} queued: a free instance is taking {}.", if *q == 1 { "it" } else { "them" })),
             Status::Idle { instances: 0 } => Some("0 instances: runs sent to this pool will wait.".into()),
             _ => None,
         }
@@ -175,6 +178,8 @@ mod tests {
         let busy = derive(&facts("Succeeded", 2, Some(3), Some(2)));
         assert_eq!(busy.text(), "Running (2)");
         assert_eq!(busy.detail().as_deref(), Some("Every instance is busy; 3 more wait."));
+        // An instance still free (a run queued a moment ago): not "every instance is busy".
+        assert_eq!(derive(&facts("Succeeded", 3, Some(1), Some(2))).detail().as_deref(), Some("1 queued: a free instance is taking it."));
     }
 
     #[test]
@@ -219,7 +224,7 @@ mod tests {
         let all = [
             Status::Paused { by: String::new(), why: String::new(), since: String::new() },
             Status::Waiting { queued: 1, instances: 0 },
-            Status::Running { running: 1, queued: 0 },
+            Status::Running { running: 1, queued: 0, instances: 1 },
             Status::Idle { instances: 1 },
             Status::Updating { what: None },
             Status::Deleting,

@@ -23,7 +23,8 @@ pub struct QueueSnapshot {
     pub at_ms: f64,
 }
 
-/// How many of a pool's newest runs the live view reads besides every queued one.
+/// How many of a pool's newest runs (not queued) the live view reads besides every queued one:
+/// every running run is among them while fewer than 20 run at once.
 const RECENT: u32 = 20;
 
 /// A pool's queue: ARM's count, every queued run (paged: positions need all of them, oldest

@@ -37,7 +37,12 @@ pub fn MissingPool(id: AgentPoolId, #[prop(optional)] error: Option<crate::arm::
                     .iter()
                     .map(|p| {
                         let name = p.display_name().to_string();
-                        view! { <li><a href=registry.pool(&name).path()>{name.clone()}</a></li> }
+                        // A name the service sent becomes a link only if it is a pool name.
+                        if crate::domain::names::is_agent_pool_name(&name) {
+                            view! { <li><a href=registry.pool(&name).path()>{name.clone()}</a></li> }.into_any()
+                        } else {
+                            view! { <li>{name.clone()}</li> }.into_any()
+                        }
                     })
                     .collect_view();
                 view! { <h2 class="section">{format!("Agent pools in {}", registry.name)}</h2><ul class="plain-list">{items}</ul> }.into_any()

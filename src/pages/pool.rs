@@ -211,14 +211,18 @@ fn PoolBody(
     // be scaled or paused again, which is how it is retried.
     let settled = matches!(state.as_str(), "Succeeded" | "Failed" | "Canceled");
     let busy_or_unsettled = Signal::derive(move || busy.get() || !settled);
-    let pause = view! {
-        <PausePanel id=id.clone() count=pool.count() pool_tags=tags.clone() registry_tags last_modified_ms can_write busy=busy_or_unsettled on_record note=record_note runs/>
+    // Built only where it is shown (a component runs when its view is made): at the top when
+    // paused, in the danger zone otherwise, never both.
+    let count = pool.count();
+    let (pause_id, pause_tags) = (id.clone(), tags.clone());
+    let pause = move || view! {
+        <PausePanel id=pause_id count pool_tags=pause_tags registry_tags last_modified_ms can_write busy=busy_or_unsettled on_record note=record_note runs/>
     };
     if part == Part::Top {
         // A reader gets the notice at the top instead of forms they cannot send; the pause banner
         // (who paused, why) stays, its Resume disabled.
         return view! {
-            {banner.then(|| pause)}
+            {banner.then(pause)}
             <div class:hidden=move || !can_write.get()>
             <ScalePanel id=id.clone() tier=pool.tier().to_string() current=pool.count() others can_write busy=busy_or_unsettled suggested applying/>
             </div>
@@ -251,7 +255,7 @@ fn PoolBody(
         })}
         <section class="panel danger-zone" aria-labelledby="danger-title" class:hidden=move || !(can_write.get() || can_delete.get())>
             <h2 id="danger-title">"Danger zone"</h2>
-            {(!banner).then(|| pause)}
+            {(!banner).then(pause)}
             <DeletePanel id=id.clone() can_delete busy runs/>
         </section>
     }
@@ -282,7 +286,7 @@ fn StatusStrip(strip: Strip) -> impl IntoView {
     };
     view! {
         <section class="status-strip" aria-label="Status">
-            <StatusBadge status=strip.status.clone() provisioning=strip.provisioning/>
+            <StatusBadge status=strip.status.clone() provisioning=strip.provisioning detail_shown=true/>
             <span>{format!("{} × {}", strip.tier, strip.count)}</span>
             <span>{format!("{} vCPU", strip.vcpu)}</span>
             <span>{queue}</span>

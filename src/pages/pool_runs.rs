@@ -31,49 +31,72 @@ pub fn PoolRunsPage(id: AgentPoolId) -> impl IntoView {
     let next = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<ArmError>);
     let loading = RwSignal::new(true);
+    // Each read of the list from its first page starts a generation: pages of an older one that
+    // answer late are dropped, so a Refresh during "Show older runs" cannot mix two lists.
+    let generation = StoredValue::new(0u64);
+    // Reads pages until `shown` runs are there or the list ends. A run queued between two pages
+    // pushes the list down one place (nextLink is a position): runs already listed are skipped.
+    let fill = move |g: u64| {
+        let c = client.get_value();
+        spawn_local(async move {
+            loop {
+                let wanted = rows.try_with_untracked(Vec::len).unwrap_or(usize::MAX) < shown.try_get_untracked().unwrap_or(0);
+                let link = next.try_get_untracked().flatten();
+                let (true, Some(link)) = (wanted, link) else { break };
+                let page = runs::next_page(&c, &link).await;
+                if generation.try_get_value() != Some(g) {
+                    return;
+                }
+                match page {
+                    Ok(p) => {
+                        let _ = rows.try_update(|r| {
+                            let seen: std::collections::BTreeSet<String> = r.iter().map(|x| x.run_id().to_string()).collect();
+                            r.extend(p.value.into_iter().filter(|x| !seen.contains(x.run_id())));
+                        });
+                        let _ = next.try_set(p.next_link);
+                    }
+                    Err(e) => {
+                        let _ = error.try_set(Some(e));
+                        break;
+                    }
+                }
+            }
+            let _ = loading.try_set(false);
+        });
+    };
     // The first page again (after Refresh or a run was started): what was shown stays until it answers.
     let first = {
         let id = id.clone();
         move || {
             let (c, id) = (client.get_value(), id.clone());
+            let g = generation.get_value() + 1;
+            generation.set_value(g);
             loading.set(true);
             spawn_local(async move {
                 let page = runs::first_page_for_pool(&c, &id.registry, &id.name).await;
+                if generation.try_get_value() != Some(g) {
+                    return;
+                }
                 match page {
                     Ok(p) => {
                         let _ = rows.try_set(p.value);
                         let _ = next.try_set(p.next_link);
                         let _ = error.try_set(None);
+                        fill(g);
                     }
                     Err(e) => {
                         let _ = error.try_set(Some(e));
+                        let _ = loading.try_set(false);
                     }
                 }
-                let _ = loading.try_set(false);
             });
         }
     };
     first();
     let more = move |_| {
         shown.update(|n| *n += SHOWN);
-        if rows.with_untracked(Vec::len) >= shown.get_untracked() {
-            return;
-        }
-        let Some(link) = next.get_untracked() else { return };
-        let c = client.get_value();
         loading.set(true);
-        spawn_local(async move {
-            match runs::next_page(&c, &link).await {
-                Ok(p) => {
-                    let _ = rows.try_update(|r| r.extend(p.value));
-                    let _ = next.try_set(p.next_link);
-                }
-                Err(e) => {
-                    let _ = error.try_set(Some(e));
-                }
-            }
-            let _ = loading.try_set(false);
-        });
+        fill(generation.get_value());
     };
     let refresh = {
         let first = first.clone();
@@ -85,7 +108,8 @@ pub fn PoolRunsPage(id: AgentPoolId) -> impl IntoView {
         async move { permissions::on_registry(&c, &r).await.ok().map(|p| (perms::allows(&p, perms::SCHEDULE_RUN), perms::access(&p))) }
     });
     // Unknown (the read failed): the service decides, and its 403 names the permission.
-    let can_run = Signal::derive(move || allowed.get().flatten().is_none_or(|(run, _)| run));
+    // A memo: the forms are drawn again only if the answer changes, not when it arrives the same.
+    let can_run = Memo::new(move |_| allowed.get().flatten().is_none_or(|(run, _)| run));
     let access = Signal::derive(move || allowed.get().flatten().map(|(_, a)| a));
     let location = Memo::new(move |_| pool.get().and_then(|r| r.ok()).map(|p| p.location));
     let missing = Memo::new(move |_| matches!(pool.get(), Some(Err(e)) if crate::pages::missing::is_missing(&e)));
@@ -131,7 +155,8 @@ pub fn PoolRunsPage(id: AgentPoolId) -> impl IntoView {
 #[component]
 fn RunsTable(id: AgentPoolId, rows: RwSignal<Vec<Run>>, shown: RwSignal<usize>) -> impl IntoView {
     let registry = id.registry.clone();
-    let now = crate::components::time::service_now();
+    // Ages and the durations of runs still going move on while the page is open.
+    let now = crate::components::time::ticking_now(crate::components::time::service_now());
     view! {
         <table class="list runs-table cards" aria-label="Runs" class:hidden=move || rows.with(Vec::is_empty)>
             <thead><tr>
@@ -143,9 +168,9 @@ fn RunsTable(id: AgentPoolId, rows: RwSignal<Vec<Run>>, shown: RwSignal<usize>) 
                     {
                         let v = r.view();
                         let href = RunId { registry: registry.clone(), run_id: v.run_id.clone() }.path();
-                        let when = |ms: Option<u64>| ms.filter(|m| *m != u64::MAX).map_or_else(|| "—".into_any(), |at_ms| view! { <Time at_ms now=Signal::stored(now)/> }.into_any());
-                        let ran = v.start_ms.map(|s| duration(v.finish_ms.unwrap_or(now).saturating_sub(s)));
-                        let ran = match (ran, is_finished(&v.status)) {
+                        let when = |ms: Option<u64>| ms.filter(|m| *m != u64::MAX).map_or_else(|| "—".into_any(), |at_ms| view! { <Time at_ms now/> }.into_any());
+                        let (start, finish, done) = (v.start_ms, v.finish_ms, is_finished(&v.status));
+                        let ran = move || match (start.map(|s| duration(finish.unwrap_or_else(|| now.get()).saturating_sub(s))), done) {
                             (Some(d), false) => format!("{d} so far"),
                             (Some(d), true) => d,
                             (None, _) => "—".into(),

@@ -40,7 +40,7 @@ pub fn RegistryPage(id: RegistryId) -> impl IntoView {
         <RegistryHeader id=id.clone() tab=Tab::Overview/>
         {move || deleted.get().into_iter().map(|op| {
             let name = op.pool.rsplit('/').next().unwrap_or_default().to_string();
-            let href = match op.correlation_id { Some(c) => format!("{activity_href}?op={c}"), None => activity_href.clone() };
+            let href = match op.correlation_id { Some(c) => format!("{activity_href}?op={}", js_sys::encode_uri_component(&c)), None => activity_href.clone() };
             view! { <p class="notice done" role="status">{format!("Agent pool {name} was deleted. ")}<a href=href>"See it in the activity log"</a></p> }
         }).collect_view()}
         {move || match (registry.get(), pools.get(), regions.get()) {

@@ -64,6 +64,24 @@ test('an ARM error message full of markup is shown as text', async () => {
   await screenshot(page, 'hostile-error');
 });
 
+test('a missing pool whose 404 carries markup in its code and request id shows them as text', async () => {
+  const { page, problems } = await freshPage(browser);
+  await page.route('**/agentPools/build-s2?api-version=*', (route) => route.fulfill({
+    status: 404,
+    headers: {
+      'access-control-allow-origin': emulator.origins.portal, 'access-control-expose-headers': 'x-ms-request-id', 'x-ms-request-id': '"><i>id</i>',
+    },
+    contentType: 'application/json',
+    body: JSON.stringify({ error: { code: '<u>Code</u>', message: HOSTILE } }),
+  }));
+  await signIn(page, emulator, 'Olivia Owner');
+  await page.goto(`${emulator.origins.portal}${CONTOSO_BUILDS}/agentPools/build-s2`);
+  const missing = page.locator('section.missing');
+  await missing.getByText('Azure answered <u>Code</u> (404) · request id "><i>id</i>.', { exact: true }).waitFor();
+  assert.equal(await missing.locator('u, i').count(), 0);
+  await assertInert(page, problems);
+});
+
 test('a run log full of markup is shown as text', async () => {
   const { page, problems } = await freshPage(browser);
   // The log storage is another origin; rewrite what it returns, keeping its CORS headers.

@@ -117,7 +117,7 @@ test('the run page tails the log to completion, and the token never goes to the 
   await page.getByRole('button', { name: 'Queue build' }).click();
   await page.locator('.work .op-succeeded a').click();
   await page.getByRole('heading', { name: /^Run ca\d+$/ }).waitFor();
-  const log = page.getByRole('log', { name: 'Run log' });
+  const log = page.getByRole('region', { name: 'Run log' });
   await log.filter({ hasText: 'Step 1/5' }).waitFor({ timeout: 30000 });
   await log.filter({ hasText: /was successful after \d+s/ }).waitFor({ timeout: 30000 });
   await page.getByText('Complete', { exact: true }).waitFor();

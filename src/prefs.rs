@@ -47,6 +47,19 @@ pub fn set_zone(zone: Zone) {
     }
 }
 
+const NOTIFY: &str = "poolportal.notifyOperations";
+
+/// Whether the user asked for a notification when an operation ends in a background tab.
+pub fn notify_operations() -> bool {
+    storage().and_then(|s| s.get_item(NOTIFY).ok().flatten()).as_deref() == Some("on")
+}
+
+pub fn set_notify_operations(on: bool) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(NOTIFY, if on { "on" } else { "off" });
+    }
+}
+
 const RECENT: &str = "poolportal.recentPools";
 const RECENT_KEPT: usize = 8;
 

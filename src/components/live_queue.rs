@@ -19,8 +19,7 @@ pub fn LiveQueuePanel(id: AgentPoolId, live: UseLiveReturn<QueueSnapshot>, #[pro
     let samples = RwSignal::new(Vec::<Sample>::new());
     Effect::new(move |_| {
         if let Some(s) = live.data.get() {
-            let oldest = s.runs.iter().filter(|r| r.status == "Queued" && r.create_ms != u64::MAX).map(|r| r.create_ms).min();
-            let wait = oldest.map_or(0, |c| (s.at_ms as u64).saturating_sub(c));
+            let wait = queue::oldest_wait(&s.runs, s.at_ms as u64).unwrap_or(0);
             samples.update(|v| {
                 // The first read starts the lines with the last ten minutes, rebuilt from the runs.
                 if v.is_empty() {

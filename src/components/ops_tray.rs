@@ -9,12 +9,6 @@ use crate::components::time::Time;
 use crate::ops::tracker::Tracker;
 use crate::ops::{Kind, OpState, Operation};
 
-const NOTIFY: &str = "poolportal.notifyOperations";
-
-fn local_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
-
 /// Whether this browser has notifications at all (some webviews and iOS Safari outside an
 /// installed app have none: calling into them would throw).
 fn notifications_exist() -> bool {
@@ -26,13 +20,11 @@ fn granted() -> bool {
 }
 
 fn notify_wanted() -> bool {
-    local_storage().and_then(|s| s.get_item(NOTIFY).ok().flatten()).as_deref() == Some("on") && granted()
+    crate::prefs::notify_operations() && granted()
 }
 
 fn remember(on: bool) {
-    if let Some(s) = local_storage() {
-        let _ = s.set_item(NOTIFY, if on { "on" } else { "off" });
-    }
+    crate::prefs::set_notify_operations(on);
 }
 
 fn tab_hidden() -> bool {

@@ -322,7 +322,7 @@ pub fn pool_queues<'a>(runs: impl IntoIterator<Item = (Option<&'a str>, &'a str,
                     q.oldest_created_ms = Some(q.oldest_created_ms.map_or(created, |o| o.min(created)));
                 }
             }
-            "Started" | "Running" => out.entry(pool.to_ascii_lowercase()).or_default().running += 1,
+            s if crate::domain::queue::is_running(s) => out.entry(pool.to_ascii_lowercase()).or_default().running += 1,
             _ => {}
         }
     }

@@ -45,6 +45,22 @@ pub fn trigger(source: bool, timer: bool, base_image: bool) -> &'static str {
     }
 }
 
+/// A run on an instance now.
+pub fn is_running(status: &str) -> bool {
+    matches!(status, "Started" | "Running")
+}
+
+/// Runs on an instance now, of those read.
+pub fn running_count(runs: &[RunView]) -> u32 {
+    runs.iter().filter(|r| is_running(&r.status)).count() as u32
+}
+
+/// How long the oldest queued run has waited at `now_ms` (`None`: nothing queued with a time).
+pub fn oldest_wait(runs: &[RunView], now_ms: u64) -> Option<u64> {
+    let oldest = runs.iter().filter(|r| r.status == "Queued" && r.create_ms != u64::MAX).map(|r| r.create_ms).min()?;
+    Some(now_ms.saturating_sub(oldest))
+}
+
 /// Terminal statuses, as the CLI lists them.
 pub fn is_finished(status: &str) -> bool {
     matches!(status, "Succeeded" | "Failed" | "Canceled" | "Error" | "Timeout")
@@ -65,7 +81,7 @@ pub fn split(runs: &[RunView], finished_to_keep: usize) -> Queue {
     for r in runs {
         match r.status.as_str() {
             "Queued" => q.queued.push(r.clone()),
-            "Started" | "Running" => q.running.push(r.clone()),
+            s if is_running(s) => q.running.push(r.clone()),
             s if is_finished(s) => q.finished.push(r.clone()),
             _ => {}
         }
@@ -176,6 +192,14 @@ pub fn backfill(runs: &[RunView], now_ms: u64, window_ms: u64, points: usize) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn running_runs_and_the_oldest_wait_are_counted_from_the_runs_read() {
+        let runs = [run("a", "Running", 0, Some(5), None), run("b", "Started", 1, None, None), run("c", "Queued", 10, None, None), run("d", "Queued", 4, None, None), run("e", "Queued", u64::MAX, None, None)];
+        assert_eq!(running_count(&runs), 2);
+        assert_eq!(oldest_wait(&runs, 30), Some(26), "the oldest queued run with a time");
+        assert_eq!(oldest_wait(&runs[..2], 30), None);
+    }
 
     #[test]
     fn the_queues_past_is_rebuilt_from_the_runs() {

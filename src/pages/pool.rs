@@ -110,11 +110,8 @@ pub fn PoolPage(id: AgentPoolId) -> impl IntoView {
         let (p, _, registry_tags) = details.get()?.ok()?;
         let snap = live.data.get();
         let queued = snap.as_ref().map(|s| s.queued.max(0) as u32);
-        let running = snap.as_ref().map(|s| s.runs.iter().filter(|r| matches!(r.status.as_str(), "Started" | "Running")).count() as u32);
-        let oldest_wait = snap.as_ref().and_then(|s| {
-            let oldest = s.runs.iter().filter(|r| r.status == "Queued" && r.create_ms != u64::MAX).map(|r| r.create_ms).min()?;
-            Some((s.at_ms as u64).saturating_sub(oldest))
-        });
+        let running = snap.as_ref().map(|s| crate::domain::queue::running_count(&s.runs));
+        let oldest_wait = snap.as_ref().and_then(|s| crate::domain::queue::oldest_wait(&s.runs, s.at_ms as u64));
         let paused = crate::domain::pause::find(registry_tags.as_ref().ok(), p.tags.as_ref(), &strip_name, p.count(), p.system_data.as_ref().and_then(|s| s.last_modified_ms()));
         let current = op.get();
         let operation = current.as_ref().filter(|o| o.is_running()).map(|o| o.summary.clone());
@@ -141,7 +138,7 @@ pub fn PoolPage(id: AgentPoolId) -> impl IntoView {
     let op_log = Memo::new(move |_| op.get().and_then(|o| o.correlation_id.map(|c| (o.id, c))));
     // Runs on the pool now (queued, running), for the danger zone's dialogs.
     let runs_now = Signal::derive(move || {
-        live.data.get().map(|s| (s.queued.max(0) as u32, s.runs.iter().filter(|r| matches!(r.status.as_str(), "Started" | "Running")).count() as u32))
+        live.data.get().map(|s| (s.queued.max(0) as u32, crate::domain::queue::running_count(&s.runs)))
     });
     let body = |part: Part| {
         let pid = pid.clone();

@@ -28,3 +28,10 @@ pub fn new_guid() -> String {
     let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
     format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
 }
+
+/// A GUID derived from a name, so the same thing reads back with the same id.
+pub fn stable_guid(seed: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let h: String = Sha256::digest(seed.as_bytes()).iter().take(16).map(|b| format!("{b:02x}")).collect();
+    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+}

@@ -50,11 +50,13 @@ pub struct Settings {
     pub speed: f64,
     /// Seed hostile strings too (`store::demo::hostile`).
     pub hostile: bool,
+    /// Whether tasks' timer triggers fire.
+    pub timers: bool,
 }
 
 impl Settings {
     pub fn new(dist: PathBuf) -> Settings {
-        Settings { dist, token_lifetime_secs: 3600, page_size: 100, lro_ms: 20_000, run_ms: 45_000, speed: 1.0, hostile: false }
+        Settings { dist, token_lifetime_secs: 3600, page_size: 100, lro_ms: 20_000, run_ms: 45_000, speed: 1.0, hostile: false, timers: true }
     }
 }
 
@@ -86,7 +88,9 @@ impl Emulator {
             None => None,
         };
         let clock = clock::Clock::new(settings.speed, saved.as_ref().map_or(0, |s| s.saved_at_ms));
-        let state = saved.unwrap_or_else(|| store::demo::seed(clock.now_ms(), settings.hostile));
+        let mut state = saved.unwrap_or_else(|| store::demo::seed(clock.now_ms(), settings.hostile));
+        state.sim = store::SimSettings { lro_ms: settings.lro_ms, run_ms: settings.run_ms };
+        state.timers_off = !settings.timers;
         Ok(Emulator {
             keys: authority::keys::SigningKeys::load_or_create(data_dir)?,
             grants: authority::grants::Grants::default(),

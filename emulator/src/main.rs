@@ -50,6 +50,10 @@ struct Args {
     /// and a run of contosobuilds, for testing that the portal shows them as text.
     #[arg(long)]
     hostile_demo: bool,
+    /// Tasks' timer triggers do not fire: the demo's scheduled scaling stays still, for tests that
+    /// need its counts to stay put whatever the hour (timers fire by default, as on Azure).
+    #[arg(long)]
+    no_timers: bool,
     /// Simulated seconds a pool create, update or delete takes.
     #[arg(long, default_value_t = 20.0)]
     lro_seconds: f64,
@@ -131,6 +135,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             run_ms: (args.run_seconds.max(0.1) * 1000.0) as u64,
             speed: args.speed,
             hostile: args.hostile_demo,
+            timers: !args.no_timers,
         },
     })
     .await?;

@@ -60,9 +60,6 @@ fn not_served(i: &Value) -> Option<&'static str> {
     if path.contains("/providers/microsoft.resources/deployments") {
         return Some("ARM template deployments (the taskrun test creates its taskRun through one; the taskRun is seeded instead)");
     }
-    if path.contains("/providers/microsoft.authorization/") {
-        return Some("role definitions and assignments");
-    }
     if path.contains("/providers/microsoft.storage/") {
         return Some("storage accounts (setup of the activity-log test)");
     }
@@ -396,7 +393,7 @@ fn seed_acr(h: &Harness, doc: &Value, registry_body: &Value) {
     };
     s.subscriptions.push(Subscription { id: sub.into(), display_name: "Recorded".into(), state: "Enabled".into() });
     s.resource_groups.push(ResourceGroup { subscription: sub.into(), name: rg.into(), location: location.into() });
-    s.assignments.push(RoleAssignment { principal: OWNER.oid.into(), subscription: sub.into(), role: Role::Owner });
+    s.assignments.push(RoleAssignment::at_subscription(OWNER.oid, &sub, Role::Owner));
     let created = registry_body["properties"]["creationDate"].as_str().unwrap_or("2026-03-24T00:08:35.4038442Z");
     let stamp = |at: &str| Some(store::SystemData::new(&store::activity::Who::user(&OWNER), pool_portal_emulator::clock::parse_rfc3339_ms(at).unwrap_or(0)));
     // The subscription's registries, in the order its recorded resources list shows them.
@@ -468,6 +465,8 @@ fn seed_task_run(s: &mut State, body: &Value) {
         cpu: result["agentConfiguration"]["cpu"].as_u64().map(|c| c as u32),
         scheduled_by: None,
         system_data: None,
+        timer: None,
+        script: None,
     });
     s.task_runs.push(store::TaskRun {
         subscription: p[2].into(),
@@ -535,7 +534,6 @@ async fn scheduled_runs_answer_as_real_azure_did() {
             ABAC,
             "Microsoft Graph (directory reads of `az ad` and `az role assignment create`): not ARM",
             "registry create, update and delete (the emulator's registries are seeded, not made)",
-            "role definitions and assignments",
         ],
     );
 }
@@ -622,7 +620,7 @@ async fn the_activity_log_answers_as_real_azure_did() {
                 if let Some(sub) = path.strip_prefix("/subscriptions/").and_then(|p| p.split('/').next()) {
                     if s.subscription(sub).is_none() {
                         s.subscriptions.push(Subscription { id: sub.into(), display_name: "Recorded".into(), state: "Enabled".into() });
-                        s.assignments.push(RoleAssignment { principal: OWNER.oid.into(), subscription: sub.into(), role: Role::Owner });
+                        s.assignments.push(RoleAssignment::at_subscription(OWNER.oid, &sub, Role::Owner));
                     }
                 }
             }

@@ -27,7 +27,7 @@ fn seed(h: &Harness) {
     let mut s = h.emu.state();
     s.subscriptions.push(Subscription { id: SUB.into(), display_name: "Examples".into(), state: "Enabled".into() });
     s.resource_groups.push(ResourceGroup { subscription: SUB.into(), name: "myResourceGroup".into(), location: "westus".into() });
-    s.assignments.push(RoleAssignment { principal: OWNER.oid.into(), subscription: SUB.into(), role: Role::Owner });
+    s.assignments.push(RoleAssignment::at_subscription(OWNER.oid, &SUB, Role::Owner));
     s.extra_pool_regions.push("westus".into());
     s.registries.push(Registry {
         subscription: SUB.into(), resource_group: "myResourceGroup".into(), name: "myRegistry".into(),
@@ -49,6 +49,8 @@ fn seed(h: &Harness) {
         create_ms: now, start_ms: Some(now), finish_ms: None, last_updated_ms: now, duration_ms: 3_600_000, will_fail: false,
         output_images: vec![ImageRef { registry: "myregistry.azurecr.io".into(), repository: "myimage".into(), tag: "latest".into(), digest: "sha256:0".into() }],
         platform_os: "Linux".into(), is_archive_enabled: false, source_location: None, docker_file: Some("Dockerfile".into()), error_message: None, cpu: None, scheduled_by: None, system_data: None,
+        timer: None,
+        script: None,
     });
     let _: &store::State = &s;
 }

@@ -15,6 +15,7 @@ pub mod poller;
 pub mod providers;
 pub mod registries;
 pub mod retry;
+pub mod role_assignments;
 pub mod runs;
 pub mod subscriptions;
 pub mod system_data;

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::Extra;
+use crate::domain::schedule::{self, Rule};
 
 pub const API_VERSION: &str = "2019-06-01-preview";
 
@@ -98,6 +99,83 @@ pub fn docker_task(location: &str, pool: &str, context: &str, docker_file: &str,
     }
 }
 
+/// Tags a schedule's tasks carry: which pool, the rule as the person wrote it, and its zone
+/// (ACR's cron is UTC; the tags keep the local form the panel shows).
+pub const TAG_POOL: &str = "poolportal-pool";
+pub const TAG_RULE: &str = "poolportal-rule";
+pub const TAG_ZONE: &str = "poolportal-zone";
+
+/// Where a schedule's task sits and what it scales.
+pub struct Target<'a> {
+    pub subscription: &'a str,
+    pub resource_group: &'a str,
+    pub registry: &'a str,
+    pub location: &'a str,
+    pub pool: &'a str,
+}
+
+/// The ACR task of one rule: a timer trigger with the rule's UTC cron at `offset_min`, no agent
+/// pool (it runs on the registry's shared pool, so it can raise a pool at 0), a system-assigned
+/// identity, and the two-step script (`az login --identity`, `az acr agentpool update`).
+pub fn scaling_task(t: &Target, rule: &Rule, zone: &str, offset_min: i32) -> Task {
+    let yaml = schedule::task_yaml(t.subscription, t.resource_group, t.registry, t.pool, rule.count);
+    let mut extra = Extra::new();
+    extra.insert("timeout".into(), serde_json::json!(600));
+    extra.insert("isSystemTask".into(), serde_json::json!(false));
+    extra.insert("trigger".into(), serde_json::json!({ "timerTriggers": [{ "name": "t1", "schedule": rule.cron(offset_min), "status": "Enabled" }] }));
+    let mut outer = Extra::new();
+    outer.insert("identity".into(), serde_json::json!({ "type": "SystemAssigned" }));
+    Task {
+        id: None,
+        name: None,
+        kind: None,
+        location: t.location.to_string(),
+        tags: Some(BTreeMap::from([(TAG_POOL.into(), t.pool.to_string()), (TAG_RULE.into(), rule.text()), (TAG_ZONE.into(), zone.to_string())])),
+        properties: TaskProperties {
+            status: Some("Enabled".into()),
+            agent_pool_name: None,
+            platform: Some(serde_json::json!({ "os": "Linux", "architecture": "amd64" })),
+            step: Some(serde_json::json!({ "type": "EncodedTask", "encodedTaskContent": schedule::base64(yaml.as_bytes()), "values": [] })),
+            provisioning_state: None,
+            extra,
+        },
+        extra: outer,
+    }
+}
+
+/// A task of a pool's schedule, as read back.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScheduleTask {
+    pub name: String,
+    /// The rule as written (local time), if its tag reads.
+    pub rule: Option<Rule>,
+    pub zone: Option<String>,
+    /// The timer's cron as Azure keeps it (UTC), read as a rule (its count from the tag).
+    pub utc: Option<Rule>,
+    pub cron: Option<String>,
+    pub enabled: bool,
+    /// The system-assigned identity's object id.
+    pub principal_id: Option<String>,
+}
+
+impl Task {
+    /// This task as part of `pool`'s schedule, if it is one (tagged for the pool).
+    pub fn schedule_of(&self, pool: &str) -> Option<ScheduleTask> {
+        let tags = self.tags.as_ref()?;
+        if !tags.get(TAG_POOL).is_some_and(|p| p.eq_ignore_ascii_case(pool)) {
+            return None;
+        }
+        let rule = tags.get(TAG_RULE).and_then(|r| Rule::parse(r).ok());
+        let timer = self.properties.extra.get("trigger").and_then(|t| t.get("timerTriggers")).and_then(Value::as_array).and_then(|a| a.first()).cloned();
+        let cron = timer.as_ref().and_then(|t| t.get("schedule")).and_then(Value::as_str).map(String::from);
+        let enabled = timer.as_ref().and_then(|t| t.get("status")).and_then(Value::as_str).is_none_or(|s| !s.eq_ignore_ascii_case("Disabled"))
+            && self.properties.status.as_deref().is_none_or(|s| !s.eq_ignore_ascii_case("Disabled"));
+        let utc = cron.as_deref().and_then(schedule::parse_cron).map(|u| Rule { count: rule.map_or(0, |r| r.count), ..u });
+        let principal_id = self.extra.get("identity").and_then(|i| i.get("principalId")).and_then(Value::as_str).map(String::from);
+        Some(ScheduleTask { name: self.display_name().to_string(), rule, zone: tags.get(TAG_ZONE).cloned(), utc, cron, enabled, principal_id })
+    }
+}
+
 #[cfg(target_arch = "wasm32")]
 mod calls {
     use gloo_net::http::Method;
@@ -111,6 +189,14 @@ mod calls {
         client.list_all(&format!("{}/tasks?api-version={API_VERSION}", registry.path())).await
     }
 
+    pub async fn get(client: &ArmClient, registry: &RegistryId, name: &str) -> Result<Task, ArmError> {
+        client.get(&format!("{}/tasks/{name}?api-version={API_VERSION}", registry.path())).await
+    }
+
+    pub async fn delete(client: &ArmClient, registry: &RegistryId, name: &str) -> Result<(), ArmError> {
+        client.call(Method::DELETE, &format!("{}/tasks/{name}?api-version={API_VERSION}", registry.path()), true).await.map(|_| ())
+    }
+
     /// PUT of the whole task: idempotent.
     pub async fn create(client: &ArmClient, registry: &RegistryId, name: &str, task: &Task) -> Result<Task, ArmError> {
         client.write(Method::PUT, &format!("{}/tasks/{name}?api-version={API_VERSION}", registry.path()), task, true).await?.json()
@@ -119,3 +205,26 @@ mod calls {
 
 #[cfg(target_arch = "wasm32")]
 pub use calls::*;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rules_task_reads_back_as_part_of_the_schedule() {
+        let rule = Rule::parse("mon-fri 07:00 4").unwrap();
+        let target = Target { subscription: "s", resource_group: "g", registry: "r", location: "eastus", pool: "build-s2" };
+        let task = scaling_task(&target, &rule, "Europe/London", 60);
+        let mut json = serde_json::to_value(&task).unwrap();
+        assert_eq!(json["identity"]["type"], "SystemAssigned");
+        assert_eq!(json["properties"]["trigger"]["timerTriggers"][0]["schedule"], "0 6 * * 1-5");
+        assert!(json["properties"].get("agentPoolName").is_none(), "the shared pool runs it");
+        json["name"] = "poolportal-build-s2-weekdays-0700-to-4".into();
+        json["identity"]["principalId"] = "p1".into();
+        let back: Task = serde_json::from_value(json).unwrap();
+        let s = back.schedule_of("BUILD-S2").unwrap();
+        assert_eq!((s.rule, s.zone.as_deref(), s.cron.as_deref(), s.principal_id.as_deref(), s.enabled), (Some(rule), Some("Europe/London"), Some("0 6 * * 1-5"), Some("p1"), true));
+        assert_eq!(s.utc.map(|u| (u.at_min, u.count)), Some((360, 4)));
+        assert!(back.schedule_of("other").is_none());
+    }
+}

@@ -51,9 +51,46 @@ pub fn merge_tag(resource_id: &str, name: &str, value: &str) -> String {
     format!("az tag update --resource-id {} --operation merge --tags {}", quote(resource_id), quote(&format!("{name}={value}")))
 }
 
+/// `az acr task create` of a schedule rule's task: its YAML in a file (`task_yaml`), its UTC
+/// cron, a system-assigned identity, no other trigger; no `--agent-pool` (the shared pool runs it).
+pub fn create_schedule_task(registry: &str, name: &str, cron: &str) -> String {
+    format!(
+        "az acr task create -r {} -n {} -f {}.yaml --context /dev/null --schedule {} --assign-identity {} --commit-trigger-enabled false --base-image-trigger-enabled false",
+        quote(registry), quote(name), quote(name), quote(cron), quote("[system]")
+    )
+}
+
+/// The hand-over command: what an administrator runs to let a task's identity scale the pools.
+pub fn assign_tasks_contributor(principal: &str, scope: &str) -> String {
+    format!(
+        "az role assignment create --assignee-object-id {} --assignee-principal-type ServicePrincipal --role {} --scope {}",
+        quote(principal), quote("Container Registry Tasks Contributor"), quote(scope)
+    )
+}
+
+pub fn delete_task(registry: &str, name: &str) -> String {
+    format!("az acr task delete -r {} -n {} --yes", quote(registry), quote(name))
+}
+
+pub fn delete_role_assignment(id: &str) -> String {
+    format!("az role assignment delete --ids {}", quote(id))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn schedule_commands_quote_what_a_shell_would_expand() {
+        assert_eq!(
+            create_schedule_task("contosobuilds", "poolportal-build-s2-weekdays-0700-to-2", "0 7 * * 1-5"),
+            "az acr task create -r contosobuilds -n poolportal-build-s2-weekdays-0700-to-2 -f poolportal-build-s2-weekdays-0700-to-2.yaml --context /dev/null --schedule '0 7 * * 1-5' --assign-identity '[system]' --commit-trigger-enabled false --base-image-trigger-enabled false"
+        );
+        assert_eq!(
+            assign_tasks_contributor("p1", "/subscriptions/s/resourceGroups/g/providers/Microsoft.ContainerRegistry/registries/r"),
+            "az role assignment create --assignee-object-id p1 --assignee-principal-type ServicePrincipal --role 'Container Registry Tasks Contributor' --scope /subscriptions/s/resourceGroups/g/providers/Microsoft.ContainerRegistry/registries/r"
+        );
+    }
 
     #[test]
     fn commands_read_like_the_docs() {

@@ -38,6 +38,50 @@ pub fn replay(arrivals: &[Arrival], instances: u32, end_ms: u64) -> Vec<Option<u
         .collect()
 }
 
+/// `replay` on an instance count that changes over time (a schedule): `instances(t)` instances at
+/// time `t`, changing only at the times in `changes`. First in first out as before; a run in
+/// flight when the count drops finishes on the instance it holds, and nothing starts while as
+/// many run as there are instances. A constant count gives exactly `replay`'s waits.
+///
+/// Runs start in arrival order, so candidate start times only move forward: the runs still going
+/// are a heap of end times, and each is pushed and popped once.
+pub fn replay_varying(arrivals: &[Arrival], instances: &dyn Fn(u64) -> u32, changes: &[u64], end_ms: u64) -> Vec<Option<u64>> {
+    debug_assert!(arrivals.windows(2).all(|w| w[0].at_ms <= w[1].at_ms), "arrivals in order");
+    let mut changes = changes.to_vec();
+    changes.sort_unstable();
+    let mut running: BinaryHeap<Reverse<u64>> = BinaryHeap::new();
+    let mut t = 0;
+    let mut out = Vec::with_capacity(arrivals.len());
+    for a in arrivals {
+        t = t.max(a.at_ms);
+        let start = loop {
+            while running.peek().is_some_and(|Reverse(e)| *e <= t) {
+                running.pop();
+            }
+            if (running.len() as u64) < u64::from(instances(t)) {
+                break Some(t);
+            }
+            let next_change = changes.get(changes.partition_point(|&c| c <= t)).copied();
+            match running.peek().map(|Reverse(e)| *e).into_iter().chain(next_change).min() {
+                Some(next) if next <= end_ms => t = next,
+                _ => break None,
+            }
+        };
+        match start.filter(|&s| s <= end_ms) {
+            Some(s) => {
+                running.push(Reverse(s + a.run_ms));
+                out.push(Some(s - a.at_ms));
+            }
+            None => {
+                // Nothing later can start either: first in first out.
+                out.resize(arrivals.len(), None);
+                break;
+            }
+        }
+    }
+    out
+}
+
 /// The nearest-rank percentile (`p` in 0–100) of waits where `None` (never ran) is longer than any
 /// wait. `Some(None)`: that percentile is a run that never ran; `None`: no runs at all.
 pub fn percentile(sorted: &[Option<u64>], p: f64) -> Option<Option<u64>> {
@@ -258,6 +302,42 @@ mod tests {
         // minutes, so its p95 run never ran.
         assert_eq!(pick(100_000).1, Some(2), "a lax target asks for fewer");
         assert_eq!(rows[2].vcpu_hours, 2.0 * 2.0 * (end as f64 / 3_600_000.0));
+    }
+
+    #[test]
+    fn a_constant_schedule_waits_exactly_as_the_fixed_count() {
+        let mut rng = Rng(11);
+        let mut t = 0.0;
+        let stream: Vec<Arrival> = (0..20_000)
+            .map(|_| {
+                t += rng.exponential(25_000.0);
+                Arrival { at_ms: t as u64, run_ms: rng.exponential(60_000.0) as u64 }
+            })
+            .collect();
+        let end = t as u64;
+        for k in 0..=4 {
+            let changes = [end / 3, end / 2];
+            assert_eq!(replay_varying(&stream, &|_| k, &changes, end), replay(&stream, k, end), "{k} instances");
+        }
+    }
+
+    #[test]
+    fn a_schedule_trace_worked_by_hand() {
+        // One instance until t=10, none from 10 to 20, two from 20.
+        // t=0 run 12 starts at once and finishes at 12 though the count dropped at 10;
+        // t=5 run 1 waits: one runs on one instance until 10, then there are none until 20;
+        // t=6 run 3 waits for 20 too and takes the second instance at once;
+        // t=21 run 1: the run started at 20 ends at 21, so it starts at once.
+        let instances = |t: u64| match t / S {
+            0..=9 => 1,
+            10..=19 => 0,
+            _ => 2,
+        };
+        let trace = arrivals(&[(0, 12), (5, 1), (6, 3), (21, 1)]);
+        let changes = [10 * S, 20 * S];
+        assert_eq!(replay_varying(&trace, &instances, &changes, u64::MAX), vec![Some(0), Some(15 * S), Some(14 * S), Some(0)]);
+        // A window that ends at 15: the runs waiting for 20 never ran in it, nor anything after.
+        assert_eq!(replay_varying(&trace, &instances, &changes, 15 * S), vec![Some(0), None, None, None]);
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod history;
 pub mod queue;
 pub mod reach;
 pub mod regions;
+pub mod zone;
 
 use std::cell::{Cell, RefCell};
 use std::future::Future;

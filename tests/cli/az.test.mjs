@@ -155,3 +155,34 @@ test('a pause record is one tag on the registry: az tag update writes and remove
   const after = (await emulator.armSend('GET', `${CONTOSO_BUILDS}?api-version=2023-07-01`)).body.tags;
   assert.deepEqual(after, { team: 'platform' });
 });
+
+test('build-s2\'s schedule reads back through the CLI: task list, show, timer list, identity show, role assignment list', async () => {
+  const tasks = (await cli.azOk(['acr', 'task', 'list', ...RG])).json;
+  const names = tasks.map((t) => t.name).filter((n) => n.startsWith('poolportal-build-s2-')).sort();
+  assert.deepEqual(names, ['poolportal-build-s2-weekdays-0700-to-2', 'poolportal-build-s2-weekdays-2000-to-0']);
+
+  const shown = (await cli.azOk(['acr', 'task', 'show', ...RG, '-n', names[0]])).json;
+  assert.equal(shown.step.type, 'EncodedTask');
+  assert.equal(shown.agentPoolName ?? null, null, 'it runs on the shared pool');
+  assert.equal(shown.tags['poolportal-rule'], 'mon-fri 07:00 2');
+  const yaml = Buffer.from(shown.step.encodedTaskContent, 'base64').toString();
+  assert.equal(yaml, `version: v1.1.0\nsteps:\n  - cmd: az login --identity\n  - cmd: az acr agentpool update --subscription ${CONTOSO} -g rg-builds -r contosobuilds -n build-s2 --count 2\n`);
+
+  const timers = (await cli.azOk(['acr', 'task', 'timer', 'list', ...RG, '-n', names[0]])).json;
+  assert.deepEqual(timers.map((t) => [t.name, t.schedule, t.status]), [['t1', '0 7 * * 1-5', 'Enabled']]);
+
+  const identity = (await cli.azOk(['acr', 'task', 'identity', 'show', ...RG, '-n', names[0]])).json;
+  assert.equal(identity.type, 'SystemAssigned');
+  const armTask = (await emulator.armSend('GET', `${CONTOSO_BUILDS}/tasks/${names[0]}?${POOLS_API}`)).body;
+  assert.equal(identity.principalId, armTask.identity.principalId);
+
+  const assignments = (await cli.azOk(['role', 'assignment', 'list', '--assignee', identity.principalId, '--scope', CONTOSO_BUILDS])).json;
+  assert.deepEqual(assignments.map((a) => [a.principalId, a.roleDefinitionName, a.scope]), [[identity.principalId, 'Container Registry Tasks Contributor', CONTOSO_BUILDS]]);
+
+  // The hand-over command, run by a Contributor (the CLI's service principal): ARM refuses it.
+  const handover = await cli.az(['role', 'assignment', 'create', '--assignee-object-id', identity.principalId, '--assignee-principal-type', 'ServicePrincipal',
+    '--role', 'Container Registry Tasks Contributor', '--scope', CONTOSO_BUILDS]);
+  assert.notEqual(handover.code, 0);
+  assert.match(handover.stderr, /AuthorizationFailed/);
+  assert.match(handover.stderr, /Microsoft\.Authorization\/roleAssignments\/write/);
+});

@@ -46,6 +46,10 @@ fn route(call: &Call) -> ArmResult {
     let seg = |i: usize| call.segments[i].as_str();
     let m = &call.method;
     let (get, put, patch, delete, post) = (m == Method::GET, m == Method::PUT, m == Method::PATCH, m == Method::DELETE, m == Method::POST);
+    // Role assignments and definitions live under any scope.
+    if let Some(result) = authorization::route(call, &s) {
+        return result;
+    }
     match s.as_slice() {
         ["subscriptions"] if get => subscriptions::list(call),
         ["providers", "microsoft.resourcegraph", "resources"] if post => query::resources(call),
@@ -144,6 +148,9 @@ async fn dispatch(
         let api_version = uri.query().and_then(|q| url::form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "api-version").map(|(_, v)| v.into_owned()));
         return metadata::endpoints(&emu, api_version.as_deref());
     }
+    if uri.path().starts_with("/v1.0/") || uri.path().starts_with("/beta/") {
+        return graph_not_served();
+    }
     let fault = emu.faults.take(method.as_str(), &path_and_query);
     let caller = match (fault, auth::authenticate(&emu, &headers)) {
         (_, Err(e)) => return e.into_response(),
@@ -180,6 +187,14 @@ async fn dispatch(
         emu.persist(&mut emu.state());
     }
     response
+}
+
+/// Microsoft Graph's paths on the ARM origin (the cloud's metadata points Graph here): its own
+/// 404, so a client that looks a principal up there (`az role assignment list --assignee`)
+/// goes on with the object id it was given. The emulator keeps no directory objects.
+fn graph_not_served() -> Response {
+    let body = serde_json::json!({ "error": { "code": "Request_ResourceNotFound", "message": "The emulator does not serve Microsoft Graph's directory objects." } });
+    (StatusCode::NOT_FOUND, axum::Json(body)).into_response()
 }
 
 fn throttled(retry_after_secs: u32) -> ArmError {

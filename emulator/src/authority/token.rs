@@ -239,7 +239,11 @@ fn client_credentials(emu: &Emulator, f: &TokenForm) -> Response {
         Ok(Scopes { resource: Some(r), api_scopes }) if api_scopes.len() == 1 && api_scopes[0].ends_with("/.default") => r,
         _ => return bad("invalid_scope", 1002012, "The scope must be a single '{resource}/.default' scope for the client credentials flow."),
     };
-    if resource != Emulator::ARM_RESOURCE {
+    // The cloud's metadata names its ARM origin as its Microsoft Graph too (`microsoftGraphResourceId`):
+    // `az role assignment` asks for such a token before it looks a principal up, and falls back on
+    // the object id when Graph answers 404 (`arm::graph_not_served`).
+    let graph = format!("{}/", emu.origins.arm);
+    if resource != Emulator::ARM_RESOURCE && resource != graph {
         return bad("invalid_resource", 500011, &format!("The resource principal named {resource} was not found in the tenant named {TENANT_ID}."));
     }
     let now = now_secs();

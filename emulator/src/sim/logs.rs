@@ -12,8 +12,9 @@ fn script(run: &Run) -> Vec<(f64, String)> {
     let source = run.source_location.clone().unwrap_or_else(|| "(uploaded source)".into());
     let file = run.docker_file.clone().unwrap_or_else(|| "Dockerfile".into());
     let image = run.output_images.first().map(|i| format!("{}/{}:{}", i.registry, i.repository, i.tag));
+    let what = if run.timer.is_some() { "run" } else { "build" };
     let mut lines = vec![
-        (0.00, format!("Queued a build with ID: {}", run.run_id)),
+        (0.00, format!("Queued a {what} with ID: {}", run.run_id)),
         (0.00, format!("Waiting for an agent on {}...", run.agent_pool_name.as_deref().unwrap_or("the shared pool"))),
         (0.02, format!("Downloading source code from {source}...")),
         (0.10, "Finished downloading source code".into()),
@@ -46,9 +47,22 @@ pub fn text(run: &Run, now_ms: u64) -> String {
     if let Some(start) = run.start_ms {
         out.push_str(&format!("{} Run {} started on {}{EOL}", rfc3339_ms(start), run.run_id, run.agent_pool_name.as_deref().unwrap_or("the shared pool")));
     }
-    for (_, line) in lines.iter().filter(|(at, _)| *at > 0.0 && elapsed >= *at) {
-        out.push_str(line);
-        out.push_str(EOL);
+    match (&run.script, run.start_ms) {
+        // A script the emulator played: its lines as their time comes.
+        (Some(played), Some(start)) => {
+            let upto = now_ms.min(run.finish_ms.unwrap_or(u64::MAX)).saturating_sub(start);
+            let ended = run.finish_ms.is_some_and(|f| now_ms >= f);
+            for (_, line) in played.iter().filter(|(after, _)| *after <= upto || ended) {
+                out.push_str(line);
+                out.push_str(EOL);
+            }
+        }
+        _ => {
+            for (_, line) in lines.iter().filter(|(at, _)| *at > 0.0 && elapsed >= *at) {
+                out.push_str(line);
+                out.push_str(EOL);
+            }
+        }
     }
     if let (Some(finish), true) = (run.finish_ms, run.is_finished()) {
         if let Some(e) = &run.error_message {

@@ -4,8 +4,11 @@
 //! `advance` replays every event up to `now` in time order, so the outcome does not depend on how
 //! often it is called, nor on how fast the clock runs.
 
+pub mod cli;
+pub mod cron;
 pub mod logs;
 pub mod nsg;
+pub mod timers;
 
 
 use std::collections::HashMap;
@@ -44,6 +47,7 @@ fn schedule(state: &mut State, at: u64) {
     }
     let mut order: Vec<usize> = (0..state.runs.len()).filter(|&i| state.runs[i].status == "Queued" && state.runs[i].create_ms + QUEUE_MS <= at).collect();
     order.sort_by_key(|&i| (state.runs[i].create_ms, i));
+    let mut started = Vec::new();
     for i in order {
         let run = &mut state.runs[i];
         let slot = match &run.agent_pool_name {
@@ -61,7 +65,12 @@ fn schedule(state: &mut State, at: u64) {
             run.status = "Running".into();
             run.start_ms = Some(at);
             run.last_updated_ms = at;
+            started.push(i);
         }
+    }
+    // A script the emulator plays (scheduled scaling) does its work as it starts.
+    for i in started {
+        cli::start(state, i, at);
     }
 }
 
@@ -72,7 +81,8 @@ fn next_event(state: &State, floor: u64, now: u64) -> Option<u64> {
     let ops = state.pools.iter().filter_map(|p| p.pending.as_ref().map(|o| o.done_at_ms));
     let runs = state.runs.iter().filter(|r| r.status == "Running").filter_map(|r| r.start_ms.map(|s| s + r.duration_ms));
     let ready = state.runs.iter().filter(|r| r.status == "Queued").map(|r| r.create_ms + QUEUE_MS).filter(|&t| t > floor);
-    ops.chain(runs).chain(ready).filter(|&t| t <= now).min()
+    let timer = timers::next(state, floor);
+    ops.chain(runs).chain(ready).chain(timer).filter(|&t| t <= now).min()
 }
 
 fn finish_operation(state: &mut State, id: &str, at: u64, error: Option<OpError>) {
@@ -148,6 +158,7 @@ fn apply(state: &mut State, at: u64) {
 pub fn advance(state: &mut State, now: u64) {
     let mut floor = state.advanced_to_ms;
     while let Some(at) = next_event(state, floor, now) {
+        timers::fire(state, floor, at);
         apply(state, at);
         schedule(state, at);
         floor = floor.max(at);

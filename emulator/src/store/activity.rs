@@ -18,6 +18,9 @@ pub struct Who {
     pub name: Option<String>,
     pub upn: Option<String>,
     pub appid: String,
+    /// A managed identity (a task's), not an app registration's service principal.
+    #[serde(default)]
+    pub managed: bool,
 }
 
 impl Who {
@@ -27,12 +30,17 @@ impl Who {
     }
 
     pub fn user(u: &users::User) -> Who {
-        Who { oid: u.oid.into(), name: Some(u.name.into()), upn: Some(u.username.into()), appid: users::PORTAL_CLIENT_ID.into() }
+        Who { oid: u.oid.into(), name: Some(u.name.into()), upn: Some(u.username.into()), appid: users::PORTAL_CLIENT_ID.into(), managed: false }
+    }
+
+    /// A task's system-assigned identity, as its token names it.
+    pub fn managed_identity(principal: &str, client_id: &str) -> Who {
+        Who { oid: principal.into(), name: None, upn: None, appid: client_id.into(), managed: true }
     }
 
     pub fn service_principal() -> Who {
         let sp = &users::SERVICE_PRINCIPAL;
-        Who { oid: sp.oid.into(), name: None, upn: None, appid: sp.client_id.into() }
+        Who { oid: sp.oid.into(), name: None, upn: None, appid: sp.client_id.into(), managed: false }
     }
 }
 

@@ -5,22 +5,13 @@
 pub mod activity;
 pub mod demo;
 pub mod persist;
+pub mod roles;
 pub mod rules;
+pub mod script;
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Role {
-    Owner,
-    Contributor,
-    Reader,
-}
-
-impl Role {
-    pub fn can_write(self) -> bool {
-        matches!(self, Role::Owner | Role::Contributor)
-    }
-}
+pub use roles::Role;
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Subscription {
@@ -106,7 +97,11 @@ pub struct Stamp {
 impl Stamp {
     pub fn of(who: &activity::Who, at_ms: u64) -> Stamp {
         // A person's token has a name; a service principal's has none (`Who::service_principal`).
-        let by_type = if who.name.is_some() { "User" } else { "Application" };
+        let by_type = match (who.managed, who.name.is_some()) {
+            (true, _) => "ManagedIdentity",
+            (false, true) => "User",
+            (false, false) => "Application",
+        };
         Stamp { by: who.caller().to_string(), by_type: by_type.into(), at_ms }
     }
 }
@@ -266,6 +261,19 @@ pub struct Run {
     /// Both sides, once someone patched the run (recorded after `az acr task update-run`).
     #[serde(default)]
     pub system_data: Option<SystemData>,
+    /// The timer trigger that started it, and the occurrence it was for.
+    #[serde(default)]
+    pub timer: Option<TimerFire>,
+    /// What its steps printed, for a run whose steps the emulator plays as the Azure CLI would
+    /// (`sim::cli`): fixed when it starts, each line with when it shows (ms after the start).
+    #[serde(default)]
+    pub script: Option<Vec<(u64, String)>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimerFire {
+    pub name: String,
+    pub occurrence_ms: u64,
 }
 
 impl Run {
@@ -295,6 +303,22 @@ pub struct Task {
 }
 
 impl Task {
+    pub fn id(&self) -> String {
+        format!("{}/tasks/{}", registry_id(&self.subscription, &self.resource_group, &self.registry), self.name)
+    }
+
+    /// The object id of its system-assigned identity, if it has one: derived from the task's id,
+    /// so it reads back the same and differs between registries.
+    pub fn principal_id(&self) -> Option<String> {
+        let kind = self.identity.as_ref()?.get("type")?.as_str()?;
+        kind.contains("SystemAssigned").then(|| crate::ids::stable_guid(&format!("principal:{}", self.id().to_ascii_lowercase())))
+    }
+
+    /// The application (client) id of that identity: what the Activity Log names as its caller.
+    pub fn client_id(&self) -> Option<String> {
+        self.principal_id().map(|_| crate::ids::stable_guid(&format!("client:{}", self.id().to_ascii_lowercase())))
+    }
+
     pub fn agent_pool_name(&self) -> Option<&str> {
         self.properties.get("agentPoolName").and_then(|v| v.as_str())
     }
@@ -316,11 +340,54 @@ pub struct TaskRun {
     pub system_data: Option<SystemData>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct RoleAssignment {
     pub principal: String,
     pub subscription: String,
     pub role: Role,
+    /// Where it applies; `None` is the whole subscription (the demo's people).
+    #[serde(default)]
+    pub scope: Option<String>,
+    /// The assignment's GUID name; the demo's own are named from what they say.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// User | ServicePrincipal | Group, as the writer said.
+    #[serde(default)]
+    pub principal_type: Option<String>,
+    #[serde(default)]
+    pub created_ms: u64,
+    /// The object id of who made it.
+    #[serde(default)]
+    pub created_by: Option<String>,
+}
+
+impl RoleAssignment {
+    pub fn at_subscription(principal: &str, subscription: &str, role: Role) -> RoleAssignment {
+        RoleAssignment { principal: principal.into(), subscription: subscription.into(), role, ..RoleAssignment::default() }
+    }
+
+    pub fn scope(&self) -> String {
+        self.scope.clone().unwrap_or_else(|| format!("/subscriptions/{}", self.subscription))
+    }
+
+    pub fn name(&self) -> String {
+        self.name.clone().unwrap_or_else(|| crate::ids::stable_guid(&format!("assignment:{}:{}:{:?}", self.scope(), self.principal, self.role)))
+    }
+}
+
+/// What the simulation needs of the emulator's settings (kept out of saved state).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SimSettings {
+    /// How long a pool operation takes.
+    pub lro_ms: u64,
+    /// How long a run takes once started.
+    pub run_ms: u64,
+}
+
+impl Default for SimSettings {
+    fn default() -> Self {
+        SimSettings { lro_ms: 20_000, run_ms: 45_000 }
+    }
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -358,6 +425,12 @@ pub struct State {
     /// The Activity Log, oldest first.
     #[serde(default)]
     pub events: Vec<activity::Event>,
+    #[serde(skip)]
+    pub sim: SimSettings,
+    /// Whether tasks' timer triggers fire (`--no-timers` stops them, for tests that need the
+    /// demo's counts to stay put whatever the hour).
+    #[serde(skip)]
+    pub timers_off: bool,
 }
 
 /// ARM names are case-insensitive.
@@ -380,12 +453,29 @@ impl RegistryKey<'_> {
 }
 
 impl State {
+    /// The principal's strongest role on the whole subscription, if any.
     pub fn role_of(&self, principal: &str, subscription: &str) -> Option<Role> {
+        let sub_scope = format!("/subscriptions/{subscription}");
         self.assignments
             .iter()
-            .filter(|a| a.principal == principal && same(&a.subscription, subscription))
+            .filter(|a| a.principal == principal && same(&a.subscription, subscription) && same(&a.scope(), &sub_scope))
             .map(|a| a.role)
             .min_by_key(|r| *r as u8)
+    }
+
+    /// Whether the principal holds any role anywhere in the subscription (it then sees it listed).
+    pub fn has_access(&self, principal: &str, subscription: &str) -> bool {
+        self.assignments.iter().any(|a| a.principal == principal && same(&a.subscription, subscription))
+    }
+
+    /// The roles that apply to the principal at `scope`: assigned there or above.
+    pub fn roles_at<'a>(&'a self, principal: &'a str, scope: &'a str) -> impl Iterator<Item = Role> + 'a {
+        self.assignments.iter().filter(move |a| a.principal == principal && roles::within(scope, &a.scope())).map(|a| a.role)
+    }
+
+    /// Whether an assignment at or above `scope` allows the principal `action` there.
+    pub fn allowed(&self, principal: &str, scope: &str, action: &str, read: bool) -> bool {
+        self.roles_at(principal, scope).any(|r| r.allows(action, read))
     }
 
     pub fn subscription(&self, id: &str) -> Option<&Subscription> {

@@ -70,6 +70,32 @@ pub fn usage<'a>(pools: impl IntoIterator<Item = (&'a str, i32)>) -> (u64, u64) 
     })
 }
 
+/// Why a pool of `tier` at `count` would not fit the registry's vCPU quota, with the other pools
+/// as they are (a pool being scaled holds the larger of its counts until the update ends).
+pub fn quota_error(state: &super::State, registry: &super::Registry, except: Option<&str>, tier_name: &str, count: i32) -> Option<String> {
+    let others = state
+        .pools_of(registry)
+        .filter(|p| except.is_none_or(|n| !super::same(&p.name, n)))
+        .map(|p| (p.tier.as_str(), p.count.max(p.pending.as_ref().and_then(|o| o.new_count).unwrap_or(0))));
+    let (std_used, iso_used) = usage(others);
+    let info = tier(tier_name)?;
+    let wanted = u64::from(info.vcpu) * count.max(0) as u64;
+    let (used, limit, kind) = if info.isolated { (iso_used, ISOLATED_QUOTA, "isolated") } else { (std_used, STANDARD_QUOTA, "standard") };
+    (used + wanted > u64::from(limit)).then(|| {
+        format!(
+            "Operation could not be completed as it results in exceeding approved {kind} vCPU quota for registry '{}'. \
+             Current usage: {used}, additional required: {wanted}, limit: {limit}. To request more, open a support ticket: \
+             https://aka.ms/acr/support/create-ticket",
+            registry.name
+        )
+    })
+}
+
+/// Why a pool cannot take a write now: another operation on it has not ended.
+pub fn busy_error(pool: &super::AgentPool) -> Option<String> {
+    pool.pending.as_ref().map(|_| format!("The agent pool '{}' is {}; wait for that operation to finish.", pool.name, pool.provisioning_state.to_lowercase()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

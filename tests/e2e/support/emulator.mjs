@@ -14,11 +14,18 @@ export const SERVICE_PRINCIPAL = {
 export const TENANT = '8b1d5c3e-4f6a-4d2b-9c7e-2a1f0e3d4c5b';
 export const ARM_RESOURCE = 'https://management.pool-portal.test/';
 
+/** Starts an emulator with `extraArgs`. Timer triggers stay still unless they include
+ * `WITH_TIMERS`: the demo's scheduled scaling of build-s2 (weekdays 07:00 and 20:00 UTC) would
+ * otherwise change its count in any test whose clock passes those hours. */
+export const WITH_TIMERS = '--with-timers';
+
 export async function startEmulator(extraArgs = []) {
+  const timers = extraArgs.includes(WITH_TIMERS);
+  const args = extraArgs.filter((a) => a !== WITH_TIMERS);
   const proc = spawn(
     path.join(repoRoot, 'target/debug/emulator'),
     ['--dist', path.join(repoRoot, 'dist'), '--portal-port', '0', '--arm-port', '0',
-     '--login-port', '0', '--admin-port', '0', '--blob-port', '0', ...extraArgs],
+     '--login-port', '0', '--admin-port', '0', '--blob-port', '0', ...(timers ? [] : ['--no-timers']), ...args],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const origins = await new Promise((resolve, reject) => {

@@ -13,21 +13,19 @@ use crate::store::Role;
 
 
 fn role_permissions(role: Role) -> Value {
-    let (actions, not_actions): (&[&str], &[&str]) = match role {
-        Role::Owner => (&["*"], &[]),
-        Role::Contributor => (
-            &["*"],
-            &["Microsoft.Authorization/*/Delete", "Microsoft.Authorization/*/Write", "Microsoft.Authorization/elevateAccess/Action"],
-        ),
-        Role::Reader => (&["*/read"], &[]),
-    };
-    json!({ "actions": actions, "notActions": not_actions, "dataActions": [], "notDataActions": [] })
+    let d = role.definition();
+    json!({ "actions": d.actions, "notActions": d.not_actions, "dataActions": d.data_actions, "notDataActions": [] })
 }
 
-/// Anyone may read their own permissions; no role means an empty list.
+/// Anyone may read their own permissions: one entry a role that applies at the registry (assigned
+/// there or above), none without a role.
 pub fn on_registry(call: &Call, r: &RegistryRef) -> ArmResult {
     call.require_api_version(&versions::PERMISSIONS)?;
     let state = call.emu.state();
-    let items = state.role_of(&call.caller.oid, r.sub).map(role_permissions).into_iter().collect();
+    let scope = format!("/subscriptions/{}/resourceGroups/{}/providers/Microsoft.ContainerRegistry/registries/{}", r.sub, r.rg, r.name);
+    let mut roles: Vec<Role> = state.roles_at(&call.caller.oid, &scope).collect();
+    roles.sort_by_key(|r| *r as u8);
+    roles.dedup();
+    let items = roles.into_iter().map(role_permissions).collect();
     Ok(Json(paging::page(call, items)).into_response())
 }

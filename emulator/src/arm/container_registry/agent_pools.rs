@@ -98,32 +98,10 @@ pub fn check_name(name: &str) -> Result<(), ArmError> {
 }
 
 fn check_quota(state: &State, registry: &Registry, except: Option<&str>, tier: &str, count: i32) -> Result<(), ArmError> {
-    // A pool being scaled holds the larger of its counts until the update ends.
-    let others = state
-        .pools_of(registry)
-        .filter(|p| except.is_none_or(|n| !same(&p.name, n)))
-        .map(|p| (p.tier.as_str(), p.count.max(p.pending.as_ref().and_then(|o| o.new_count).unwrap_or(0))));
-    let (std_used, iso_used) = rules::usage(others);
-    let info = rules::tier(tier).expect("tier checked before quota");
-    let wanted = u64::from(info.vcpu) * count.max(0) as u64;
-    let (used, limit, kind) = if info.isolated {
-        (iso_used, rules::ISOLATED_QUOTA, "isolated")
-    } else {
-        (std_used, rules::STANDARD_QUOTA, "standard")
-    };
-    if used + wanted <= u64::from(limit) {
-        return Ok(());
+    match rules::quota_error(state, registry, except, tier, count) {
+        None => Ok(()),
+        Some(message) => Err(ArmError::bad_field("QuotaExceeded", "properties.count", message)),
     }
-    Err(ArmError::bad_field(
-        "QuotaExceeded",
-        "properties.count",
-        format!(
-            "Operation could not be completed as it results in exceeding approved {kind} vCPU quota for registry '{}'. \
-             Current usage: {used}, additional required: {wanted}, limit: {limit}. To request more, open a support ticket: \
-             https://aka.ms/acr/support/create-ticket",
-            registry.name
-        ),
-    ))
 }
 
 fn check_registry_can_host(registry: &Registry) -> Result<(), ArmError> {
@@ -183,12 +161,9 @@ fn check_subnet(state: &State, subnet: &str, location: &str) -> Result<Option<Op
 }
 
 fn busy(pool: &AgentPool) -> Result<(), ArmError> {
-    match &pool.pending {
+    match rules::busy_error(pool) {
         None => Ok(()),
-        Some(_) => Err(ArmError::conflict(
-            "AnotherOperationInProgress",
-            format!("The agent pool '{}' is {}; wait for that operation to finish.", pool.name, pool.provisioning_state.to_lowercase()),
-        )),
+        Some(message) => Err(ArmError::conflict("AnotherOperationInProgress", message)),
     }
 }
 

@@ -51,6 +51,7 @@ pub fn to_json(run: &Run) -> Value {
     set(&mut p, "task", run.task_name.clone().map(Value::from));
     set(&mut p, "agentPoolName", run.agent_pool_name.clone().map(Value::from));
     set(&mut p, "runErrorMessage", run.error_message.clone().map(Value::from));
+    set(&mut p, "timerTrigger", run.timer.as_ref().map(|t| json!({ "timerTriggerName": t.name, "scheduleOccurrence": rfc3339_ms(t.occurrence_ms) })));
     let mut v = json!({
         "id": format!("{}/runs/{}", registry_id(&run.subscription, &run.resource_group, &run.registry), run.run_id),
         "name": run.run_id,

@@ -185,6 +185,8 @@ pub fn schedule(call: &Call, r: &RegistryRef) -> ArmResult {
         cpu: body.int("agentConfiguration.cpu")?.map(|c| c.clamp(1, 64) as u32),
         scheduled_by: Some(crate::store::Stamp::of(&call.caller.who(), now)),
         system_data: None,
+        timer: None,
+        script: None,
     };
     // Answered as queued, as recorded: the run starts a moment later (`sim::QUEUE_MS`).
     let answer = runs::queued_json(&run);

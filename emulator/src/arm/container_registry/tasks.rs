@@ -64,13 +64,12 @@ fn with_defaults(properties: &mut Map<String, Value>) {
 }
 
 /// A managed identity as the service returns it: with the principal it made.
-fn identity_json(identity: &Value, task_name: &str) -> Value {
+fn identity_json(identity: &Value, task: &Task) -> Value {
     let mut identity = identity.clone();
     if let Some(obj) = identity.as_object_mut() {
-        let kind = obj.get("type").and_then(Value::as_str).unwrap_or("").to_string();
-        if kind.contains("SystemAssigned") {
-            obj.entry("principalId").or_insert(json!(stable_guid(&format!("principal:{task_name}"))));
-            obj.entry("tenantId").or_insert(json!(crate::authority::users::TENANT_ID));
+        if let Some(principal) = task.principal_id() {
+            obj.insert("principalId".into(), json!(principal));
+            obj.insert("tenantId".into(), json!(crate::authority::users::TENANT_ID));
         }
         if let Some(Value::Object(users)) = obj.get_mut("userAssignedIdentities") {
             for (id, v) in users.iter_mut() {
@@ -81,12 +80,7 @@ fn identity_json(identity: &Value, task_name: &str) -> Value {
     identity
 }
 
-/// A GUID derived from a name, so the same identity reads back the same.
-fn stable_guid(seed: &str) -> String {
-    use sha2::{Digest, Sha256};
-    let h: String = Sha256::digest(seed.as_bytes()).iter().take(16).map(|b| format!("{b:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
-}
+use crate::ids::stable_guid;
 
 pub fn to_json(t: &Task) -> Value {
     task_json(t, false)
@@ -120,7 +114,7 @@ pub fn task_json(t: &Task, with_secrets: bool) -> Value {
         task["tags"] = Value::Object(t.tags.iter().map(|(k, v)| (k.clone(), json!(v))).collect());
     }
     if let Some(identity) = &t.identity {
-        task["identity"] = identity_json(identity, &t.name);
+        task["identity"] = identity_json(identity, t);
     }
     crate::arm::pipeline::system_data::add(&mut task, t.system_data.as_ref());
     task

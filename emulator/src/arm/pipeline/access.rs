@@ -13,15 +13,20 @@ pub enum Access {
 }
 
 pub fn check_scope(call: &Call, state: &State, sub: &str, rg: Option<&str>, action: &str, access: Access) -> Result<(), ArmError> {
+    check_at(call, state, sub, rg, "", action, access)
+}
+
+/// As `check_scope`, for a resource below the group (`/providers/…/registries/r`): a role
+/// assigned on the resource itself counts there, as on Azure.
+pub fn check_at(call: &Call, state: &State, sub: &str, rg: Option<&str>, resource: &str, action: &str, access: Access) -> Result<(), ArmError> {
     let s = state.subscription(sub).ok_or_else(|| ArmError::subscription_not_found(sub))?;
     let scope = match rg {
-        Some(rg) => format!("/subscriptions/{}/resourceGroups/{rg}", s.id),
+        Some(rg) => format!("/subscriptions/{}/resourceGroups/{rg}{resource}", s.id),
         None => format!("/subscriptions/{}", s.id),
     };
     let denied = call.emu.faults.get().deny_actions.iter().any(|a| a.eq_ignore_ascii_case(action));
-    match state.role_of(&call.caller.oid, &s.id) {
-        Some(role) if !denied && (access == Access::Read || role.can_write()) => {}
-        _ => return Err(ArmError::authorization_failed(&call.caller.oid, action, &scope)),
+    if denied || !state.allowed(&call.caller.oid, &scope, action, access == Access::Read) {
+        return Err(ArmError::authorization_failed(&call.caller.oid, action, &scope));
     }
     if let Some(rg) = rg {
         state.resource_group(sub, rg).ok_or_else(|| ArmError::resource_group_not_found(rg))?;
@@ -46,7 +51,7 @@ impl<'a> RegistryRef<'a> {
 /// The registry after the scope checks; a missing one is ARM's 404 (or, for writes to a child
 /// resource, `ParentResourceNotFound`).
 pub fn registry<'s>(call: &Call, state: &'s State, r: &RegistryRef, action: &str, access: Access) -> Result<&'s Registry, ArmError> {
-    check_scope(call, state, r.sub, Some(r.rg), action, access)?;
+    check_at(call, state, r.sub, Some(r.rg), &format!("/providers/Microsoft.ContainerRegistry/registries/{}", r.name), action, access)?;
     state.registry(r.sub, r.rg, r.name).ok_or_else(|| match access {
         Access::Read => ArmError::not_found_resource(&format!("Microsoft.ContainerRegistry/registries/{}", r.name), r.rg),
         Access::Write => ArmError::parent_not_found("Microsoft.ContainerRegistry/registries", r.name),

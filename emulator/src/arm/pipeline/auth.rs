@@ -25,6 +25,7 @@ impl Caller {
             name: (!self.app).then(|| self.name.clone()),
             upn: self.upn.clone(),
             appid: self.appid.clone(),
+            managed: false,
         }
     }
 }

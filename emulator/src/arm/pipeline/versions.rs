@@ -161,6 +161,20 @@ pub const PERMISSIONS: ApiVersions = ApiVersions {
     owner: Owner::Provider(&[]),
 };
 
+/// Role assignments: 2022-04-01 is what `az role assignment` sends (recorded 2026-03-24).
+pub const ROLE_ASSIGNMENTS: ApiVersions = ApiVersions {
+    resource_type: "Microsoft.Authorization/roleAssignments",
+    versions: &["2015-07-01", "2018-01-01-preview", "2018-09-01-preview", "2020-04-01-preview", "2020-10-01-preview", "2022-04-01"],
+    owner: Owner::Provider(&[]),
+};
+
+/// Role definitions: the CLI reads them at 2022-05-01-preview (recorded 2026-03-24).
+pub const ROLE_DEFINITIONS: ApiVersions = ApiVersions {
+    resource_type: "Microsoft.Authorization/roleDefinitions",
+    versions: &["2015-07-01", "2018-01-01-preview", "2022-04-01", "2022-05-01-preview"],
+    owner: Owner::Provider(&[]),
+};
+
 /// The Activity Log's management events: 2015-04-01 is the only version (NOTES.md §8.2), and
 /// the one `az monitor activity-log list` sends.
 pub const ACTIVITY_LOG: ApiVersions = ApiVersions {
@@ -170,7 +184,7 @@ pub const ACTIVITY_LOG: ApiVersions = ApiVersions {
 };
 
 /// Every table, in docs/emulator.md's order.
-pub const ALL: &[&ApiVersions] = &[&METADATA, &SUBSCRIPTIONS, &RESOURCES, &TAGS, &RESOURCE_GRAPH, &REGISTRIES, &AGENT_POOLS, &TASKS, &NETWORK, &PERMISSIONS, &ACTIVITY_LOG];
+pub const ALL: &[&ApiVersions] = &[&METADATA, &SUBSCRIPTIONS, &RESOURCES, &TAGS, &RESOURCE_GRAPH, &REGISTRIES, &AGENT_POOLS, &TASKS, &NETWORK, &PERMISSIONS, &ROLE_ASSIGNMENTS, &ROLE_DEFINITIONS, &ACTIVITY_LOG];
 
 #[cfg(test)]
 mod tests {

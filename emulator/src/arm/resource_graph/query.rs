@@ -226,7 +226,7 @@ pub fn resources(call: &Call) -> ArmResult {
     let asked: Option<Vec<String>> = body.array("subscriptions")?.map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect());
     let state = call.emu.state();
     // The caller's subscriptions, narrowed to the ones asked for (ARG drops the rest).
-    let readable: Vec<String> = state.subscriptions.iter().filter(|s| state.role_of(&call.caller.oid, &s.id).is_some()).map(|s| s.id.clone()).collect();
+    let readable: Vec<String> = state.subscriptions.iter().filter(|s| state.has_access(&call.caller.oid, &s.id)).map(|s| s.id.clone()).collect();
     let scope: Vec<String> = match &asked {
         Some(a) if !a.is_empty() => readable.into_iter().filter(|s| a.iter().any(|x| same(x, s))).collect(),
         _ => readable,

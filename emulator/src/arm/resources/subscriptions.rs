@@ -35,7 +35,7 @@ pub fn list(call: &Call) -> ArmResult {
     let items = state
         .subscriptions
         .iter()
-        .filter(|s| state.role_of(&call.caller.oid, &s.id).is_some())
+        .filter(|s| state.has_access(&call.caller.oid, &s.id))
         .map(to_json)
         .collect();
     Ok(Json(paging::page(call, items)).into_response())
@@ -45,7 +45,7 @@ pub fn get(call: &Call, id: &str) -> ArmResult {
     call.require_api_version(&versions::SUBSCRIPTIONS)?;
     let state = call.emu.state();
     let sub = state.subscription(id).ok_or_else(|| ArmError::subscription_not_found(id))?;
-    if state.role_of(&call.caller.oid, &sub.id).is_none() {
+    if !state.has_access(&call.caller.oid, &sub.id) {
         return Err(ArmError::authorization_failed(
             &call.caller.oid,
             "Microsoft.Resources/subscriptions/read",

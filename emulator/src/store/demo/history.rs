@@ -119,14 +119,57 @@ pub fn place(queued: &[(u64, u64)], count: usize) -> Vec<u64> {
         .collect()
 }
 
+/// When each run (oldest first) starts when the pool's instance count changes over time
+/// (`instances(t)`, changing only at `changes`): first come first served, a run in flight when
+/// the count drops finishes, and nothing starts while as many run as there are instances. `None`
+/// for runs that would never start.
+pub fn place_following(queued: &[(u64, u64)], instances: &dyn Fn(u64) -> usize, changes: &[u64]) -> Vec<Option<u64>> {
+    let mut changes = changes.to_vec();
+    changes.sort_unstable();
+    let mut placed: Vec<(u64, u64)> = Vec::new();
+    let mut last_start = 0;
+    let mut out = Vec::with_capacity(queued.len());
+    for &(at, run) in queued {
+        let mut t = at.max(last_start);
+        let start = loop {
+            let ends: Vec<u64> = placed.iter().filter(|(s, e)| *s <= t && t < *e).map(|(_, e)| *e).collect();
+            if ends.len() < instances(t) {
+                break Some(t);
+            }
+            let next_change = changes.iter().copied().find(|&c| c > t);
+            match ends.into_iter().min().into_iter().chain(next_change).min() {
+                Some(next) => t = next,
+                None => break None,
+            }
+        };
+        match start {
+            Some(s) => {
+                placed.push((s, s + run));
+                last_start = s;
+                out.push(Some(s));
+            }
+            None => {
+                out.resize(queued.len(), None);
+                break;
+            }
+        }
+    }
+    out
+}
+
 /// Adds the plan's runs to the pool of `registry`, queued in the `days` before `end_ms` and all
 /// finished by then: runs the pool could not have finished by `end_ms` are left out (the newest
 /// ones; leaving them out changes no earlier run's times). Returns how many were added. The pool
 /// keeps its count through the week: the history shows no scale changes.
 pub fn seed(state: &mut State, registry: &Registry, plan: &Plan, end_ms: u64) -> Result<usize, String> {
+    seed_following(state, registry, plan, end_ms, None)
+}
+
+/// `seed`, on instances that follow a schedule (`instances(t)`, changing at the times given).
+pub fn seed_following(state: &mut State, registry: &Registry, plan: &Plan, end_ms: u64, schedule: Option<(&dyn Fn(u64) -> usize, &[u64])>) -> Result<usize, String> {
     let key = RegistryKey { sub: &registry.subscription, rg: &registry.resource_group, name: &registry.name };
     let pool = state.pool_index(key, &plan.pool).map(|i| state.pools[i].clone()).ok_or_else(|| format!("no pool '{}' in {}", plan.pool, registry.name))?;
-    if pool.count <= 0 {
+    if pool.count <= 0 && schedule.is_none() {
         return Err(format!("'{}' has no instances: nothing it queued could have run", pool.name));
     }
     let plan = &plan.clamped();
@@ -136,7 +179,10 @@ pub fn seed(state: &mut State, registry: &Registry, plan: &Plan, end_ms: u64) ->
         return Ok(0);
     }
     let queued: Vec<(u64, u64)> = arrivals(&mut rng, plan.runs, start, end_ms).into_iter().map(|at| (at, run_time(&mut rng, plan.median_run_seconds * 1000))).collect();
-    let starts = place(&queued, pool.count as usize);
+    let starts: Vec<Option<u64>> = match schedule {
+        None => place(&queued, pool.count as usize).into_iter().map(Some).collect(),
+        Some((instances, changes)) => place_following(&queued, instances, changes),
+    };
     // History has ids of its own (`cb1`, `cb2`…, after any the registry has): the registry's run
     // counter is left alone, so the next scheduled run is `ca9` after every reset of the demo,
     // however many runs the week came to.
@@ -149,9 +195,9 @@ pub fn seed(state: &mut State, registry: &Registry, plan: &Plan, end_ms: u64) ->
         .unwrap_or(0);
     let mut added = 0;
     for (&(create_ms, duration_ms), start_ms) in queued.iter().zip(starts) {
-        if start_ms + duration_ms > end_ms {
+        let Some(start_ms) = start_ms.filter(|s| s + duration_ms <= end_ms) else {
             break;
-        }
+        };
         next_id += 1;
         let failed = rng.gen::<f64>() < 0.04;
         state.runs.push(Run {
@@ -178,6 +224,8 @@ pub fn seed(state: &mut State, registry: &Registry, plan: &Plan, end_ms: u64) ->
             cpu: None,
         scheduled_by: None,
             system_data: None,
+            timer: None,
+            script: None,
         });
         added += 1;
     }

@@ -27,7 +27,7 @@ fn add_event(state: &mut State, pool_id: String, sub: &str, rg: &str, now_ms: u6
         resource_group: rg.into(),
         resource_provider: "Microsoft.ContainerRegistry".into(),
         resource_type: "Microsoft.ContainerRegistry/registries/agentPools".into(),
-        who: Who { oid: "0a1b2c3d-0009-4000-8000-00000000a009".into(), name: Some(MARKUP.into()), upn: Some(format!("{SCRIPT}@contoso.test")), appid: JS_URL.into() },
+        who: Who { oid: "0a1b2c3d-0009-4000-8000-00000000a009".into(), name: Some(MARKUP.into()), upn: Some(format!("{SCRIPT}@contoso.test")), appid: JS_URL.into(), managed: false },
         method: "PATCH".into(),
         request_body: Some(serde_json::json!({ "tags": { MARKUP: JS_URL } }).to_string()),
     };

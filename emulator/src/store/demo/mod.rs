@@ -10,6 +10,7 @@ use crate::authority::users;
 pub mod history;
 pub mod hostile;
 pub mod ids;
+pub mod schedule;
 pub mod week;
 pub mod world;
 
@@ -105,6 +106,8 @@ fn run(reg: &Registry, n: u64, pool: Option<&str>, status: &str, now_ms: u64, ag
         cpu: None,
         scheduled_by: None,
         system_data: None,
+        timer: None,
+        script: None,
     }
 }
 
@@ -196,11 +199,7 @@ pub fn state(now_ms: u64) -> State {
         },
     ];
 
-    let assign = |principal: &str, subscription: &str, role| RoleAssignment {
-        principal: principal.into(),
-        subscription: subscription.into(),
-        role,
-    };
+    let assign = RoleAssignment::at_subscription;
     let mut state = State {
         subscriptions: vec![
             Subscription { id: CONTOSO_SUB.into(), display_name: "Contoso Platform (demo)".into(), state: "Enabled".into() },
@@ -230,18 +229,25 @@ pub fn state(now_ms: u64) -> State {
         task_runs: Vec::new(),
         operations: Vec::new(),
         saved_at_ms: 0,
-        advanced_to_ms: 0,
+        // The demo is as of now: its past (a week of runs and timer firings) is written, not replayed.
+        advanced_to_ms: now_ms,
         extra_pool_regions: Vec::new(),
         events: Vec::new(),
+        sim: Default::default(),
+        timers_off: false,
     };
     // A week of build-s2's past, so the insights have something to show at once. It ends before
     // ca1 (50 minutes ago) so the demo's own runs find the instances as they left them. Only for
     // a clock that has a week behind it (tests start some at 0).
+    // build-s2's schedule, made six days ago: its instances follow it, so its week's runs do too.
+    schedule::add(&mut state, now_ms);
     let week = 7 * 24 * 60 * min;
     if now_ms > week + 2 * 60 * min {
         let plan = history::Plan { pool: "build-s2".into(), runs: 500, days: 7, median_run_seconds: 240, seed: 12 };
         let builds = state.registries[0].clone();
-        history::seed(&mut state, &builds, &plan, now_ms - 55 * min).expect("build-s2 has instances");
+        let changes = schedule::changes(now_ms);
+        let instances = |t: u64| schedule::instances(now_ms, t);
+        history::seed_following(&mut state, &builds, &plan, now_ms - 55 * min, Some((&instances, &changes))).expect("build-s2 has instances");
     }
     week::seed(&mut state, now_ms);
     state
@@ -259,7 +265,7 @@ mod tests {
         // The last count each pool's successful writes set is the count it has.
         for p in &state.pools {
             let id = crate::store::pool_id(p);
-            let last = changes()
+            let last = changes(&state.tasks, now)
                 .into_iter()
                 .filter(|c| matches!(c.outcome, Outcome::Operation(_)) && id.ends_with(&c.child) && c.sub == p.subscription)
                 .filter_map(|c| c.body["properties"]["count"].as_i64())
@@ -267,7 +273,7 @@ mod tests {
             assert_eq!(last, Some(i64::from(p.count)), "{}", p.name);
         }
         let correlations: std::collections::BTreeSet<&str> = state.events.iter().map(|e| e.context.correlation_id.as_str()).collect();
-        assert_eq!(correlations.len(), changes().len());
+        assert_eq!(correlations.len(), changes(&state.tasks, now).len());
         assert!(state.events.windows(2).all(|w| w[0].at_ms <= w[1].at_ms), "oldest first");
         let failed: Vec<_> = state.events.iter().filter(|e| e.status == "Failed").collect();
         assert_eq!(failed.len(), 1);

@@ -9,7 +9,7 @@ use axum::http::Method;
 
 use crate::store::activity::{self, Context, Who};
 use super::ids::{subnet_id, CONTOSO_SUB, FABRIKAM_SUB};
-use crate::store::{State, SystemData};
+use crate::store::{State, SystemData, Task};
 use crate::authority::users;
 
 pub(super) const MIN: u64 = 60_000;
@@ -48,7 +48,27 @@ fn create(tier: &str, count: i32, location: &str) -> Value {
     json!({ "location": location, "properties": { "tier": tier, "count": count, "os": "Linux" } })
 }
 
-pub(super) fn changes() -> Vec<Change> {
+/// The week's changes, oldest first: the listed ones and build-s2's scheduled scaling by its
+/// tasks' identities (`schedule`), with Olivia scaling it back to 2 when the schedule's last word
+/// was 0 (the demo's pool runs builds now, whatever the hour).
+pub(super) fn changes(tasks: &[Task], now_ms: u64) -> Vec<Change> {
+    let mut all = listed();
+    let scheduled = super::schedule::writes(tasks, now_ms);
+    let builds = |ago_ms, who, count: i32| Change {
+        ago_ms, who, sub: CONTOSO_SUB, rg: "rg-builds", registry: "contosobuilds", child: pool("build-s2"), method: "PATCH",
+        body: json!({ "properties": { "count": count } }), outcome: Outcome::Operation(201),
+    };
+    if let Some(at) = super::schedule::override_at(now_ms).filter(|_| !scheduled.is_empty()) {
+        all.push(builds(now_ms - at, Who::user(&users::OWNER), 2));
+    }
+    for (at, count, who) in scheduled {
+        all.push(builds(now_ms - at, who, count));
+    }
+    all.sort_by_key(|c| std::cmp::Reverse(c.ago_ms));
+    all
+}
+
+fn listed() -> Vec<Change> {
     let olivia = || Who::user(&users::OWNER);
     let robot = Who::service_principal;
     let builds = |ago_ms, who, child, method, body, outcome| Change { ago_ms, who, sub: CONTOSO_SUB, rg: "rg-builds", registry: "contosobuilds", child, method, body, outcome };
@@ -88,7 +108,7 @@ fn context(c: &Change) -> Context {
 
 /// Writes the week ending at `now_ms` (nothing for a clock without a week behind it).
 pub fn seed(state: &mut State, now_ms: u64) {
-    for c in changes().iter().filter(|c| c.ago_ms < now_ms) {
+    for c in changes(&state.tasks, now_ms).iter().filter(|c| c.ago_ms < now_ms) {
         let at = now_ms - c.ago_ms;
         let context = context(c);
         activity::started(&mut state.events, &context, at);
@@ -109,7 +129,7 @@ pub fn seed(state: &mut State, now_ms: u64) {
 /// by whoever's write last succeeded, so the pool's header and its Activity tab agree. A clock
 /// too young for the week has the pools made by Olivia at that moment.
 fn stamp_pools(state: &mut State, now_ms: u64) {
-    let changes = changes();
+    let changes = changes(&state.tasks, now_ms);
     for p in &mut state.pools {
         let id = crate::store::pool_id(p);
         let mut writes = changes

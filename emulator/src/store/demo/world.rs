@@ -49,7 +49,7 @@ pub fn seed(state: &mut State, size: &WorldSize, now_ms: u64) {
         }
         state.subscriptions.push(Subscription { id: sub.clone(), display_name: format!("Bench {i:02}"), state: "Enabled".into() });
         for principal in [users::OWNER.oid, users::SERVICE_PRINCIPAL.oid] {
-            state.assignments.push(RoleAssignment { principal: principal.into(), subscription: sub.clone(), role: Role::Owner });
+            state.assignments.push(RoleAssignment::at_subscription(principal, &sub, Role::Owner));
         }
         let rg = format!("rg-bench-{i:02}");
         state.resource_groups.push(ResourceGroup { subscription: sub.clone(), name: rg.clone(), location: "eastus".into() });
@@ -117,6 +117,8 @@ pub fn seed(state: &mut State, size: &WorldSize, now_ms: u64) {
                                 cpu: None,
         scheduled_by: None,
                                 system_data: None,
+                                timer: None,
+                                script: None,
                             });
                         }
                     }

@@ -145,6 +145,7 @@ fn page_for(route: Route) -> AnyView {
         Route::CreatePool(registry) => view! { <pages::create_pool::CreatePoolPage registry/> }.into_any(),
         Route::Insights(id) => view! { <pages::insights::InsightsPage id/> }.into_any(),
         Route::PoolRuns(id) => view! { <pages::pool_runs::PoolRunsPage id/> }.into_any(),
+        Route::PoolSchedule(id) => view! { <pages::pool_schedule::PoolSchedulePage id/> }.into_any(),
         Route::PoolActivity(id) => view! { <pages::activity::ActivityPage source=crate::live::activity::Source::Pool(id)/> }.into_any(),
         Route::RegistryActivity(id) => view! { <pages::activity::ActivityPage source=crate::live::activity::Source::Registry(id)/> }.into_any(),
     }

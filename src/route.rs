@@ -19,6 +19,8 @@ pub enum Route {
     PoolRuns(AgentPoolId),
     /// Who changed a pool, and when (the Activity Log): `{pool id}/activity`.
     PoolActivity(AgentPoolId),
+    /// A pool's weekly schedule, run by ACR timer tasks: `{pool id}/schedule`.
+    PoolSchedule(AgentPoolId),
     /// Who changed a registry's pools, runs and tasks: `{registry id}/activity`.
     RegistryActivity(RegistryId),
     /// A path that is not a resource id we know, with the reason.
@@ -37,6 +39,12 @@ pub const RUNS: &str = "runs";
 
 pub fn runs_path(pool: &AgentPoolId) -> String {
     format!("{}/{RUNS}", pool.path())
+}
+
+pub const SCHEDULE: &str = "schedule";
+
+pub fn schedule_path(pool: &AgentPoolId) -> String {
+    format!("{}/{SCHEDULE}", pool.path())
 }
 
 pub const ACTIVITY: &str = "activity";
@@ -92,6 +100,11 @@ impl Route {
                 return Route::PoolRuns(p);
             }
         }
+        if let Some(pool) = strip_suffix_ci(trimmed, SCHEDULE) {
+            if let Ok(ResourceId::AgentPool(p)) = ResourceId::parse(pool) {
+                return Route::PoolSchedule(p);
+            }
+        }
         if let Some(resource) = strip_suffix_ci(trimmed, ACTIVITY) {
             match ResourceId::parse(resource) {
                 Ok(ResourceId::AgentPool(p)) => return Route::PoolActivity(p),
@@ -120,6 +133,7 @@ impl Route {
             Route::Insights(p) => format!("{} · insights · agent pool in {}", p.name, p.registry.name),
             Route::PoolActivity(p) => format!("{} · activity · agent pool in {}", p.name, p.registry.name),
             Route::PoolRuns(p) => format!("{} · runs · agent pool in {}", p.name, p.registry.name),
+            Route::PoolSchedule(p) => format!("{} · schedule · agent pool in {}", p.name, p.registry.name),
             Route::RegistryActivity(r) => format!("{} · activity", r.name),
             Route::Invalid(_) => "Link not found".to_string(),
         };
@@ -174,6 +188,15 @@ mod tests {
         // A pool named `runs` is a pool.
         let Route::Resource(ResourceId::AgentPool(named)) = Route::from_path(&format!("{reg}/agentPools/runs")) else { panic!() };
         assert_eq!(named.name, "runs");
+    }
+
+    #[test]
+    fn a_pools_schedule_hangs_off_it() {
+        let reg = "/subscriptions/s/resourceGroups/g/providers/Microsoft.ContainerRegistry/registries/abcde";
+        let Route::PoolSchedule(p) = Route::from_path(&format!("{reg}/agentPools/p1p/Schedule/")) else { panic!() };
+        assert_eq!(schedule_path(&p), format!("{reg}/agentPools/p1p/schedule"));
+        assert_eq!(Route::PoolSchedule(p).title(), "p1p · schedule · agent pool in abcde · Pool Portal");
+        assert!(matches!(Route::from_path(&format!("{reg}/agentPools/schedule")), Route::Resource(ResourceId::AgentPool(_))));
     }
 
     #[test]

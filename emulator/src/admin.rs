@@ -191,6 +191,26 @@ async fn seed_pool_tags(State(emulator): State<Arc<Emulator>>, headers: axum::ht
     Ok(Json(json!({ "tags": tags })))
 }
 
+#[derive(Deserialize)]
+struct Grant {
+    principal: String,
+    subscription: String,
+    /// A built-in role's name (`Contributor`).
+    role: String,
+}
+
+/// A role on a whole subscription, as a tenant's administrator would grant it outside the demo
+/// (tests: a Contributor who may make tasks but not assign roles).
+async fn grant(State(emulator): State<Arc<Emulator>>, headers: axum::http::HeaderMap, Json(g): Json<Grant>) -> Result<Json<Value>, axum::http::StatusCode> {
+    require_json(&headers)?;
+    let role = crate::store::Role::by_name(&g.role).ok_or(axum::http::StatusCode::BAD_REQUEST)?;
+    let mut state = emulator.state();
+    state.subscription(&g.subscription).ok_or(axum::http::StatusCode::NOT_FOUND)?;
+    state.assignments.push(crate::store::RoleAssignment::at_subscription(&g.principal, &g.subscription, role));
+    emulator.persist(&mut state);
+    Ok(Json(json!({ "granted": g.role })))
+}
+
 /// A large tenant beside the demo, for the fleet benchmarks (`store::demo::world`).
 async fn seed_world(State(emulator): State<Arc<Emulator>>, headers: axum::http::HeaderMap, Json(size): Json<crate::store::demo::world::WorldSize>) -> Result<Json<Value>, axum::http::StatusCode> {
     require_json(&headers)?;
@@ -245,5 +265,6 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
         .route("/seed-world", post(seed_world))
         .route("/seed-history", post(seed_history))
         .route("/revoke-refresh-tokens", post(revoke_refresh_tokens))
+        .route("/grant", post(grant))
         .with_state(emulator)
 }

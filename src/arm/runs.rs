@@ -181,6 +181,13 @@ mod calls {
         Ok(page.value)
     }
 
+    /// The newest `top` runs of a task (a schedule rule's: what its timer did).
+    pub async fn list_for_task(client: &ArmClient, registry: &RegistryId, task: &str, top: u32) -> Result<Vec<Run>, ArmError> {
+        let filter: String = url_encode(&format!("TaskName eq '{}'", task.replace('\'', "''")));
+        let page: Page<Run> = client.get(&format!("{}/runs?api-version={API_VERSION}&$filter={filter}&$top={top}", registry.path())).await?;
+        Ok(page.value)
+    }
+
     /// The first page of a pool's runs, newest first (its `nextLink` leads on).
     pub async fn first_page_for_pool(client: &ArmClient, registry: &RegistryId, pool: &str) -> Result<Page<Run>, ArmError> {
         let filter: String = url_encode(&pool_filter(pool));

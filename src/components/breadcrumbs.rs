@@ -31,6 +31,12 @@ pub fn Breadcrumbs(route: Route) -> impl IntoView {
         crumbs.push((Label::Text(p.name.clone()), p.path()));
         crumbs.push((Label::Text("Runs".into()), crate::route::runs_path(p)));
     }
+    if let Route::PoolSchedule(p) = &route {
+        crumbs.push((Label::Subscription(p.registry.subscription.clone()), subscription_path(&p.registry.subscription)));
+        crumbs.push((Label::Text(p.registry.name.clone()), p.registry.path()));
+        crumbs.push((Label::Text(p.name.clone()), p.path()));
+        crumbs.push((Label::Text("Schedule".into()), crate::route::schedule_path(p)));
+    }
     if let Route::PoolActivity(p) = &route {
         crumbs.push((Label::Subscription(p.registry.subscription.clone()), subscription_path(&p.registry.subscription)));
         crumbs.push((Label::Text(p.registry.name.clone()), p.registry.path()));

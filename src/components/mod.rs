@@ -28,5 +28,7 @@ pub mod scale;
 pub mod status;
 pub mod switcher;
 pub mod time;
+pub mod schedule_editor;
+pub mod schedule_proposal;
 pub mod schedule_work;
 pub mod window_choice;

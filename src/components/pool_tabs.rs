@@ -15,6 +15,7 @@ use crate::route::activity_path;
 pub enum Tab {
     Overview,
     Runs,
+    Schedule,
     Insights,
     Activity,
 }
@@ -39,6 +40,7 @@ pub fn PoolHeader(id: AgentPoolId, tab: Tab, #[prop(optional)] system_data: Opti
         <nav class="tabs" aria-label="Agent pool views">
             <a href=id.path() aria-current=current(Tab::Overview)>"Overview"</a>
             <a href=crate::route::runs_path(&id) aria-current=current(Tab::Runs)>"Runs"</a>
+            <a href=crate::route::schedule_path(&id) aria-current=current(Tab::Schedule)>"Schedule"</a>
             <a href=crate::route::insights_path(&id) aria-current=current(Tab::Insights)>"Insights"</a>
             <a href=activity_path(&id.path()) aria-current=current(Tab::Activity)>"Activity"</a>
         </nav>

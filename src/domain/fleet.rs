@@ -116,7 +116,8 @@ impl Default for View {
 
 /// `%`-decodes a query value (and `+` as a space, as forms write it). Invalid escapes stay as
 /// they are; invalid UTF-8 is replaced.
-fn decode(s: &str) -> String {
+/// A query-string value decoded (`+` is a space).
+pub fn decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -140,7 +141,8 @@ fn decode(s: &str) -> String {
 }
 
 /// `%`-encodes everything but unreserved characters.
-fn encode(s: &str) -> String {
+/// A query-string value encoded (unreserved characters kept).
+pub fn encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),

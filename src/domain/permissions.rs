@@ -39,6 +39,9 @@ pub fn allows(permissions: &[Permission], action: &str) -> bool {
 pub const POOL_WRITE: &str = "Microsoft.ContainerRegistry/registries/agentpools/write";
 pub const POOL_DELETE: &str = "Microsoft.ContainerRegistry/registries/agentpools/delete";
 pub const SCHEDULE_RUN: &str = "Microsoft.ContainerRegistry/registries/scheduleRun/action";
+/// A schedule's rules are tasks; their identities get roles only from someone who may assign them.
+pub const TASK_WRITE: &str = "Microsoft.ContainerRegistry/registries/tasks/write";
+pub const ASSIGN_ROLES: &str = "Microsoft.Authorization/roleAssignments/write";
 
 /// What the user may do on a registry's pools, in one word for the read-only notice.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -34,7 +34,8 @@ impl Outcome {
 /// The fewest instances (0 ..= `max_instances`) for each hour of the week such that the runs
 /// queued in that hour, replayed at that fixed count, wait at most `target_ms` at p95 (none
 /// never running); hours without runs need none. Weekdays then share the busiest weekday's
-/// hour, and Saturday and Sunday theirs, so the rules stay few.
+/// hour, and Saturday and Sunday theirs; and each of the two days becomes two levels (a busy
+/// stretch and the rest, `two_levels`), so a schedule is at most four rules.
 pub fn hourly_need(arrivals: &[Arrival], zone: &dyn Zone, max_instances: u32, target_ms: u64, end_ms: u64) -> [u32; 168] {
     let bucket: Vec<usize> = arrivals.iter().map(|a| schedule::hour_of_week(a.at_ms, zone)).collect();
     let mut need = [0u32; 168];
@@ -62,15 +63,28 @@ pub fn hourly_need(arrivals: &[Arrival], zone: &dyn Zone, max_instances: u32, ta
     for h in (0..168).filter(|&h| open[h]) {
         need[h] = max_instances;
     }
-    let mut shared = need;
-    for hour in 0..24 {
-        let weekday = (0..5).map(|d| need[d * 24 + hour]).max().unwrap_or(0);
-        let weekend = (5..7).map(|d| need[d * 24 + hour]).max().unwrap_or(0);
-        for d in 0..7 {
-            shared[d * 24 + hour] = if d < 5 { weekday } else { weekend };
+    let day = |days: std::ops::Range<usize>| -> [u32; 24] { std::array::from_fn(|h| days.clone().map(|d| need[d * 24 + h]).max().unwrap_or(0)) };
+    let (weekday, weekend) = (two_levels(&day(0..5)), two_levels(&day(5..7)));
+    std::array::from_fn(|i| if i / 24 < 5 { weekday[i % 24] } else { weekend[i % 24] })
+}
+
+/// A day as two levels at least as high as each hour's need: one stretch of hours at the need
+/// of its busiest, the other hours at the need of theirs; of all stretches, the one that costs
+/// the fewest instance-hours (so a busy day is "07:00 → 4, 20:00 → 0", not a change an hour).
+pub fn two_levels(need: &[u32; 24]) -> [u32; 24] {
+    let flat = need.iter().copied().max().unwrap_or(0);
+    let mut best = ([flat; 24], u32::from(flat) * 24);
+    for start in 0..24 {
+        for end in start + 1..=24 {
+            let high = need[start..end].iter().copied().max().unwrap_or(0);
+            let low = need[..start].iter().chain(&need[end..]).copied().max().unwrap_or(0);
+            let cost = high * (end - start) as u32 + low * (24 - (end - start)) as u32;
+            if cost < best.1 {
+                best = (std::array::from_fn(|h| if (start..end).contains(&h) { high } else { low }), cost);
+            }
         }
     }
-    shared
+    best.0
 }
 
 /// The proposed rules.
@@ -141,6 +155,25 @@ mod tests {
         assert_eq!(c.current.vcpu_hours, 14.0 * 24.0 * 2.0);
         assert_eq!(c.scheduled.vcpu_hours, 10.0 * 8.0 * 2.0);
         assert_eq!(c.cheapest_fixed.map(|(k, _)| k), Some(1));
+    }
+
+    #[test]
+    fn a_day_becomes_two_levels_that_cost_least() {
+        let mut day = [0u32; 24];
+        day[9] = 2;
+        day[10] = 4;
+        day[14] = 3;
+        day[17] = 1;
+        day[3] = 1;
+        let levels = two_levels(&day);
+        assert!(levels.iter().zip(&day).all(|(l, n)| l >= n), "every hour gets what it needs");
+        // 09:00–15:00 at 4 and the rest at 1 (the 03:00 and 17:00 runs) costs 42 instance-hours;
+        // stretching the 4 to 18:00 would cost 51, and 4 all day 96.
+        assert_eq!(&levels[9..15], &[4; 6], "one busy stretch at its busiest hour's need");
+        assert_eq!((levels[0], levels[17]), (1, 1), "the rest at theirs");
+        let rules = schedule::rules_from_hours(&std::array::from_fn(|i| levels[i % 24]));
+        assert_eq!(rules.iter().map(Rule::text).collect::<Vec<_>>(), ["daily 09:00 4", "daily 15:00 1"]);
+        assert_eq!(two_levels(&[0; 24]), [0; 24]);
     }
 
     #[test]

@@ -79,8 +79,11 @@ impl Days {
         parts.join(",")
     }
 
-    /// `mon-fri`, `sat,sun`, `mon,wed,fri`: the form kept in a task's tag.
+    /// `mon-fri`, `sat,sun`, `mon,wed,fri`, `daily`: the form kept in a task's tag.
     pub fn text(self) -> String {
+        if self == Days::EVERY {
+            return "daily".into();
+        }
         self.join(&DAY_NAMES, "-")
     }
 
@@ -450,6 +453,30 @@ pub fn task_yaml(subscription: &str, resource_group: &str, registry: &str, pool:
     )
 }
 
+/// The query that hands rules to the schedule panel (`?rules=mon-fri%2007:00%202;…&zone=…`):
+/// the advisor's "Apply this schedule".
+pub fn proposal_query(rules: &[Rule], zone: &str) -> String {
+    use crate::domain::fleet::encode;
+    let rules: Vec<String> = rules.iter().map(Rule::text).collect();
+    format!("?rules={}&zone={}", encode(&rules.join(";")), encode(zone))
+}
+
+/// The rules and zone of such a query, if it has rules.
+pub fn proposal_from_query(query: &str) -> Option<(Vec<Rule>, Option<String>)> {
+    use crate::domain::fleet::decode;
+    let mut rules = None;
+    let mut zone = None;
+    for pair in query.trim_start_matches('?').split('&') {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        match k {
+            "rules" => rules = Some(decode(v).split(';').filter_map(|r| Rule::parse(r).ok()).collect::<Vec<_>>()),
+            "zone" => zone = Some(decode(v)).filter(|z| !z.is_empty()),
+            _ => {}
+        }
+    }
+    rules.filter(|r| !r.is_empty()).map(|r| (r, zone))
+}
+
 /// Standard base64 (what `encodedTaskContent` holds).
 pub fn base64(bytes: &[u8]) -> String {
     const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -649,6 +676,14 @@ pub mod tests {
         assert_eq!(hour_of_week(at("2026-11-30T00:30:00Z"), &Fixed(0)), 0, "Monday 00:30");
         assert_eq!(hour_of_week(at("2026-11-29T23:30:00Z"), &Fixed(60)), 0, "Sunday 23:30 UTC is Monday 00:30 in Berlin");
         assert_eq!(hour_of_week(at("2026-12-06T23:30:00Z"), &Fixed(0)), 167);
+    }
+
+    #[test]
+    fn a_proposal_travels_in_the_link() {
+        let rules = [rule("mon-fri 07:00 2"), rule("sat,sun 00:00 0")];
+        let q = proposal_query(&rules, "Europe/London");
+        assert_eq!(proposal_from_query(&q), Some((rules.to_vec(), Some("Europe/London".into()))));
+        assert_eq!(proposal_from_query("?zone=UTC"), None);
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod history;
 pub mod queue;
 pub mod reach;
 pub mod regions;
+pub mod schedule;
 pub mod zone;
 
 use std::cell::{Cell, RefCell};

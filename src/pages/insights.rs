@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use crate::arm::agent_pools::{self, AgentPool};
 use crate::arm::id::AgentPoolId;
 use crate::components::advisor::Advisor;
+use crate::components::schedule_proposal::ScheduleProposal;
 use crate::components::charts::{BarChart, HourStrip};
 use crate::components::cli_echo::CliEcho;
 use crate::components::window_choice::WindowChoice;
@@ -105,13 +106,14 @@ fn Body(id: AgentPoolId, pool: AgentPool, siblings: Vec<AgentPool>, history: His
         let w = window.get()?;
         Some(history.runs.with(|r| insights::summarise(r, w, current, vcpu)))
     });
-    let advisor_id = id.clone();
+    let (advisor_id, proposal_id) = (id.clone(), id.clone());
     view! {
         {move || summary.get().map(|s| {
             let partial = !history.complete.get();
             view! { <Summary id=id.clone() s partial current vcpu/> }
         })}
         <Advisor id=advisor_id runs=history.runs window complete=history.complete failed=Signal::derive(move || history.error.get().is_some()) max_instances vcpu current query/>
+        <ScheduleProposal id=proposal_id runs=history.runs window complete=history.complete max_instances vcpu current query/>
     }
 }
 

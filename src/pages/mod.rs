@@ -9,6 +9,7 @@ pub mod missing;
 pub mod not_found;
 pub mod pool;
 pub mod pool_runs;
+pub mod pool_schedule;
 pub mod registry;
 pub mod run;
 pub mod setup;

@@ -1,6 +1,6 @@
-// The pictures of the README (the pool page) and docs/features.md (all five), taken from the
+// The pictures of the README (the pool page) and docs/features.md (all six), taken from the
 // running product: a pool page with its live queue, the create form with its pre-flight, the
-// fleet, a pool's insights and a registry's activity. Each is checked to show what the docs say it shows;
+// fleet, a pool's insights, a registry's activity and a pool's schedule. Each is checked to show what the docs say it shows;
 // `scripts/readme-pictures` copies them from tests/e2e/artifacts/ into docs/.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
@@ -87,5 +87,17 @@ test("a registry's activity: who changed its pools, from the Activity Log", asyn
   assert.ok(rows.length >= 9 && rows.length === operations.size, `${rows.length} rows, ${operations.size} operations`);
   assert.ok(rows.some((r) => /Failed[\s\S]*QuotaExceeded/.test(r)) && rows.some((r) => /App [0-9a-f]{4}…/.test(r)));
   await page.screenshot({ path: path.join(artifacts, 'readme-activity.png') });
+  assert.deepEqual(problems, []);
+});
+
+test('a pool\'s schedule, active, with its next change and the editor', async () => {
+  const { page, problems } = await freshPage(browser, { width: 1280, height: 1000 });
+  await signIn(page, emulator, 'Olivia Owner');
+  await page.goto(`${emulator.origins.portal}${CONTOSO_BUILDS}/agentPools/build-s2/schedule`);
+  const rows = page.locator('table[aria-label="Schedule rules"] tbody tr');
+  await rows.filter({ hasText: 'Active' }).nth(1).waitFor();
+  await page.locator('.schedule-next', { hasText: /^Next change: / }).waitFor();
+  await page.getByRole('heading', { name: 'Change the schedule' }).waitFor();
+  await page.screenshot({ path: path.join(artifacts, 'readme-schedule.png') });
   assert.deepEqual(problems, []);
 });

@@ -80,6 +80,11 @@ export async function startEmulator(extraArgs = []) {
       const r = await fetch(`${origins.admin}/seed-pool-tags`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ registry, pool, tags }) });
       if (!r.ok) throw new Error(`seed-pool-tags: ${r.status}`);
     },
+    /** A built-in role on a whole subscription, as the tenant's administrator grants it. */
+    async grant(principal, subscription, role) {
+      const r = await fetch(`${origins.admin}/grant`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ principal, subscription, role }) });
+      if (!r.ok) throw new Error(`grant: ${r.status}`);
+    },
     /** Back to the demo data. */
     reset() {
       return fetch(`${origins.admin}/reset`, { method: 'POST', headers: { 'content-type': 'application/json' } });

@@ -235,3 +235,30 @@ async fn a_seeded_world_pages_by_the_thousand() {
     let reader = h.post(ARG, &h.user_token(&READER), Some(json!({ "query": REGISTRIES }))).await;
     assert_eq!(reader.body["totalRecords"], 3, "the world is not Rhea's");
 }
+
+#[tokio::test]
+async fn tasks_are_indexed_with_their_tags_and_identity_and_rows_follow_roles_on_single_registries() {
+    let h = harness().await;
+    let tasks = "resources | where type =~ 'microsoft.containerregistry/registries/tasks' | project id, name, tags, properties, identity";
+    let owner = h.post(ARG, &h.owner(), Some(json!({ "query": tasks }))).await;
+    assert_eq!(owner.status, 200, "{}", owner.body);
+    let rule = owner.body["data"].as_array().unwrap().iter().find(|r| r["name"] == "poolportal-build-s2-weekdays-0700-to-2").expect("the demo schedule's task");
+    assert_eq!(rule["tags"]["poolportal-pool"], "build-s2");
+    assert_eq!(rule["properties"]["trigger"]["timerTriggers"][0]["schedule"], "0 7 * * 1-5");
+    assert_eq!(rule["identity"]["type"], "SystemAssigned");
+    assert!(rule["identity"]["principalId"].as_str().is_some_and(|p| p.len() == 36));
+
+    // A role on one registry only: Resource Graph and the registries list show that one.
+    let outsider = h.user_token(&NO_ACCESS);
+    let body = json!({ "properties": {
+        "roleDefinitionId": format!("/subscriptions/{CONTOSO}/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7"),
+        "principalId": NO_ACCESS.oid, "principalType": "User" } });
+    let url = format!("{REGISTRY}/providers/Microsoft.Authorization/roleAssignments/5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a?api-version=2022-04-01");
+    assert_eq!(h.put(&url, &h.owner(), body).await.status, 201);
+    let seen = h.post(ARG, &outsider, Some(json!({ "query": REGISTRIES }))).await;
+    assert_eq!(names(&seen.body), ["contosobuilds"], "{}", seen.body);
+    let listed = h.get(&format!("/subscriptions/{CONTOSO}/providers/Microsoft.ContainerRegistry/registries?api-version=2023-07-01"), &outsider).await;
+    assert_eq!(listed.0, 200, "{}", listed.1);
+    let listed: Vec<&str> = listed.1["value"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert_eq!(listed, ["contosobuilds"]);
+}

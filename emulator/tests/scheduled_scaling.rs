@@ -147,6 +147,15 @@ async fn the_identity_scales_the_pool_only_once_a_role_assignment_allows_it() {
     let by_identity: Vec<&Value> = events["value"].as_array().unwrap().iter().filter(|e| e["caller"] == client.as_str()).collect();
     assert!(by_identity.iter().any(|e| e["status"]["value"] == "Succeeded"), "{events}");
     assert!(by_identity.iter().all(|e| e["operationName"]["value"] == "Microsoft.ContainerRegistry/registries/agentPools/write"));
+
+    // Written again, the task keeps its identity; deleted and made again, it has a new one, which
+    // the old identity's role does not reach.
+    let again = h.put(&task_url, &t, scale_task(&cron, "nightly-s1", 1)).await.body;
+    assert_eq!(again["identity"]["principalId"], principal.as_str());
+    h.delete(&task_url, &t).await;
+    h.later(60_000);
+    let remade = h.put(&task_url, &t, scale_task(&cron, "nightly-s1", 1)).await.body;
+    assert_ne!(remade["identity"]["principalId"], principal.as_str(), "a new task, a new identity");
 }
 
 #[tokio::test]

@@ -28,6 +28,25 @@ async fn merge_and_delete_touch_only_the_named_tags() {
 }
 
 #[tokio::test]
+async fn a_tasks_tags_are_written_the_same_way_and_read_back_on_the_task() {
+    let h = harness().await;
+    let t = h.owner();
+    let task = format!("{REGISTRY}/tasks/poolportal-build-s2-weekdays-0700-to-2");
+    let url = format!("{task}/providers/Microsoft.Resources/tags/default?api-version=2021-04-01");
+    let r = h.patch(&url, &t, json!({"operation": "Merge", "properties": {"tags": {"poolportal-zone": "Europe/London"}}})).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["id"], format!("{task}/providers/Microsoft.Resources/tags/default"));
+    assert_eq!(r.body["properties"]["tags"]["poolportal-zone"], "Europe/London");
+    assert_eq!(r.body["properties"]["tags"]["poolportal-pool"], "build-s2", "the others stay");
+    let (_, read) = h.get(&format!("{task}?{POOLS_API}"), &t).await;
+    assert_eq!(read["tags"]["poolportal-zone"], "Europe/London");
+    let missing = h.patch(&format!("{REGISTRY}/tasks/nope/providers/Microsoft.Resources/tags/default?api-version=2021-04-01"), &t, json!({"operation": "Merge", "properties": {"tags": {"a": "b"}}})).await;
+    assert_eq!(missing.status, 404);
+    let reader = h.patch(&url, &h.user_token(&READER), json!({"operation": "Merge", "properties": {"tags": {"a": "b"}}})).await;
+    assert_eq!(reader.status, 403);
+}
+
+#[tokio::test]
 async fn limits_and_rights_are_arms() {
     let h = harness().await;
     let t = h.owner();

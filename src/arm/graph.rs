@@ -16,6 +16,11 @@ pub const FALLBACK_API_VERSION: &str = "2022-10-01";
 pub const REGISTRIES_QUERY: &str =
     "resources | where type =~ 'microsoft.containerregistry/registries' | project id, name, subscriptionId, resourceGroup, location, sku, tags";
 
+/// Every ACR task the user can see: a schedule's rules are tasks tagged with their pool, found
+/// for the whole fleet in one query (tasks are tracked resources; docs/emulator.md says what is
+/// unverified).
+pub const TASKS_QUERY: &str = "resources | where type =~ 'microsoft.containerregistry/registries/tasks' | project id, name, location, tags, properties, identity";
+
 /// The most rows ARG returns in a page: asked for, so a fleet takes as few pages as it can.
 pub const PAGE_ROWS: u32 = 1000;
 
@@ -130,6 +135,11 @@ mod calls {
             }
         }
         client.write(Method::POST, &format!("/providers/Microsoft.ResourceGraph/resources?api-version={FALLBACK_API_VERSION}"), &body, true).await?.json()
+    }
+
+    /// Every task the user can see (rows that do not read as a task are left out).
+    pub async fn tasks(client: &ArmClient) -> Result<Vec<crate::arm::tasks::Task>, ArmError> {
+        Ok(query_all(client, TASKS_QUERY).await?.into_iter().filter_map(|row| serde_json::from_value(row).ok()).collect())
     }
 
     /// Every container registry the user can see.

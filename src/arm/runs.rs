@@ -153,6 +153,11 @@ pub fn pool_filter(pool: &str) -> String {
     format!("AgentPoolName eq '{}'", pool.replace('\'', "''"))
 }
 
+/// `$filter` for the runs of any of `tasks` (the spec allows `or`): a schedule's runs.
+pub fn tasks_filter(tasks: &[String]) -> String {
+    tasks.iter().map(|t| format!("TaskName eq '{}'", t.replace('\'', "''"))).collect::<Vec<_>>().join(" or ")
+}
+
 /// `createTime ge …` and the pool: a pool's runs queued since `since_ms`.
 pub fn history_filter(pool: &str, since_ms: u64) -> String {
     format!("{} and CreateTime ge {}", pool_filter(pool), format_rfc3339_ms(since_ms))
@@ -184,6 +189,13 @@ mod calls {
     /// The newest `top` runs of a task (a schedule rule's: what its timer did).
     pub async fn list_for_task(client: &ArmClient, registry: &RegistryId, task: &str, top: u32) -> Result<Vec<Run>, ArmError> {
         let filter: String = url_encode(&format!("TaskName eq '{}'", task.replace('\'', "''")));
+        let page: Page<Run> = client.get(&format!("{}/runs?api-version={API_VERSION}&$filter={filter}&$top={top}", registry.path())).await?;
+        Ok(page.value)
+    }
+
+    /// The newest `top` runs of any of `tasks`, in one request.
+    pub async fn list_for_tasks(client: &ArmClient, registry: &RegistryId, tasks: &[String], top: u32) -> Result<Vec<Run>, ArmError> {
+        let filter: String = url_encode(&tasks_filter(tasks));
         let page: Page<Run> = client.get(&format!("{}/runs?api-version={API_VERSION}&$filter={filter}&$top={top}", registry.path())).await?;
         Ok(page.value)
     }
@@ -297,5 +309,6 @@ mod tests {
     fn pool_filters_quote_like_odata() {
         assert_eq!(pool_filter("build-s2"), "AgentPoolName eq 'build-s2'");
         assert_eq!(pool_filter("o'brien"), "AgentPoolName eq 'o''brien'");
+        assert_eq!(tasks_filter(&["a".into(), "b'c".into()]), "TaskName eq 'a' or TaskName eq 'b''c'");
     }
 }

@@ -159,6 +159,19 @@ pub struct ScheduleTask {
 }
 
 impl Task {
+    /// Its system-assigned identity's object id, if it has one.
+    pub fn principal_id(&self) -> Option<String> {
+        self.extra.get("identity").and_then(|i| i.get("principalId")).and_then(Value::as_str).map(String::from)
+    }
+
+    /// The pool whose schedule it belongs to (its tag), and the path of its registry (from its id).
+    pub fn scheduled_pool(&self) -> Option<(String, String)> {
+        let pool = self.tags.as_ref()?.get(TAG_POOL)?.clone();
+        let id = self.id.as_deref()?;
+        let at = id.to_ascii_lowercase().rfind("/tasks/")?;
+        Some((id[..at].to_string(), pool))
+    }
+
     /// This task as part of `pool`'s schedule, if it is one (tagged for the pool).
     pub fn schedule_of(&self, pool: &str) -> Option<ScheduleTask> {
         let tags = self.tags.as_ref()?;
@@ -170,10 +183,33 @@ impl Task {
         let cron = timer.as_ref().and_then(|t| t.get("schedule")).and_then(Value::as_str).map(String::from);
         let enabled = timer.as_ref().and_then(|t| t.get("status")).and_then(Value::as_str).is_none_or(|s| !s.eq_ignore_ascii_case("Disabled"))
             && self.properties.status.as_deref().is_none_or(|s| !s.eq_ignore_ascii_case("Disabled"));
-        let utc = cron.as_deref().and_then(schedule::parse_cron).map(|u| Rule { count: rule.map_or(0, |r| r.count), ..u });
-        let principal_id = self.extra.get("identity").and_then(|i| i.get("principalId")).and_then(Value::as_str).map(String::from);
+        // Without a readable rule tag the count is unknown: no UTC rule rather than a made-up 0.
+        let utc = rule.and_then(|r| cron.as_deref().and_then(schedule::parse_cron).map(|u| Rule { count: r.count, ..u }));
+        let principal_id = self.principal_id();
         Some(ScheduleTask { name: self.display_name().to_string(), rule, zone: tags.get(TAG_ZONE).cloned(), utc, cron, enabled, principal_id })
     }
+}
+
+/// A pool's schedule as the fleet shows it: how many rules, and the enabled ones in UTC.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PoolSchedule {
+    pub rules: usize,
+    pub utc: Vec<Rule>,
+}
+
+/// Every pool's schedule among `tasks` (any registries'), by pool path in lower case.
+pub fn schedules(tasks: &[Task]) -> BTreeMap<String, PoolSchedule> {
+    let mut out: BTreeMap<String, PoolSchedule> = BTreeMap::new();
+    for t in tasks {
+        let Some((registry, pool)) = t.scheduled_pool() else { continue };
+        let Some(s) = t.schedule_of(&pool) else { continue };
+        let entry = out.entry(format!("{registry}/agentPools/{pool}").to_ascii_lowercase()).or_default();
+        entry.rules += 1;
+        if let Some(u) = s.utc.filter(|_| s.enabled) {
+            entry.utc.push(u);
+        }
+    }
+    out
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -226,5 +262,27 @@ mod tests {
         assert_eq!((s.rule, s.zone.as_deref(), s.cron.as_deref(), s.principal_id.as_deref(), s.enabled), (Some(rule), Some("Europe/London"), Some("0 6 * * 1-5"), Some("p1"), true));
         assert_eq!(s.utc.map(|u| (u.at_min, u.count)), Some((360, 4)));
         assert!(back.schedule_of("other").is_none());
+    }
+
+    #[test]
+    fn the_fleet_finds_each_pools_schedule_among_every_registrys_tasks() {
+        let target = Target { subscription: "s", resource_group: "g", registry: "r", location: "eastus", pool: "build-s2" };
+        let registry = "/subscriptions/s/resourceGroups/g/providers/Microsoft.ContainerRegistry/registries/r";
+        let made = |rule: &str, name: &str, enabled: bool| {
+            let mut t = scaling_task(&target, &Rule::parse(rule).unwrap(), "UTC", 0);
+            t.id = Some(format!("{registry}/tasks/{name}"));
+            if !enabled {
+                t.properties.status = Some("Disabled".into());
+            }
+            t
+        };
+        let mut other = made("mon-fri 07:00 1", "unrelated", true);
+        other.tags = None;
+        let tasks = [made("mon-fri 07:00 2", "a", true), made("mon-fri 20:00 0", "b", true), made("sat 09:00 1", "c", false), other];
+        let found = schedules(&tasks);
+        assert_eq!(found.len(), 1);
+        let s = &found[&format!("{registry}/agentPools/build-s2").to_ascii_lowercase()];
+        assert_eq!(s.rules, 3, "a disabled rule is still a rule");
+        assert_eq!(s.utc.iter().map(|r| r.count).collect::<Vec<_>>(), [2, 0], "only enabled rules change the pool");
     }
 }

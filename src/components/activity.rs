@@ -1,6 +1,8 @@
 //! The Activity Log as a table (one row an operation: when, who, what, result) and the pool
 //! header's "Last changed by … · 5 min ago". Every string from the log is shown as text.
 
+use std::collections::BTreeMap;
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -23,13 +25,26 @@ pub fn When(at_ms: u64, #[prop(into)] now: Signal<u64>) -> impl IntoView {
 }
 
 #[component]
-fn WhoCell(who: Who) -> impl IntoView {
-    if who.app {
-        // An app id means nothing to a reader: "App 5e4d…", the whole id on hover and to copy.
-        return view! { <PrincipalName who=crate::domain::names::principal(&who.label, "Application")/> }.into_any();
+fn WhoCell(who: Who, identities: Signal<BTreeMap<String, String>>) -> impl IntoView {
+    // A task's managed identity (a schedule's rule, say) by its task's name once this registry's
+    // tasks are read: Azure logs only the identity's ids.
+    move || {
+        let who = who.clone();
+        let task = who.object_id.as_ref().filter(|_| who.app).and_then(|oid| identities.with(|m| m.get(&oid.to_ascii_lowercase()).cloned()));
+        if let Some(task) = task {
+            return view! {
+                <span class="who">{format!("Task {task}")}</span>
+                <span class="muted small block">{format!("its managed identity, app {}", who.label)}</span>
+            }
+            .into_any();
+        }
+        if who.app {
+            // An app id means nothing to a reader: "App 5e4d…", the whole id on hover and to copy.
+            return view! { <PrincipalName who=crate::domain::names::principal(&who.label, "Application")/> }.into_any();
+        }
+        let detail = who.detail.map(|d| view! { <span class="muted small block">{d}</span> });
+        view! { <span class="who">{who.label}</span>{detail} }.into_any()
     }
-    let detail = who.detail.map(|d| view! { <span class="muted small block">{d}</span> });
-    view! { <span class="who">{who.label}</span>{detail} }.into_any()
 }
 
 #[component]
@@ -49,7 +64,16 @@ fn Result(outcome: Outcome) -> impl IntoView {
 /// The changes, newest first. `show_target`: name what each change was done to (a registry's
 /// view); `pointed`: the correlation id of a row to mark; `take_focus`: scroll to it and focus it.
 #[component]
-pub fn ActivityTable(changes: Vec<Change>, now_ms: u64, show_target: bool, pointed: Option<String>, take_focus: bool) -> impl IntoView {
+pub fn ActivityTable(
+    changes: Vec<Change>,
+    now_ms: u64,
+    show_target: bool,
+    pointed: Option<String>,
+    take_focus: bool,
+    /// Task names by their identity's principal id (lower case).
+    #[prop(into)]
+    identities: Signal<BTreeMap<String, String>>,
+) -> impl IntoView {
     let now = ticking_now(now_ms);
     let mut seen = std::collections::HashSet::new();
     let rows = changes
@@ -74,7 +98,7 @@ pub fn ActivityTable(changes: Vec<Change>, now_ms: u64, show_target: bool, point
             view! {
                 <tr node_ref=node id=id class:pointed=here aria-current=here.then_some("true") tabindex=here.then_some("-1")>
                     <td data-label="When"><When at_ms=c.started_ms now/></td>
-                    <td class="who-cell" data-label="Who"><WhoCell who=c.who.clone()/></td>
+                    <td class="who-cell" data-label="Who"><WhoCell who=c.who.clone() identities/></td>
                     {target}
                     <td data-label="What">{c.what.text()}</td>
                     <td data-label="Result"><Result outcome=c.outcome.clone()/></td>

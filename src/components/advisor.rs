@@ -10,7 +10,7 @@ use crate::domain::queue::{duration, RunView};
 use crate::domain::sizing::{Advice, SizeOutcome, MIN_RUNS};
 
 /// Milliseconds on the page's high-resolution clock.
-fn now_ms() -> f64 {
+pub fn now_ms() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or_else(js_sys::Date::now, |p| p.now())
 }
 

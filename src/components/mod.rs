@@ -29,6 +29,7 @@ pub mod status;
 pub mod switcher;
 pub mod time;
 pub mod schedule_editor;
+pub mod scheduled_changes;
 pub mod schedule_proposal;
 pub mod schedule_work;
 pub mod window_choice;

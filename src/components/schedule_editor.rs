@@ -18,7 +18,7 @@ use crate::domain::cli;
 use crate::domain::quota::{self, Usage};
 use crate::domain::schedule::{self, Existing, Rule, Zone};
 use crate::domain::tier::Tier;
-use crate::live::zone::{browser_zone, NamedZone, COMMON};
+use crate::live::zone::{browser_zone, known_or_utc, NamedZone, COMMON};
 use crate::live::schedule::Loaded;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -66,6 +66,9 @@ pub fn ScheduleEditor(
     can_assign: Signal<Option<bool>>,
     /// What the last save did (the page keeps it across the editor being drawn again).
     steps: RwSignal<Vec<Step>>,
+    /// A save in flight, and how the last one failed (the page's, so a redraw keeps them).
+    working: RwSignal<bool>,
+    failure: RwSignal<Option<ArmError>>,
     saved: Callback<()>,
 ) -> impl IntoView {
     let max = Tier::lookup(&tier).map_or(current.max(0) as u32, |t| quota::max_count(&t, others).max(current.max(0) as u32));
@@ -76,9 +79,8 @@ pub fn ScheduleEditor(
     };
     let next_key = StoredValue::new(start_rules.len() as u32);
     let drafts = RwSignal::new(start_rules.iter().enumerate().map(|(i, r)| Draft::of(i as u32, r)).collect::<Vec<_>>());
-    let zone = RwSignal::new(start_zone.unwrap_or_else(browser_zone));
-    let error = RwSignal::new(None::<ArmError>);
-    let working = RwSignal::new(false);
+    // A link or a tag may name a zone the browser does not know: UTC then, as Azure keeps it.
+    let zone = RwSignal::new(start_zone.map(|z| known_or_utc(&z)).unwrap_or_else(browser_zone));
     let confirm_remove = RwSignal::new(false);
     let existing: Vec<Existing> = loaded.tasks.iter().map(|t| Existing { name: t.name.clone(), cron: t.cron.clone(), zone: t.zone.clone() }).collect();
     let existing = StoredValue::new(existing);
@@ -119,6 +121,7 @@ pub fn ScheduleEditor(
             for r in &p.write {
                 let name = r.task_name(&pool);
                 lines.push(cli::create_schedule_task(&registry, &name, &r.cron(offset)));
+                lines.push(cli::tag_schedule_task(&format!("{scope}/tasks/{name}"), &pool, &r.text(), &zone.get()));
                 lines.push(cli::assign_tasks_contributor("<its identity's principal id>", &scope));
             }
             if lines.is_empty() {
@@ -141,9 +144,12 @@ pub fn ScheduleEditor(
         let zone_name = zone.get_untracked();
         let offset = offset_now();
         let plan = schedule::plan(&existing.get_value(), &rules, &zone_name, offset, &id.name);
+        if working.get_untracked() {
+            return;
+        }
         let client = ctx().client;
         working.set(true);
-        error.set(None);
+        failure.set(None);
         steps.set(Vec::new());
         let push = move |text: String, command: String, ok: bool| steps.update(|s| s.push(Step { text, command, ok }));
         let principals = principals.get_value();
@@ -181,7 +187,7 @@ pub fn ScheduleEditor(
                     let name = rule.task_name(&id.name);
                     let task = tasks::scaling_task(&target, rule, &zone_name, offset);
                     let made = tasks::create(&client, &id.registry, &name, &task).await?;
-                    push(format!("Wrote task {name} ({} → {} at {} {zone_name})", rule.days.label(), rule.count, rule.time()), cli::create_schedule_task(&id.registry.name, &name, &rule.cron(offset)), true);
+                    push(format!("Wrote task {name} ({} → {} at {} {zone_name})", rule.days.label(), rule.count, rule.time()), format!("{}\n{}", cli::create_schedule_task(&id.registry.name, &name, &rule.cron(offset)), cli::tag_schedule_task(&format!("{scope}/tasks/{name}"), &id.name, &rule.text(), &zone_name)), true);
                     match made.extra.get("identity").and_then(|i| i.get("principalId")).and_then(|p| p.as_str()) {
                         Some(p) => identities.push((name, p.to_string())),
                         None => push(format!("{name} has no identity yet: save again in a minute"), String::new(), false),
@@ -216,7 +222,8 @@ pub fn ScheduleEditor(
             }
             .await;
             if let Err(e) = result {
-                error.set(Some(e));
+                push(format!("Stopped by {} (below): the steps above are done, saving again finishes the rest.", e.code), String::new(), false);
+                failure.set(Some(e));
             }
             working.set(false);
             confirm_remove.set(false);
@@ -307,7 +314,7 @@ pub fn ScheduleEditor(
                 <pre><code>{yaml}</code></pre>
                 <p class="muted small">"ACR Tasks' az image alias runs the Azure CLI as the task's managed identity; N is the rule's count."</p>
             </details>
-            {move || error.get().map(|error| view! { <ArmErrorView error/> })}
+            {move || failure.get().map(|error| view! { <ArmErrorView error/> })}
             <ol class="steps" aria-live="polite">
                 {move || steps.get().into_iter().map(|s| view! {
                     <li class:error=!s.ok>{s.text}{(!s.command.is_empty()).then(|| view! { <pre><code>{s.command.clone()}</code></pre> })}</li>

@@ -43,9 +43,11 @@ pub fn ScheduleProposal(
                 return Some(Err(format!("Too little history to propose a schedule: the advisor needs at least {} runs.", crate::domain::sizing::MIN_RUNS)));
             }
             let zone = NamedZone::new(&zone_name);
+            let started = crate::components::advisor::now_ms();
             let rules = proposal::propose(&input.arrivals, &zone, max_instances, target_ms, window.end_ms);
             let c = proposal::compare(&input.arrivals, &zone, current, &rules, max_instances, vcpu, window.start_ms, window.end_ms, target_ms);
-            Some(Ok((rules, c)))
+            let took_ms = crate::components::advisor::now_ms() - started;
+            Some(Ok((rules, c, target_ms, took_ms)))
         })
     };
     let week = Memo::new(move |_| window.get().is_some_and(|w| w.end_ms - w.start_ms >= 6 * schedule::DAY_MS));
@@ -55,7 +57,7 @@ pub fn ScheduleProposal(
             None if asked.get() => view! { <p class="loading" role="status"><span class="spinner" aria-hidden="true"></span>"Waiting for the whole window…"</p> }.into_any(),
             None => ().into_any(),
             Some(Err(e)) => view! { <p class="notice" role="note">{e}</p> }.into_any(),
-            Some(Ok((rules, c))) => result(&id, &zone_name, rules, c, current).into_any(),
+            Some(Ok((rules, c, target_ms, took_ms))) => result(&id, &zone_name, rules, c, current, target_ms, took_ms).into_any(),
         }
     };
     view! {
@@ -81,7 +83,7 @@ fn row(label: &str, o: &Outcome) -> impl IntoView {
     }
 }
 
-fn result(id: &AgentPoolId, zone: &str, rules: Vec<Rule>, c: Comparison, current: u32) -> impl IntoView {
+fn result(id: &AgentPoolId, zone: &str, rules: Vec<Rule>, c: Comparison, current: u32, target_ms: u64, took_ms: f64) -> impl IntoView {
     let href = format!("{}{}", crate::route::schedule_path(id), schedule::proposal_query(&rules, zone));
     let items = rules
         .iter()
@@ -91,16 +93,10 @@ fn result(id: &AgentPoolId, zone: &str, rules: Vec<Rule>, c: Comparison, current
         Some((k, o)) => row(&format!("Cheapest fixed count: {k}"), o).into_any(),
         None => view! { <tr><th scope="row">"Cheapest fixed count"</th><td colspan="4">"none up to the quota meets the target"</td></tr> }.into_any(),
     };
-    let saving = c.current.vcpu_hours - c.scheduled.vcpu_hours;
-    let against_fixed = c.cheapest_fixed.as_ref().map(|(k, o)| (k, o.vcpu_hours - c.scheduled.vcpu_hours)).filter(|(_, d)| *d > 0.0);
-    let verdict = match (saving > 0.0, against_fixed) {
-        (true, _) => format!("The schedule would have used {saving:.0} fewer vCPU-hours than the current count."),
-        (false, Some((k, d))) => format!("The schedule would have used {:.0} more vCPU-hours than the current count, and {d:.0} fewer than {k} instances all week, the cheapest fixed count that meets the target.", -saving),
-        (false, None) => "The schedule would not have used fewer vCPU-hours than the current count.".to_string(),
-    };
+    let verdict = proposal::verdict(&c, target_ms);
     view! {
         <ul class="proposed-rules" aria-label="Proposed rules">{items}</ul>
-        <table class="list advice" aria-label="A schedule against fixed counts">
+        <table class="list advice" aria-label="A schedule against fixed counts" data-propose-ms=format!("{took_ms:.1}")>
             <thead><tr>
                 <th scope="col">"Over the window"</th>
                 <th scope="col" class="num">"Wait p50"</th>

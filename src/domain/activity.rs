@@ -59,11 +59,15 @@ pub struct Who {
     /// The sign-in name under the person's name.
     pub detail: Option<String>,
     pub app: bool,
+    /// An app's object id (`objectidentifier`): a task's managed identity is known by it.
+    pub object_id: Option<String>,
 }
 
 const UPN: &str = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn";
 
 const NAME: &str = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name";
+
+const OBJECT_ID: &str = "http://schemas.microsoft.com/identity/claims/objectidentifier";
 
 /// From the claims (`caller` cannot be selected), falling back on `caller` when it came. A
 /// service principal says so (`idtyp: app`); a person without a sign-in name (a guest) is still
@@ -71,14 +75,15 @@ const NAME: &str = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name";
 pub fn who(e: &Event) -> Who {
     if e.claim("idtyp") == Some("app") {
         let label = e.claim("appid").map(String::from).or_else(|| e.caller.clone()).unwrap_or_else(|| "unknown app".into());
-        return Who { label, detail: None, app: true };
+        let object_id = e.claim(OBJECT_ID).or_else(|| e.claim("oid")).map(String::from);
+        return Who { label, detail: None, app: true, object_id };
     }
     let upn = e.claim(UPN).or_else(|| e.claim("upn")).or_else(|| e.claim(NAME));
     match (e.claim("name"), upn) {
-        (Some(name), Some(upn)) if name != upn => Who { label: name.into(), detail: Some(upn.into()), app: false },
-        (Some(name), _) => Who { label: name.into(), detail: None, app: false },
-        (None, Some(upn)) => Who { label: upn.into(), detail: None, app: false },
-        (None, None) => Who { label: e.caller.clone().unwrap_or_else(|| "unknown caller".into()), detail: None, app: false },
+        (Some(name), Some(upn)) if name != upn => Who { label: name.into(), detail: Some(upn.into()), app: false, object_id: None },
+        (Some(name), _) => Who { label: name.into(), detail: None, app: false, object_id: None },
+        (None, Some(upn)) => Who { label: upn.into(), detail: None, app: false, object_id: None },
+        (None, None) => Who { label: e.caller.clone().unwrap_or_else(|| "unknown caller".into()), detail: None, app: false, object_id: None },
     }
 }
 
@@ -404,7 +409,7 @@ mod tests {
         }
         let claims = match user {
             Some(upn) => json!({ UPN: upn, "name": "Olivia Owner", "appid": "portal" }),
-            None => json!({ "appid": "5e4d3c2b-app", "idtyp": "app" }),
+            None => json!({ "appid": "5e4d3c2b-app", "idtyp": "app", OBJECT_ID: "0b1e-identity" }),
         };
         serde_json::from_value(json!({
             "correlationId": correlation,
@@ -446,7 +451,7 @@ mod tests {
         let c = &changes[0];
         assert_eq!((c.started_ms, c.ended_ms, c.outcome.clone()), (60_000, 62_000, Outcome::Succeeded));
         assert_eq!(c.what, What::Create { tier: Some("S2".into()), count: Some(1), subnet: false });
-        assert_eq!(c.who, Who { label: "5e4d3c2b-app".into(), detail: None, app: true });
+        assert_eq!(c.who, Who { label: "5e4d3c2b-app".into(), detail: None, app: true, object_id: Some("0b1e-identity".into()) });
         assert_eq!(c.target(), "pool p");
     }
 
@@ -468,7 +473,7 @@ mod tests {
             texts(&changes),
             ["Scale 2 → 0", "Tags −cost, −team", "Tags +cost=x, +team=api", "Tags +team=web", "Resume (2 instances)", "Pause: holiday", "Scale 1 → 2", "Create S1 × 1"]
         );
-        assert_eq!(changes[7].who, Who { label: "Olivia Owner".into(), detail: Some(OLIVIA.into()), app: false });
+        assert_eq!(changes[7].who, Who { label: "Olivia Owner".into(), detail: Some(OLIVIA.into()), app: false, object_id: None });
     }
 
     #[test]
@@ -541,7 +546,7 @@ mod tests {
     #[test]
     fn who_falls_back_on_caller_and_says_unknown_last() {
         let guest: Event = serde_json::from_value(json!({ "claims": { "name": "Gus Guest", "appid": "portal" } })).unwrap();
-        assert_eq!(who(&guest), Who { label: "Gus Guest".into(), detail: None, app: false }, "no upn is not an app");
+        assert_eq!(who(&guest), Who { label: "Gus Guest".into(), detail: None, app: false, object_id: None }, "no upn is not an app");
         let mut e = Event { caller: Some("someone@x".into()), ..Event::default() };
         assert_eq!(who(&e).label, "someone@x");
         e.caller = None;

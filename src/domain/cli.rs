@@ -60,6 +60,15 @@ pub fn create_schedule_task(registry: &str, name: &str, cron: &str) -> String {
     )
 }
 
+/// The tags that make a task a rule of `pool`'s schedule, written after `az acr task create`
+/// (which has no `--tags`): pool, rule and zone, as the portal writes them.
+pub fn tag_schedule_task(task_id: &str, pool: &str, rule: &str, zone: &str) -> String {
+    format!(
+        "az tag update --resource-id {} --operation merge --tags {} {} {}",
+        quote(task_id), quote(&format!("poolportal-pool={pool}")), quote(&format!("poolportal-rule={rule}")), quote(&format!("poolportal-zone={zone}"))
+    )
+}
+
 /// The hand-over command: what an administrator runs to let a task's identity scale the pools.
 pub fn assign_tasks_contributor(principal: &str, scope: &str) -> String {
     format!(
@@ -89,6 +98,10 @@ mod tests {
         assert_eq!(
             assign_tasks_contributor("p1", "/subscriptions/s/resourceGroups/g/providers/Microsoft.ContainerRegistry/registries/r"),
             "az role assignment create --assignee-object-id p1 --assignee-principal-type ServicePrincipal --role 'Container Registry Tasks Contributor' --scope /subscriptions/s/resourceGroups/g/providers/Microsoft.ContainerRegistry/registries/r"
+        );
+        assert_eq!(
+            tag_schedule_task("/subscriptions/s/resourceGroups/g/providers/Microsoft.ContainerRegistry/registries/r/tasks/t", "build-s2", "mon-fri 07:00 2", "Europe/London"),
+            "az tag update --resource-id /subscriptions/s/resourceGroups/g/providers/Microsoft.ContainerRegistry/registries/r/tasks/t --operation merge --tags poolportal-pool=build-s2 'poolportal-rule=mon-fri 07:00 2' poolportal-zone=Europe/London"
         );
     }
 

@@ -26,6 +26,10 @@ pub struct Row {
     pub queued: Option<u32>,
     /// How long the oldest of them has waited.
     pub oldest_wait_ms: Option<u64>,
+    /// Rules of the pool's schedule (issue 21; 0: none; `None`: the tasks could not be read).
+    pub schedule_rules: Option<usize>,
+    /// The schedule's next change: when (UTC ms) and to how many instances.
+    pub next_change: Option<(u64, u32)>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,10 +43,11 @@ pub enum Column {
     State,
     Queued,
     OldestWait,
+    Schedule,
 }
 
 impl Column {
-    pub const ALL: [Column; 9] = [
+    pub const ALL: [Column; 10] = [
         Column::Subscription,
         Column::Registry,
         Column::Pool,
@@ -52,6 +57,7 @@ impl Column {
         Column::State,
         Column::Queued,
         Column::OldestWait,
+        Column::Schedule,
     ];
 
     /// Its name in the URL.
@@ -66,6 +72,7 @@ impl Column {
             Column::State => "status",
             Column::Queued => "queued",
             Column::OldestWait => "wait",
+            Column::Schedule => "schedule",
         }
     }
 
@@ -80,6 +87,7 @@ impl Column {
             Column::State => "Status",
             Column::Queued => "Queued",
             Column::OldestWait => "Oldest wait",
+            Column::Schedule => "Schedule",
         }
     }
 
@@ -104,13 +112,15 @@ pub struct View {
     pub state: Option<String>,
     /// Only pools with runs waiting.
     pub queued: bool,
+    /// Only pools with a schedule.
+    pub scheduled: bool,
     pub sort: Column,
     pub ascending: bool,
 }
 
 impl Default for View {
     fn default() -> Self {
-        View { text: String::new(), subscription: None, registry: None, tier: None, state: None, queued: false, sort: Column::Subscription, ascending: true }
+        View { text: String::new(), subscription: None, registry: None, tier: None, state: None, queued: false, scheduled: false, sort: Column::Subscription, ascending: true }
     }
 }
 
@@ -168,6 +178,7 @@ impl View {
                 // `state` is what links said before the status was derived.
                 "status" | "state" => v.state = some(val),
                 "queued" => v.queued = val == "1" || val == "true",
+                "scheduled" => v.scheduled = val == "1" || val == "true",
                 "sort" => v.sort = Column::from_key(&val).unwrap_or(v.sort),
                 "dir" => v.ascending = val != "desc",
                 _ => {}
@@ -192,6 +203,9 @@ impl View {
         if self.queued {
             add("queued", "1");
         }
+        if self.scheduled {
+            add("scheduled", "1");
+        }
         let default = View::default();
         if self.sort != default.sort || self.ascending != default.ascending {
             add("sort", self.sort.key());
@@ -212,6 +226,7 @@ impl View {
             && eq(&self.tier, &r.tier)
             && eq(&self.state, &r.status)
             && (!self.queued || r.queued.unwrap_or(0) > 0)
+            && (!self.scheduled || r.schedule_rules.unwrap_or(0) > 0)
     }
 
     /// The rows this view shows, in its order (ties broken by subscription, registry, pool, so
@@ -250,6 +265,8 @@ fn compare(a: &Row, b: &Row, column: Column) -> Ordering {
         // Unknown counts sort below zero.
         Column::Queued => a.queued.map(i64::from).unwrap_or(-1).cmp(&b.queued.map(i64::from).unwrap_or(-1)),
         Column::OldestWait => a.oldest_wait_ms.cmp(&b.oldest_wait_ms),
+        // The soonest change first; pools without a schedule after every one that has.
+        Column::Schedule => a.next_change.map(|(at, _)| at).unwrap_or(u64::MAX).cmp(&b.next_change.map(|(at, _)| at).unwrap_or(u64::MAX)),
     }
 }
 
@@ -352,7 +369,7 @@ fn field(value: &str) -> String {
 
 /// The rows shown, as CSV (header first, CRLF line ends).
 pub fn csv(rows: &[&Row]) -> String {
-    let mut out = String::from("Subscription,Subscription id,Registry,Pool,Tier,Instances,vCPU,Status,Provisioning state,Queued,Oldest wait (s),Pool id\r\n");
+    let mut out = String::from("Subscription,Subscription id,Registry,Pool,Tier,Instances,vCPU,Status,Provisioning state,Queued,Oldest wait (s),Schedule rules,Next change (UTC),Next count,Pool id\r\n");
     for r in rows {
         let cells = [
             field(&r.subscription),
@@ -366,6 +383,9 @@ pub fn csv(rows: &[&Row]) -> String {
             field(&r.provisioning_state),
             r.queued.map_or_else(String::new, |q| q.to_string()),
             r.oldest_wait_ms.map_or_else(String::new, |ms| (ms / 1000).to_string()),
+            r.schedule_rules.map_or_else(String::new, |n| n.to_string()),
+            r.next_change.map_or_else(String::new, |(at, _)| crate::domain::time::format_rfc3339_ms(at)),
+            r.next_change.map_or_else(String::new, |(_, n)| n.to_string()),
             field(&r.path),
         ];
         out.push_str(&cells.join(","));
@@ -393,6 +413,8 @@ mod tests {
             provisioning_state: if state == "Failed" { "Failed" } else { "Succeeded" }.into(),
             queued,
             oldest_wait_ms: queued.filter(|q| *q > 0).map(|q| u64::from(q) * 60_000),
+            schedule_rules: Some(0),
+            next_change: None,
         }
     }
 
@@ -454,6 +476,24 @@ mod tests {
         assert_eq!(q["build-s2"], PoolQueue { queued: 2, oldest_created_ms: Some(100), running: 1 });
         assert_eq!(q["x"], PoolQueue { queued: 1, oldest_created_ms: None, running: 0 }, "a run without a time counts, without an age");
         assert_eq!(q.len(), 2);
+    }
+
+    #[test]
+    fn scheduled_pools_filter_sort_by_their_next_change_and_export_it() {
+        let mut rows = fleet();
+        rows[1].schedule_rules = Some(2);
+        rows[1].next_change = Some((1_796_000_000_000, 0));
+        rows[3].schedule_rules = Some(1);
+        rows[3].next_change = Some((1_795_990_000_000, 3));
+        rows[2].schedule_rules = None;
+        let v = View::from_query("scheduled=1");
+        assert_eq!(v.to_query(), "?scheduled=1");
+        assert_eq!(pools(&v.apply(&rows)), ["nightly-s1", "train-s1"], "unknown and none are left out");
+        assert_eq!(pools(&View::from_query("sort=schedule&dir=asc").apply(&rows)), ["train-s1", "nightly-s1", "build-s2", "vnet-s3"], "soonest first, none last");
+        let csv = csv(&View::from_query("scheduled=1&sort=schedule").apply(&rows));
+        let lines: Vec<&str> = csv.split("\r\n").collect();
+        assert!(lines[0].contains(",Schedule rules,Next change (UTC),Next count,"));
+        assert!(lines[1].contains(",train-s1,") && lines[1].contains(",1,2026-11-29T22:06:40.000Z,3,"), "{}", lines[1]);
     }
 
     #[test]

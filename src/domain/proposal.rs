@@ -35,7 +35,7 @@ impl Outcome {
 /// queued in that hour, replayed at that fixed count, wait at most `target_ms` at p95 (none
 /// never running); hours without runs need none. Weekdays then share the busiest weekday's
 /// hour, and Saturday and Sunday theirs; and each of the two days becomes two levels (a busy
-/// stretch and the rest, `two_levels`), so a schedule is at most four rules.
+/// stretch and the rest, `two_levels`), so a schedule stays a few rules (at most six).
 pub fn hourly_need(arrivals: &[Arrival], zone: &dyn Zone, max_instances: u32, target_ms: u64, end_ms: u64) -> [u32; 168] {
     let bucket: Vec<usize> = arrivals.iter().map(|a| schedule::hour_of_week(a.at_ms, zone)).collect();
     let mut need = [0u32; 168];
@@ -115,6 +115,24 @@ pub fn compare(arrivals: &[Arrival], zone: &dyn Zone, current: u32, rules: &[Rul
     let scheduled = Outcome::of(waits, schedule::instance_hours(&steps, start_ms, end_ms) * vcpu);
     let cheapest_fixed = (0..=max_instances).map(|k| (k, fixed(k))).find(|(_, o)| o.meets(target_ms));
     Comparison { current: fixed(current), scheduled, cheapest_fixed }
+}
+
+/// What the comparison says in one sentence: first whether the schedule misses the target (the
+/// quota can cap an hour below its need), then what it saves against the current count or, when
+/// it costs more, against the cheapest fixed count that meets the target.
+pub fn verdict(c: &Comparison, target_ms: u64) -> String {
+    let misses = (!c.scheduled.meets(target_ms)).then(|| {
+        let p95 = c.scheduled.p95_wait_ms.map_or("runs that never ran".to_string(), |w| format!("a p95 wait of {}", crate::domain::queue::duration(w)));
+        format!("The schedule misses the target of {} ({p95}): the quota caps it. ", crate::domain::queue::duration(target_ms))
+    });
+    let saving = c.current.vcpu_hours - c.scheduled.vcpu_hours;
+    let against_fixed = c.cheapest_fixed.as_ref().map(|(k, o)| (k, o.vcpu_hours - c.scheduled.vcpu_hours)).filter(|(_, d)| *d > 0.0);
+    let cost = match (saving > 0.0, against_fixed) {
+        (true, _) => format!("The schedule would have used {saving:.0} fewer vCPU-hours than the current count."),
+        (false, Some((k, d))) => format!("The schedule would have used {:.0} more vCPU-hours than the current count, and {d:.0} fewer than {k} instances all week, the cheapest fixed count that meets the target.", -saving),
+        (false, None) => "The schedule would not have used fewer vCPU-hours than the current count.".to_string(),
+    };
+    format!("{}{cost}", misses.unwrap_or_default())
 }
 
 #[cfg(test)]
@@ -198,5 +216,15 @@ mod tests {
         let runs: Vec<Arrival> = office().into_iter().map(|a| Arrival { at_ms: a.at_ms - HOUR_MS, ..a }).collect();
         let rules = propose(&runs, &Fixed(60), 4, 5 * MIN_MS, MONDAY + 14 * DAY_MS);
         assert_eq!(rules.iter().map(Rule::text).collect::<Vec<_>>(), ["mon-fri 09:00 1", "mon-fri 17:00 0"]);
+    }
+
+    #[test]
+    fn the_verdict_says_when_the_schedule_misses_the_target_before_what_it_saves() {
+        let o = |p95: Option<u64>, vcpu_hours: f64| Outcome { p50_wait_ms: p95, p95_wait_ms: p95, never_ran: 0, vcpu_hours };
+        let c = Comparison { current: o(Some(10_000), 100.0), scheduled: o(Some(30_000), 40.0), cheapest_fixed: Some((3, o(Some(5_000), 150.0))) };
+        assert_eq!(verdict(&c, 60_000), "The schedule would have used 60 fewer vCPU-hours than the current count.");
+        assert!(verdict(&c, 20_000).starts_with("The schedule misses the target of 20 s (a p95 wait of 30 s): the quota caps it. The schedule would have used 60 fewer"), "{}", verdict(&c, 20_000));
+        let dearer = Comparison { current: o(Some(90_000), 20.0), scheduled: o(Some(10_000), 40.0), cheapest_fixed: Some((3, o(Some(5_000), 150.0))) };
+        assert_eq!(verdict(&dearer, 60_000), "The schedule would have used 20 more vCPU-hours than the current count, and 110 fewer than 3 instances all week, the cheapest fixed count that meets the target.");
     }
 }

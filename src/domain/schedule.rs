@@ -195,15 +195,22 @@ impl Rule {
     }
 
     /// A task name that says what it does: `poolportal-build-s2-weekdays-0700-to-4` (5–50
-    /// characters, as task names must be; a long pool name drops the prefix to `pp-`).
+    /// characters, as task names must be). A long pool name is cut, never the rule: the prefix
+    /// becomes `pp-` and the pool keeps as many characters as fit plus four of its hash, so two
+    /// long pools that share a beginning never write each other's tasks.
+    ///
+    /// The count is part of the name (the issue asks for names that say what they do), so a new
+    /// count is a new task with a new identity; `plan` deletes the old one and its role.
     pub fn task_name(&self, pool: &str) -> String {
-        let tail = format!("{}-{}-{:02}{:02}-to-{}", pool, self.days.slug(), self.at_min / 60, self.at_min % 60, self.count);
-        let name = format!("poolportal-{tail}");
+        let rule = format!("{}-{:02}{:02}-to-{}", self.days.slug(), self.at_min / 60, self.at_min % 60, self.count);
+        let name = format!("poolportal-{pool}-{rule}");
         if name.len() <= 50 {
-            name
-        } else {
-            format!("pp-{tail}").chars().take(50).collect()
+            return name;
         }
+        let hash = pool.bytes().fold(0x811c_9dc5u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193));
+        let room = 50usize.saturating_sub("pp-".len() + 4 + 1 + rule.len());
+        let cut: String = pool.chars().take(room).collect();
+        format!("pp-{cut}{:04x}-{rule}", hash & 0xffff)
     }
 }
 
@@ -445,6 +452,12 @@ pub fn date_label(utc_ms: u64, offset_min: i32) -> String {
     format!("{} {d} {}", DAY_LABELS[weekday(day)], MONTHS[m as usize - 1])
 }
 
+/// `Mon 7 Dec 07:00` at `offset_min` from UTC.
+pub fn when_label(at_ms: u64, offset_min: i32) -> String {
+    let local = (at_ms as i64 + i64::from(offset_min) * MIN_MS as i64).max(0) as u64;
+    format!("{} {:02}:{:02}", date_label(at_ms, offset_min), local % DAY_MS / HOUR_MS, local % HOUR_MS / MIN_MS)
+}
+
 /// The multi-step task a rule's ACR task runs, through ACR Tasks' `az` image alias: sign in as
 /// the task's managed identity, then scale the pool.
 pub fn task_yaml(subscription: &str, resource_group: &str, registry: &str, pool: &str, count: u32) -> String {
@@ -589,7 +602,11 @@ pub mod tests {
         assert_eq!(rule("sat,sun 00:00 0").task_name("build-s2"), "poolportal-build-s2-weekends-0000-to-0");
         assert_eq!(rule("mon,wed 09:30 1").task_name("p1"), "poolportal-p1-mon-wed-0930-to-1");
         let long = rule("mon,wed,fri 23:45 64").task_name("abcdefghijklmnopqrst");
-        assert!(long.len() <= 50 && long.starts_with("pp-abcdefghijklmnopqrst-"), "{long}");
+        assert!(long.len() <= 50 && long.starts_with("pp-abcdefghijklmnopqrst") && long.ends_with("-mon-wed-fri-2345-to-64"), "{long}");
+        // The rule survives any pool name, and two long pools sharing a beginning differ.
+        let a = rule("mon,tue,wed,thu,sat 23:45 128").task_name("a-very-long-pool-name-of-fifty-characters-xxxxxxx1");
+        let b = rule("mon,tue,wed,thu,sat 23:45 128").task_name("a-very-long-pool-name-of-fifty-characters-xxxxxxx2");
+        assert!(a.len() <= 50 && a.ends_with("-to-128") && a != b, "{a} {b}");
     }
 
     #[test]
@@ -618,6 +635,8 @@ pub mod tests {
         // Friday 2026-12-04 10:00 UTC → 20:00 today; at 21:00 → Monday 07:00.
         assert_eq!(next_change(&rules, at("2026-12-04T10:00:00Z")), Some((at("2026-12-04T20:00:00Z"), 0)));
         assert_eq!(next_change(&rules, at("2026-12-04T21:00:00Z")), Some((at("2026-12-07T07:00:00Z"), 2)));
+        assert_eq!(when_label(at("2026-12-04T20:00:00Z"), 0), "Fri 4 Dec 20:00");
+        assert_eq!(when_label(at("2026-12-04T23:30:00Z"), 60), "Sat 5 Dec 00:30", "the zone carries it past midnight");
         assert_eq!(next_change(&rules, at("2026-12-07T07:00:00Z")), Some((at("2026-12-07T20:00:00Z"), 0)), "strictly after now");
     }
 

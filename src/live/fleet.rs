@@ -104,6 +104,9 @@ pub struct Fleet {
     pub graph_error: RwSignal<Option<ArmError>>,
     /// Each registry's tags, as Resource Graph said (path lower-cased): where pauses are recorded.
     pub tags: RwSignal<BTreeMap<String, BTreeMap<String, String>>>,
+    /// Each pool's schedule (pool path lower-cased), from Resource Graph with the registries;
+    /// `None` while not known (not read yet, or Resource Graph refused).
+    pub schedules: RwSignal<Option<BTreeMap<String, crate::arm::tasks::PoolSchedule>>>,
     pub live: UseLiveReturn<bool>,
     retry: StoredValue<Rc<dyn Fn(RegistryId)>, LocalStorage>,
 }
@@ -141,6 +144,7 @@ pub fn use_fleet() -> Fleet {
     let pending = RwSignal::new(0usize);
     let graph_error = RwSignal::new(None::<ArmError>);
     let tags = RwSignal::new(BTreeMap::<String, BTreeMap<String, String>>::new());
+    let schedules = RwSignal::new(None::<BTreeMap<String, crate::arm::tasks::PoolSchedule>>);
     // A pass that outlives the page stops taking new registries and touches no signal (they are
     // gone with the page: every access below is a `try_`).
     let alive = Rc::new(Cell::new(true));
@@ -212,6 +216,15 @@ pub fn use_fleet() -> Fleet {
                                 found.iter().filter_map(|r| Some((r.id.to_ascii_lowercase(), r.tags.clone().filter(|t| !t.is_empty())?))).collect();
                             if tags.try_with_untracked(|t| *t != found_tags).unwrap_or(false) {
                                 tags.try_set(found_tags);
+                            }
+                            // Schedules (issue 21): every task in one more query, not one list per
+                            // registry. A refusal leaves them unknown, not "none".
+                            let found_schedules = graph::tasks(&client).await.ok().map(|t| crate::arm::tasks::schedules(&t));
+                            if !alive.get() {
+                                return Ok(false);
+                            }
+                            if schedules.try_with_untracked(|s| *s != found_schedules).unwrap_or(false) {
+                                schedules.try_set(found_schedules);
                             }
                             // Each subscription's agent-pool regions, from its provider registration
                             // (once a session), for the Premium registries only.
@@ -292,5 +305,5 @@ pub fn use_fleet() -> Fleet {
         },
         Watch::busy_when(|busy: &bool| *busy),
     );
-    Fleet { discovery, registries, pending, graph_error, tags, live, retry: StoredValue::new_local(retry) }
+    Fleet { discovery, registries, pending, graph_error, tags, schedules, live, retry: StoredValue::new_local(retry) }
 }

@@ -31,7 +31,8 @@ impl Loaded {
     }
 
     pub fn zone(&self) -> Option<String> {
-        self.tasks.iter().find_map(|t| t.zone.clone())
+        // A tag is anyone's text: a zone the browser does not know reads as UTC.
+        self.tasks.iter().find_map(|t| t.zone.as_deref().map(crate::live::zone::known_or_utc))
     }
 }
 
@@ -56,3 +57,43 @@ pub async fn load(client: &ArmClient, id: &AgentPoolId) -> Result<Loaded, ArmErr
     Ok(Loaded { tasks: found, allowed, last_run })
 }
 
+
+/// What a pool's schedule did lately: its rules' tasks and their newest runs, newest first.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Recent {
+    pub tasks: Vec<ScheduleTask>,
+    pub runs: Vec<runs::Run>,
+}
+
+impl Recent {
+    /// The rule a run's task carries out, if it is one of the schedule's.
+    pub fn rule_of(&self, run: &runs::Run) -> Option<crate::domain::schedule::Rule> {
+        let task = run.properties.task.as_deref()?;
+        self.tasks.iter().find(|t| t.name.eq_ignore_ascii_case(task)).and_then(|t| t.rule)
+    }
+
+    /// The newest run of each rule that failed, with its reason: a change that did not happen.
+    pub fn failed(&self) -> Vec<&runs::Run> {
+        let mut seen = std::collections::BTreeSet::new();
+        self.runs
+            .iter()
+            .filter(|r| crate::domain::queue::is_finished(r.status()))
+            .filter(|r| seen.insert(r.properties.task.clone().unwrap_or_default().to_ascii_lowercase()))
+            .filter(|r| r.status() != "Succeeded")
+            .collect()
+    }
+}
+
+/// Two requests: the registry's tasks, then (only if the pool has a schedule) the newest `top`
+/// runs of its tasks. The tasks run on the registry's shared pool, so the pool's own runs list
+/// does not hold them.
+pub async fn recent(client: &ArmClient, id: &AgentPoolId, top: u32) -> Result<Recent, ArmError> {
+    let all = tasks::list(client, &id.registry).await?;
+    let found: Vec<ScheduleTask> = all.iter().filter_map(|t| t.schedule_of(&id.name)).collect();
+    if found.is_empty() {
+        return Ok(Recent::default());
+    }
+    let names: Vec<String> = found.iter().map(|t| t.name.clone()).collect();
+    let runs = runs::list_for_tasks(client, &id.registry, &names, top).await?;
+    Ok(Recent { tasks: found, runs })
+}

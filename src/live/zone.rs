@@ -2,7 +2,7 @@
 //! offset of a zone at any instant, daylight saving included, and the browser's own zone.
 
 use js_sys::{Array, Intl, Object, Reflect};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::domain::schedule::{DAY_MS, HOUR_MS, MIN_MS};
 use crate::domain::time::days_from_civil;
@@ -21,13 +21,30 @@ pub fn browser_zone() -> String {
     Reflect::get(&options, &"timeZone".into()).ok().and_then(|z| z.as_string()).unwrap_or_else(|| "UTC".into())
 }
 
+/// The zone name to use for `wanted` (a tag or a link may carry any text): the name itself when
+/// the browser knows it, else UTC, the zone the cron runs in anyway.
+pub fn known_or_utc(wanted: &str) -> String {
+    if NamedZone::try_new(wanted).is_some() {
+        wanted.to_string()
+    } else {
+        "UTC".to_string()
+    }
+}
+
 /// A zone by its IANA name.
 pub struct NamedZone {
     format: Intl::DateTimeFormat,
 }
 
 impl NamedZone {
+    /// The zone, or UTC when the browser does not know the name (never throws: a misspelt
+    /// zone in a task's tag must not take the page down).
     pub fn new(name: &str) -> NamedZone {
+        NamedZone::try_new(name).or_else(|| NamedZone::try_new("UTC")).expect("every browser knows UTC")
+    }
+
+    /// The zone, or None when `Intl` throws a RangeError for the name.
+    pub fn try_new(name: &str) -> Option<NamedZone> {
         let options = Object::new();
         let set = |k: &str, v: &str| {
             let _ = Reflect::set(&options, &k.into(), &v.into());
@@ -37,7 +54,12 @@ impl NamedZone {
         for k in ["year", "month", "day", "hour", "minute", "second"] {
             set(k, "numeric");
         }
-        NamedZone { format: Intl::DateTimeFormat::new(&Array::of1(&"en-US".into()), &options) }
+        // Reflect.construct rather than `Intl::DateTimeFormat::new`, whose binding cannot catch.
+        let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
+        let constructor: js_sys::Function = Reflect::get(&intl, &"DateTimeFormat".into()).ok()?.dyn_into().ok()?;
+        let args = Array::of2(&Array::of1(&"en-US".into()), &options);
+        let format = Reflect::construct(&constructor, &args).ok()?;
+        Some(NamedZone { format: format.unchecked_into() })
     }
 }
 

@@ -23,6 +23,18 @@ pub fn ActivityPage(source: Source) -> impl IntoView {
     let focused = StoredValue::new(None::<String>);
     let set_span = Callback::new(move |s: Span| crate::nav::replace_query(&Query { span: s, ..query.get_untracked() }.to_query()));
     let show_target = matches!(source, Source::Registry(_));
+    // The registry's tasks' identities, to name a scheduled change's writer by its task.
+    let registry = match &source {
+        Source::Pool(id) => id.registry.clone(),
+        Source::Registry(id) => id.clone(),
+    };
+    let tasks = LocalResource::new(move || {
+        let (client, registry) = (crate::ctx::ctx().client, registry.clone());
+        async move { crate::arm::tasks::list(&client, &registry).await.unwrap_or_default() }
+    });
+    let identities = Signal::derive(move || {
+        tasks.get().map(|list| list.iter().filter_map(|t| Some((t.principal_id()?.to_ascii_lowercase(), t.display_name().to_string()))).collect()).unwrap_or_default()
+    });
     let header = match source {
         Source::Pool(id) => view! { <PoolHeader id tab=Tab::Activity/> }.into_any(),
         Source::Registry(id) => view! { <RegistryHeader id tab=Tab::Activity/> }.into_any(),
@@ -52,7 +64,7 @@ pub fn ActivityPage(source: Source) -> impl IntoView {
                     if take_focus {
                         focused.set_value(pointed.clone());
                     }
-                    view! { <ActivityTable changes now_ms=now show_target pointed take_focus/> }.into_any()
+                    view! { <ActivityTable changes now_ms=now show_target pointed take_focus identities/> }.into_any()
                 }
                 Some(_) if activity.complete.get() => view! {
                     <p class="empty">{format!("No changes in the {}.", span.get().label().to_lowercase())}</p>

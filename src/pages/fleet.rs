@@ -18,6 +18,8 @@ const PAGE: usize = 100;
 /// The rows of every registry read so far.
 fn rows(fleet: Fleet, names: impl Fn(&str) -> Option<String>, running_ops: &[crate::ops::Operation]) -> Vec<Row> {
     let tags = fleet.tags.get();
+    let schedules = fleet.schedules.get();
+    let now = crate::components::time::service_now();
     fleet.registries.with(|m| {
         let mut out = Vec::new();
         let mut known: std::collections::BTreeMap<&str, Option<String>> = std::collections::BTreeMap::new();
@@ -40,6 +42,7 @@ fn rows(fleet: Fleet, names: impl Fn(&str) -> Option<String>, running_ops: &[cra
                     operation,
                     failure: None,
                 });
+                let sched = schedules.as_ref().and_then(|s| s.get(&path.to_ascii_lowercase()));
                 out.push(Row {
                     subscription_id: state.id.subscription.clone(),
                     subscription: sub.clone().unwrap_or_else(|| state.id.subscription.clone()),
@@ -54,11 +57,26 @@ fn rows(fleet: Fleet, names: impl Fn(&str) -> Option<String>, running_ops: &[cra
                     provisioning_state: p.state().to_string(),
                     queued: queue.map(|q| q.queued),
                     oldest_wait_ms: queue.and_then(|q| q.oldest_created_ms).map(|created| (state.at_ms as u64).saturating_sub(created)),
+                    schedule_rules: schedules.as_ref().map(|_| sched.map_or(0, |p| p.rules)),
+                    next_change: sched.and_then(|p| crate::domain::schedule::next_change(&p.utc, now)),
                 });
             }
         }
         out
     })
+}
+
+/// "Mon 7 Dec 07:00 → 2" (the next change, in the chosen zone), "None", or "?" when not known.
+fn schedule_cell(r: &Row) -> String {
+    match (r.schedule_rules, r.next_change) {
+        (None, _) => "?".into(),
+        (Some(0), _) => "None".into(),
+        (Some(n), None) => format!("{n} rule{}, none active", if n == 1 { "" } else { "s" }),
+        (Some(_), Some((at, count))) => {
+            let offset = crate::components::time::offset_min(at, crate::components::time::use_zone().get_untracked());
+            format!("{} → {count}", crate::domain::schedule::when_label(at, offset))
+        }
+    }
 }
 
 /// Saves the CSV (names of subscriptions are anyone's text: a byte-order mark says UTF-8).
@@ -192,7 +210,7 @@ pub fn FleetPage() -> impl IntoView {
             <table class="list fleet cards" aria-label="Agent pools in every subscription" class:hidden=move || shown.with(|(_, n, _)| *n == 0)>
                 <thead><tr>{Column::ALL.into_iter().map(header).collect_view()}</tr></thead>
                 <tbody>
-                    <For each=move || shown.with(|(_, _, page)| page.clone()) key=|r| (r.path.clone(), r.instances, r.status_text.clone(), r.provisioning_state.clone(), r.queued, r.oldest_wait_ms.map(|w| w / 1000), r.subscription.clone()) let:r>
+                    <For each=move || shown.with(|(_, _, page)| page.clone()) key=|r| (r.path.clone(), r.instances, r.status_text.clone(), r.provisioning_state.clone(), r.queued, r.oldest_wait_ms.map(|w| w / 1000), r.subscription.clone(), r.schedule_rules, r.next_change) let:r>
                         <tr>
                             <td data-label="Subscription">{r.subscription.clone()}</td>
                             <td data-label="Registry">{r.registry.clone()}</td>
@@ -203,6 +221,7 @@ pub fn FleetPage() -> impl IntoView {
                             <td data-label="Status"><span class=format!("status status-{}", r.status.to_ascii_lowercase())>{r.status_text.clone()}</span>{(!r.provisioning_state.eq_ignore_ascii_case("Succeeded")).then(|| view! { <span class="muted small provisioning">{format!(" · provisioning {}", r.provisioning_state)}</span> })}</td>
                             <td class="num" data-label="Queued">{r.queued.map_or_else(|| "?".to_string(), |q| q.to_string())}</td>
                             <td class="num" data-label="Oldest wait">{fleet::wait_text(r.oldest_wait_ms)}</td>
+                            <td data-label="Schedule">{schedule_cell(&r)}</td>
                         </tr>
                     </For>
                 </tbody>
@@ -213,6 +232,7 @@ pub fn FleetPage() -> impl IntoView {
                     <td class="num" data-label="vCPU">{move || total().vcpu}</td>
                     <td></td>
                     <td class="num" data-label="Queued">{move || total().queued}</td>
+                    <td></td>
                     <td></td>
                 </tr></tfoot>
             </table>
@@ -271,6 +291,8 @@ pub fn FleetPage() -> impl IntoView {
             <div class="checks">
                 <label class="inline"><input type="checkbox" prop:checked=move || view.get().queued
                     on:change=move |ev| { let on = event_target_checked(&ev); set(&|v: &mut View| v.queued = on) }/>" Has queued runs"</label>
+                <label class="inline"><input type="checkbox" prop:checked=move || view.get().scheduled
+                    on:change=move |ev| { let on = event_target_checked(&ev); set(&|v: &mut View| v.scheduled = on) }/>" Has a schedule"</label>
                 <label class="inline"><input type="checkbox" prop:checked=move || view.get().state.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("Failed"))
                     on:change=move |ev| { let on = event_target_checked(&ev); set(&|v: &mut View| v.state = on.then(|| "Failed".to_string())) }/>" Failed"</label>
             </div>

@@ -10,6 +10,7 @@ use crate::components::pause::PausePanel;
 use crate::components::readiness::SubnetReadiness;
 use crate::components::live_queue::LiveQueuePanel;
 use crate::components::scale::ScalePanel;
+use crate::components::scheduled_changes::ScheduledChanges;
 use crate::domain::queue::PoolView;
 use crate::live::queue::use_live_queue;
 use crate::components::pool_tabs::{PoolHeader, Tab};
@@ -101,6 +102,8 @@ pub fn PoolPage(id: AgentPoolId) -> impl IntoView {
     // Made once, with the page: a panel drawn anew must not take a callback with it.
     let on_record = Callback::new(move |_| details.refetch());
     let queue_id = id.clone();
+    let changes_id = id.clone();
+    let pool_count = Memo::new(move |_| details.get().and_then(|r| r.ok()).map(|(p, _, _)| p.count()));
     let pid = id.clone();
     let link_id = id.clone();
     // One status (domain::status) from everything read: the pool, its queue, its pause record
@@ -167,6 +170,7 @@ pub fn PoolPage(id: AgentPoolId) -> impl IntoView {
         {body(Part::Top)}
         // Only for a pool that exists: a missing one gets one message, not ARM's error twice.
         {move || pool_found.get().then(|| view! { <LiveQueuePanel id=queue_id.clone() live pool=pool_view/> })}
+        {move || pool_found.get().then(|| view! { <ScheduledChanges id=changes_id.clone() count=pool_count/> })}
         {body(Part::Bottom)}
     }
 }

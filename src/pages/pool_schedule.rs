@@ -60,8 +60,12 @@ pub fn PoolSchedulePage(id: AgentPoolId) -> impl IntoView {
     // While an identity waits for its role, look again every 15 s (an administrator may assign it
     // elsewhere, in the portal or with the command handed over).
     let waiting = Memo::new(move |_| loaded.get().and_then(|r| r.ok()).is_some_and(|l| !l.waiting().is_empty()));
+    // The save in flight, and how it failed, belong to the page: the editor is drawn again when
+    // the tasks change, and a poll must neither redraw it mid-save nor let a second save start.
+    let working = RwSignal::new(false);
+    let failure = RwSignal::new(None::<crate::arm::ArmError>);
     let poll = send_wrapper::SendWrapper::new(gloo_timers::callback::Interval::new(15_000, move || {
-        if waiting.get_untracked() {
+        if waiting.get_untracked() && !working.get_untracked() {
             version.update(|v| *v += 1);
         }
     }));
@@ -70,7 +74,16 @@ pub fn PoolSchedulePage(id: AgentPoolId) -> impl IntoView {
     let system_data = Signal::derive(move || pool.get().and_then(|r| r.ok()).and_then(|p| p.system_data));
     let (header_id, missing_id, view_id, edit_id) = (id.clone(), id.clone(), id.clone(), StoredValue::new(id.clone()));
     let notice_registry = id.registry.name.clone();
-    let saved = Callback::new(move |_: ()| version.update(|v| *v += 1));
+    // The advisor's proposal is read from the link once: after a save the editor shows what
+    // Azure holds, and the link no longer says otherwise (a reload would fill it in again).
+    let proposed = RwSignal::new(proposed_in_link());
+    let saved = Callback::new(move |_: ()| {
+        if proposed.get_untracked().is_some() {
+            proposed.set(None);
+            crate::nav::replace_query("");
+        }
+        version.update(|v| *v += 1)
+    });
     let tasks_key = Memo::new(move |_| loaded.get().and_then(|r| r.ok()).map(|l| l.tasks));
     // What the last save did, kept while the editor is drawn again with the tasks it wrote.
     let steps = RwSignal::new(Vec::<crate::components::schedule_editor::Step>::new());
@@ -97,17 +110,11 @@ pub fn PoolSchedulePage(id: AgentPoolId) -> impl IntoView {
                 let id = edit_id.get_value();
                 let l = loaded.get_untracked().and_then(|r| r.ok())?;
                 let p = pool.get().and_then(|r| r.ok())?;
-                let others = pools.get().and_then(|r| r.ok()).map(|list| crate::domain::quota::usage(list.iter().filter(|x| x.display_name() != id.name).map(|x| (x.tier(), x.count())))).unwrap_or_default();
-                can_write.get().then(|| view! { <ScheduleEditor id loaded=l tier=p.tier().to_string() location=p.location.clone() current=p.count() others proposed=proposed_in_link() can_assign=may_assign steps saved/> })
+                let others = pools.get().and_then(|r| r.ok()).map(|list| crate::domain::quota::usage(list.iter().filter(|x| !x.display_name().eq_ignore_ascii_case(&id.name)).map(|x| (x.tier(), x.count())))).unwrap_or_default();
+                can_write.get().then(|| view! { <ScheduleEditor id loaded=l tier=p.tier().to_string() location=p.location.clone() current=p.count() others proposed=proposed.get_untracked() can_assign=may_assign steps working failure saved/> })
             }}
         </Show>
     }
-}
-
-/// `Mon 7 Dec 07:00` in the zone.
-fn when(at_ms: u64, offset: i32) -> String {
-    let local = (at_ms as i64 + i64::from(offset) * 60_000).max(0) as u64;
-    format!("{} {:02}:{:02}", schedule::date_label(at_ms, offset), local % 86_400_000 / 3_600_000, local % 3_600_000 / 60_000)
 }
 
 #[component]
@@ -119,8 +126,14 @@ fn ScheduleView(id: AgentPoolId, loaded: Loaded, #[prop(into)] can_assign: Signa
     let zone = NamedZone::new(&zone_name);
     let now = crate::components::time::service_now();
     let offset = zone.offset_min(now);
-    let utc: Vec<Rule> = loaded.tasks.iter().filter(|t| t.enabled).filter_map(|t| t.utc).collect();
-    let next = schedule::next_change(&utc, now).map(|(at, count)| format!("Next change: {} → {count} instance{} ({zone_name})", when(at, offset), if count == 1 { "" } else { "s" }));
+    // Only rules whose identity may scale the pool change it: one waiting for its role would fail.
+    let active = |t: &&crate::arm::tasks::ScheduleTask| t.enabled && t.principal_id.as_ref().and_then(|p| loaded.allowed.get(p)).copied().flatten() == Some(true);
+    let utc: Vec<Rule> = loaded.tasks.iter().filter(active).filter_map(|t| t.utc).collect();
+    let left_out = loaded.tasks.len() - loaded.tasks.iter().filter(active).count();
+    let next = schedule::next_change(&utc, now)
+        .map(|(at, count)| format!("Next change: {} → {count} instance{} ({zone_name})", schedule::when_label(at, offset), if count == 1 { "" } else { "s" }))
+        .or_else(|| Some("No rule can change the pool yet.".to_string()))
+        .map(|n| if left_out > 0 { format!("{n} Rules not active are left out.") } else { n });
     let shift = schedule::dst_shift(&zone, now).map(|s| {
         let later = s.to_offset > s.from_offset;
         format!(
@@ -141,7 +154,7 @@ fn ScheduleView(id: AgentPoolId, loaded: Loaded, #[prop(into)] can_assign: Signa
         };
         let last = loaded.last_run.get(&t.name).cloned().map(|r| {
             let href = RunId { registry: id.registry.clone(), run_id: r.run_id.clone() }.path();
-            let failed = r.status == "Failed";
+            let failed = matches!(r.status.as_str(), "Failed" | "Error" | "Timeout" | "Canceled");
             view! {
                 <span class:error=failed>
                     "Last run "<a href=href>{r.run_id.clone()}</a>": "{r.status.clone()}
@@ -150,10 +163,15 @@ fn ScheduleView(id: AgentPoolId, loaded: Loaded, #[prop(into)] can_assign: Signa
             }
         });
         let (days, time, count) = t.rule.map_or(("?".into(), "?".into(), "?".into()), |r| (r.days.label(), r.time(), r.count.to_string()));
+        // Azure keeps UTC: after the clocks change, a rule written before fires an hour off.
+        let drifted = t.rule.zip(t.cron.as_ref()).filter(|(r, c)| **c != r.cron(offset)).map(|(r, c)| {
+            let fires = schedule::parse_cron(c).map(|u| Rule { days: u.days, at_min: (i32::from(u.at_min) + offset).rem_euclid(1440) as u16, count: r.count }.time()).unwrap_or_default();
+            format!("Fires at {fires} {zone_name} since the clocks changed: save the schedule again to move it back to {}.", r.time())
+        });
         view! {
             <tr>
                 <th scope="row" data-label="Days">{days}</th>
-                <td data-label="Time">{time}</td>
+                <td data-label="Time">{time}{drifted.map(|d| view! { <p class="notice small" role="note">{d}</p> })}</td>
                 <td class="num" data-label="Instances">{count}</td>
                 <td data-label="On Azure"><code>{t.cron.clone().unwrap_or_default()}</code>" UTC"<br/><span class="muted small">{t.name.clone()}</span></td>
                 <td data-label="State">{state}<br/>{last}</td>

@@ -70,6 +70,16 @@ try {
     }
   }
 
+  // Issue 21: "Propose a schedule" over the week, side by side with fixed counts (Europe/London
+  // is not asked: the browser's zone is the bench machine's, UTC on CI).
+  await page.getByRole('button', { name: 'Propose a schedule' }).click();
+  const proposal = page.getByRole('table', { name: 'A schedule against fixed counts' });
+  await proposal.waitFor({ timeout: 60000 });
+  const proposeMs = Number(await proposal.getAttribute('data-propose-ms'));
+  const proposedRules = await page.getByRole('list', { name: 'Proposed rules' }).locator('li').allInnerTexts();
+  const sideBySide = await proposal.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent.trim())));
+  const proposalVerdict = await page.locator('.proposal-verdict').innerText();
+
   console.log('\n== pool insights: a week of runs on one pool (tests/bench/insights.mjs)');
   console.log(`seeded: ${seeded.runs} runs over 7 days (asked ${RUNS}; runs not finished by the end are left out)`);
   console.log(`runs read: ${runs} in ${pages} list pages (100 a page)`);
@@ -80,6 +90,12 @@ try {
   console.log(`advice at a 60 s target: ${verdict}`);
   console.log('instances | wait p50 | wait p95 | never ran | vCPU-hours');
   for (const row of advice60) console.log(row.join(' | '));
+  console.log(`\n== a proposed schedule for the same week (issue 21), target 60 s`);
+  console.log(`proposed rules: ${proposedRules.join('; ')}`);
+  console.log(`propose + replay the schedule and every fixed count (browser-timed): ${proposeMs.toFixed(1)} ms`);
+  console.log('over the week | wait p50 | wait p95 | never ran | vCPU-hours');
+  for (const row of sideBySide) console.log(row.join(' | '));
+  console.log(proposalVerdict);
   void advice;
 } finally {
   await browser.close();

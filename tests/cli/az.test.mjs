@@ -5,7 +5,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { CONTOSO, CONTOSO_BUILDS, SERVICE_PRINCIPAL } from '../e2e/support/emulator.mjs';
-import { startWithCli, waitFor } from './support/az.mjs';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startWithCli, waitFor, shellWords } from './support/az.mjs';
 
 let cli, emulator, login;
 before(async () => {
@@ -185,4 +188,29 @@ test('build-s2\'s schedule reads back through the CLI: task list, show, timer li
   assert.notEqual(handover.code, 0);
   assert.match(handover.stderr, /AuthorizationFailed/);
   assert.match(handover.stderr, /Microsoft\.Authorization\/roleAssignments\/write/);
+});
+
+test('the commands the Schedule tab echoes make a rule the portal reads: az acr task create with its task file, then az tag update', async () => {
+  const name = 'poolportal-nightly-s1-weekdays-0800-to-1';
+  const yaml = `version: v1.1.0\nsteps:\n  - cmd: az login --identity\n  - cmd: az acr agentpool update --subscription ${CONTOSO} -g rg-builds -r contosobuilds -n nightly-s1 --count 1\n`;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pool-task-'));
+  writeFileSync(path.join(dir, `${name}.yaml`), yaml);
+  // Exactly as src/domain/cli.rs prints them (tests/e2e/schedule.test.mjs reads the first on the page).
+  const create = `az acr task create -r contosobuilds -n ${name} -f ${name}.yaml --context /dev/null --schedule '0 8 * * 1-5' --assign-identity '[system]' --commit-trigger-enabled false --base-image-trigger-enabled false`;
+  const tag = `az tag update --resource-id ${CONTOSO_BUILDS}/tasks/${name} --operation merge --tags poolportal-pool=nightly-s1 'poolportal-rule=mon-fri 08:00 1' poolportal-zone=UTC`;
+  try {
+    await cli.azOk(shellWords(create).slice(1), { cwd: dir });
+    await cli.azOk(shellWords(tag).slice(1));
+    const task = (await emulator.armSend('GET', `${CONTOSO_BUILDS}/tasks/${name}?${POOLS_API}`)).body;
+    assert.equal(task.properties.step.type, 'EncodedTask');
+    assert.equal(Buffer.from(task.properties.step.encodedTaskContent, 'base64').toString(), yaml, 'the file, as the portal encodes it');
+    assert.deepEqual(task.properties.trigger.timerTriggers.map((t) => [t.schedule, t.status]), [['0 8 * * 1-5', 'Enabled']]);
+    assert.equal(task.properties.agentPoolName ?? null, null, 'the shared pool runs it');
+    assert.equal(task.identity.type, 'SystemAssigned');
+    assert.match(task.identity.principalId, /^[0-9a-f-]{36}$/);
+    assert.deepEqual(task.tags, { 'poolportal-pool': 'nightly-s1', 'poolportal-rule': 'mon-fri 08:00 1', 'poolportal-zone': 'UTC' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await cli.az(['acr', 'task', 'delete', ...RG, '-n', name, '--yes']);
+  }
 });

@@ -62,9 +62,10 @@ test('Olivia sees the pools of both subscriptions, by display name, as ARM lists
   // The totals row adds up what is shown.
   const foot = await table(page).locator('tfoot').innerText();
   assert.match(foot, new RegExp(`Total: ${expected.length} pools`));
-  // Found with one Resource Graph query, then only the eligible registries' pools and runs.
+  // Found with two Resource Graph queries (the registries; every task, for the schedules), then
+  // only the eligible registries' pools and runs.
   const log = (await emulator.requests()).filter((e) => e.listener === 'arm' && e.origin === emulator.origins.portal && e.method !== 'OPTIONS');
-  assert.equal(log.filter((e) => e.path.startsWith('/providers/Microsoft.ResourceGraph/resources')).length, 1);
+  assert.equal(log.filter((e) => e.path.startsWith('/providers/Microsoft.ResourceGraph/resources')).length, 2);
   assert.ok(!log.some((e) => /contosobasic|contosouk/.test(e.path)), 'registries that cannot host pools are not read');
   assert.equal(await page.getByRole('link', { name: 'All agent pools' }).getAttribute('aria-current'), 'page');
   await screenshot(page, 'fleet');
@@ -198,16 +199,47 @@ test('the CSV holds exactly the rows the view selects, every page of them', asyn
   const text = await readFile(await download.path(), 'utf8');
   assert.ok(text.startsWith('\uFEFF'), 'a byte-order mark, so spreadsheets read UTF-8');
   const lines = text.slice(1).split('\r\n').filter(Boolean);
-  assert.equal(lines[0], 'Subscription,Subscription id,Registry,Pool,Tier,Instances,vCPU,Status,Provisioning state,Queued,Oldest wait (s),Pool id');
+  assert.equal(lines[0], 'Subscription,Subscription id,Registry,Pool,Tier,Instances,vCPU,Status,Provisioning state,Queued,Oldest wait (s),Schedule rules,Next change (UTC),Next count,Pool id');
   const body = lines.slice(1).map((l) => l.split(','));
   assert.equal(body.length, shown.length);
   body.forEach((cells, i) => {
     const row = shown[i];
     assert.deepEqual([cells[0], cells[2], cells[3], cells[4], cells[5], cells[6], cells[7], cells[9]], [row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7]]);
     assert.equal(cells[8], 'Succeeded');
-    assert.match(cells[11], new RegExp(`/agentPools/${row[2]}$`));
+    assert.equal(cells[11], '0', 'the seeded pools have no schedule');
+    assert.match(cells[14], new RegExp(`/agentPools/${row[2]}$`));
   });
   assert.ok([CONTOSO, FABRIKAM].every((s) => body.some((c) => c[1] === s)));
+});
+
+test('which pools have a schedule, and their next change: a column, a filter in the URL, and the CSV', async (t) => {
+  // The clock stands still: the next change the page computed is the one the test computes.
+  await emulator.setClock({ speed: 0 });
+  t.after(() => emulator.setClock({ speed: 20 }));
+  const { page, problems } = await openFleet('Olivia Owner', '?scheduled=1', { timezoneId: 'UTC' });
+  await settled(page);
+  await table(page).locator('tbody tr').first().waitFor();
+  const rows = await shownRows(page);
+  assert.deepEqual(rows.map((r) => r[2]), ['build-s2'], 'only the demo\'s scheduled pool');
+  assert.match(rows[0][9], /^(Mon|Tue|Wed|Thu|Fri) \d+ \w{3} (07|20):00 → (0|2)$/);
+  assert.ok(await page.getByLabel('Has a schedule').isChecked());
+  // The next change is the sooner of build-s2's two rules (weekdays 07:00 → 2, 20:00 → 0 UTC).
+  const now = (await (await fetch(`${emulator.origins.admin}/clock`)).json()).nowMs;
+  const next = [7, 20].flatMap((h) => [0, 1, 2, 3, 4, 5, 6, 7].map((d) => {
+    const t = new Date(now); t.setUTCHours(h, 0, 0, 0); t.setUTCDate(t.getUTCDate() + d);
+    return { at: t.getTime(), count: h === 7 ? 2 : 0 };
+  })).filter((c) => c.at > now && [1, 2, 3, 4, 5].includes(new Date(c.at).getUTCDay())).sort((a, b) => a.at - b.at)[0];
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+  const lines = (await readFile(await download.path(), 'utf8')).slice(1).split('\r\n').filter(Boolean);
+  assert.equal(lines.length, 2);
+  const cells = lines[1].split(',');
+  assert.deepEqual([cells[3], cells[11], cells[12], cells[13]], ['build-s2', '2', new Date(next.at).toISOString(), String(next.count)]);
+  // Unchecked, every pool is back, the others with no schedule.
+  await page.getByLabel('Has a schedule').uncheck();
+  await table(page).locator('tbody tr', { hasText: 'nightly-s1' }).waitFor();
+  assert.equal(new URL(page.url()).search, '');
+  assert.equal((await shownRows(page)).find((r) => r[2] === 'nightly-s1')[9], 'None');
+  assert.deepEqual(problems, []);
 });
 
 test('live: a pool scaled elsewhere changes in the fleet without a reload', async () => {

@@ -183,6 +183,20 @@ test('from Insights: Propose a schedule, side by side with fixed counts, then Ap
   assert.equal(arm.length, rules.length);
   assert.ok(arm.every((t) => t.tasksContributor && t.pool === null && /^\d+ \d+ \* \* [\d,*-]+$/.test(t.cron)), JSON.stringify(arm));
   assert.ok(arm.every((t) => t.name.startsWith('poolportal-build-s2-')));
+  // Saved: the editor holds what Azure holds, and the link no longer carries the proposal.
+  await page.getByText("Filled in from the sizing advisor's proposal").waitFor({ state: 'detached' });
+  assert.equal(new URL(page.url()).search, '');
+  assert.deepEqual(problems, []);
+});
+
+test('a zone the browser does not know, in a tag or a link, reads as UTC instead of breaking the tab', async () => {
+  const tags = `${CONTOSO_BUILDS}/tasks/poolportal-build-s2-weekdays-0700-to-2/providers/Microsoft.Resources/tags/default?api-version=2021-04-01`;
+  const tagged = await emulator.armSend('PATCH', tags, { operation: 'Merge', properties: { tags: { 'poolportal-zone': 'Mars/Olympus_Mons' } } });
+  assert.equal(tagged.status, 200, JSON.stringify(tagged.body));
+  const { page, problems } = await on(`${schedulePath('build-s2')}?rules=${encodeURIComponent('mon-fri 07:00 2')}&zone=Not%2FA_Zone`);
+  await rows(page).first().waitFor();
+  await page.getByRole('columnheader', { name: 'Time (UTC)' }).first().waitFor();
+  assert.equal(await page.getByLabel('Time zone').inputValue(), 'UTC');
   assert.deepEqual(problems, []);
 });
 

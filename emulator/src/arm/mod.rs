@@ -112,10 +112,13 @@ fn route(call: &Call) -> ArmResult {
                 ["taskruns", _] if get => task_runs::get(call, &r, child(1)),
                 ["taskruns", _] if delete => task_runs::delete(call, &r, child(1)),
                 ["providers", "microsoft.authorization", "permissions"] if get => permissions::on_registry(call, &r),
-                ["providers", "microsoft.resources", "tags", "default"] if get => tags::get(call, &r),
-                ["providers", "microsoft.resources", "tags", "default"] if put => tags::write(call, &r, false),
-                ["providers", "microsoft.resources", "tags", "default"] if patch => tags::write(call, &r, true),
-                ["providers", "microsoft.resources", "tags", "default"] => Err(method_not_allowed(call)),
+                ["providers", "microsoft.resources", "tags", "default"] if get => tags::get(call, &r, None),
+                ["providers", "microsoft.resources", "tags", "default"] if put => tags::write(call, &r, None, false),
+                ["providers", "microsoft.resources", "tags", "default"] if patch => tags::write(call, &r, None, true),
+                ["tasks", _, "providers", "microsoft.resources", "tags", "default"] if get => tags::get(call, &r, Some(child(1))),
+                ["tasks", _, "providers", "microsoft.resources", "tags", "default"] if put => tags::write(call, &r, Some(child(1)), false),
+                ["tasks", _, "providers", "microsoft.resources", "tags", "default"] if patch => tags::write(call, &r, Some(child(1)), true),
+                ["providers", "microsoft.resources", "tags", "default"] | ["tasks", _, "providers", "microsoft.resources", "tags", "default"] => Err(method_not_allowed(call)),
                 [] | ["agentpools"] | ["agentpools", _] | ["agentpools", _, "listqueuestatus"] | ["agentpools", _, "operationstatuses", _]
                 | ["agentpoolsoperationresults", _, "status"] | ["schedulerun"] | ["runs"]
                 | ["runs", _] | ["runs", _, "cancel" | "listlogsasurl"] | ["tasks"] | ["tasks", _] | ["tasks", _, "listdetails"] | ["taskruns"] | ["taskruns", _] => {

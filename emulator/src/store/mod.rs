@@ -307,16 +307,18 @@ impl Task {
         format!("{}/tasks/{}", registry_id(&self.subscription, &self.resource_group, &self.registry), self.name)
     }
 
-    /// The object id of its system-assigned identity, if it has one: derived from the task's id,
-    /// so it reads back the same and differs between registries.
+    /// The object id of its system-assigned identity, if it has one: derived from the task's id
+    /// and its creation time, so it reads back the same while the task lives, differs between
+    /// registries, and a task deleted and made again under the same name has a new identity (as
+    /// on Azure, where the old identity's role assignments do not carry over).
     pub fn principal_id(&self) -> Option<String> {
         let kind = self.identity.as_ref()?.get("type")?.as_str()?;
-        kind.contains("SystemAssigned").then(|| crate::ids::stable_guid(&format!("principal:{}", self.id().to_ascii_lowercase())))
+        kind.contains("SystemAssigned").then(|| crate::ids::stable_guid(&format!("principal:{}:{}", self.id().to_ascii_lowercase(), self.created_ms)))
     }
 
     /// The application (client) id of that identity: what the Activity Log names as its caller.
     pub fn client_id(&self) -> Option<String> {
-        self.principal_id().map(|_| crate::ids::stable_guid(&format!("client:{}", self.id().to_ascii_lowercase())))
+        self.principal_id().map(|_| crate::ids::stable_guid(&format!("client:{}:{}", self.id().to_ascii_lowercase(), self.created_ms)))
     }
 
     pub fn agent_pool_name(&self) -> Option<&str> {

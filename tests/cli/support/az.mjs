@@ -53,18 +53,18 @@ export async function startWithCli(extraArgs = []) {
     REQUESTS_CA_BUNDLE: path.join(dataDir, 'ca.pem'),
   };
   /** Runs `az …args`; resolves to { code, stdout, stderr, json } (json: stdout parsed, if it is). */
-  const az = (args) => new Promise((resolve) => {
+  const az = (args, { cwd } = {}) => new Promise((resolve) => {
     // A bound on a whole process, so a command that never ends fails the suite instead of
     // hanging it (the slowest, a streamed build log, takes seconds here).
-    execFile(AZ, args, { env, maxBuffer: 16 << 20, timeout: 180_000 }, (error, stdout, stderr) => {
+    execFile(AZ, args, { env, cwd, maxBuffer: 16 << 20, timeout: 180_000 }, (error, stdout, stderr) => {
       let json;
       try { json = JSON.parse(stdout); } catch { json = undefined; }
       resolve({ code: error ? (error.code ?? 1) : 0, stdout, stderr, json });
     });
   });
   /** `az` that must succeed. */
-  const azOk = async (args) => {
-    const r = await az(args);
+  const azOk = async (args, options) => {
+    const r = await az(args, options);
     if (r.code !== 0) throw new Error(`az ${args.join(' ')} exited ${r.code}:\n${r.stderr}`);
     return r;
   };

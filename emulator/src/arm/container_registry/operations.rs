@@ -91,7 +91,8 @@ fn running_word(emu: &Emulator, op: &Operation) -> &'static str {
 
 /// The operation `id` of the pool or registry at `resource` (a prefix of the operation's pool id).
 fn find<'s>(call: &Call, state: &'s State, r: &RegistryRef, resource: &str, id: &str) -> Result<&'s Operation, ArmError> {
-    access::check_scope(call, state, r.sub, Some(r.rg), POOL_READ, Access::Read)?;
+    // At the registry, so a role assigned there (a task's identity) may poll its own writes.
+    access::check_at(call, state, r.sub, Some(r.rg), &format!("/providers/Microsoft.ContainerRegistry/registries/{}", r.name), POOL_READ, Access::Read)?;
     // The resource itself or one under it: `…/registries/reg` is not `…/registries/reg2`.
     let prefix = resource.to_ascii_lowercase();
     let under = |r: &str| {

@@ -84,12 +84,22 @@ pub const READ: &str = "Microsoft.ContainerRegistry/registries/read";
 pub fn list(call: &Call, sub: &str, rg: Option<&str>) -> ArmResult {
     call.require_api_version(&versions::REGISTRIES)?;
     let state = call.emu.state();
-    check_scope(call, &state, sub, rg, READ, Access::Read)?;
+    // Read over the whole scope lists everything; a principal whose role sits on single
+    // registries (a task's identity, say) sees those, as ARM filters a list by what one may read.
+    let whole = check_scope(call, &state, sub, rg, READ, Access::Read);
+    if whole.is_err() && !state.has_access(&call.caller.oid, sub) {
+        whole.clone()?;
+    }
+    if let Some(rg) = rg {
+        state.resource_group(sub, rg).ok_or_else(|| crate::arm::pipeline::error::ArmError::resource_group_not_found(rg))?;
+    }
+    let oid = &call.caller.oid;
     let items = state
         .registries
         .iter()
         .filter(|r| crate::store::same(&r.subscription, sub))
         .filter(|r| rg.is_none_or(|rg| crate::store::same(&r.resource_group, rg)))
+        .filter(|r| whole.is_ok() || state.allowed(oid, &crate::store::registry_id(&r.subscription, &r.resource_group, &r.name), READ, true))
         .map(|r| to_json_at(r, call.param("api-version").unwrap_or_default()))
         .collect();
     Ok(Json(paging::page(call, items)).into_response())

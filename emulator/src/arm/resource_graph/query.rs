@@ -102,6 +102,25 @@ fn rows(state: &State, subs: &[String]) -> Vec<Map<String, Value>> {
             ("tags", tags(&r.tags)),
         ]));
     }
+    // ACR tasks are tracked resources (location, tags, identity); a schedule's rules are tasks,
+    // and the fleet finds them here in one query. Unverified on Azure (docs/emulator.md).
+    for t in state.tasks.iter().filter(|t| ours(&t.subscription)) {
+        let arm = crate::arm::container_registry::tasks::to_json(t);
+        out.push(row(vec![
+            ("id", arm["id"].clone()),
+            ("name", json!(t.name)),
+            ("type", json!("microsoft.containerregistry/registries/tasks")),
+            ("tenantId", json!(TENANT_ID)),
+            ("kind", json!("")),
+            ("location", json!(t.location)),
+            ("resourceGroup", json!(t.resource_group)),
+            ("subscriptionId", json!(t.subscription)),
+            ("managedBy", json!("")),
+            ("properties", arm["properties"].clone()),
+            ("identity", arm.get("identity").cloned().unwrap_or(Value::Null)),
+            ("tags", arm.get("tags").cloned().unwrap_or_else(|| json!({}))),
+        ]));
+    }
     for v in state.vnets.iter().filter(|v| ours(&v.subscription)) {
         out.push(row(vec![
             ("id", json!(vnet_id(v))),
@@ -240,7 +259,17 @@ pub fn resources(call: &Call) -> ArmResult {
         Err(e) => return Ok(query_refused(e)),
     };
     let columns = COLUMNS.iter().map(|c| kql::Column { name: c.to_string(), dynamic: DYNAMIC.contains(c) }).collect();
-    let table = match kql::run(&ops, columns, rows(&state, &scope)) {
+    // Resource Graph answers only with resources the caller may read, role by role and scope by
+    // scope (a role on one registry shows that registry, not its neighbours).
+    let oid = call.caller.oid.clone();
+    let visible: Vec<Map<String, Value>> = rows(&state, &scope)
+        .into_iter()
+        .filter(|row| {
+            let (id, kind) = (row.get("id").and_then(Value::as_str).unwrap_or(""), row.get("type").and_then(Value::as_str).unwrap_or(""));
+            state.allowed(&oid, id, &format!("{kind}/read"), true)
+        })
+        .collect();
+    let table = match kql::run(&ops, columns, visible) {
         Ok(t) => t,
         Err(e) => return Ok(query_refused(e)),
     };

@@ -1,4 +1,5 @@
-//! Tags of a registry as their own resource (`{registry}/providers/Microsoft.Resources/tags/default`,
+//! Tags of a registry, or of one of its tasks, as their own resource
+//! (`{registry or task}/providers/Microsoft.Resources/tags/default`,
 //! Microsoft.Resources 2019-10-01 and later): read, replace (PUT) and PATCH with `Merge`, `Replace`
 //! or `Delete`, so one tag can be written or removed without rewriting the others. This is where
 //! the portal keeps a paused pool's record (Azure keeps no tags on agent pools); `az tag update
@@ -26,20 +27,39 @@ const MAX_TAGS: usize = 50;
 const MAX_NAME: usize = 512;
 const MAX_VALUE: usize = 256;
 
-fn to_json(r: &RegistryRef, tags: &Tags) -> Value {
+/// The resource whose tags these are: `task` names one of the registry's tasks (a schedule's
+/// rule is tagged with `az tag update --resource-id <task id>` after `az acr task create`,
+/// which has no `--tags`).
+fn scope(r: &RegistryRef, task: Option<&str>) -> String {
+    let registry = registry_id(r.sub, r.rg, r.name);
+    match task {
+        Some(t) => format!("{registry}/tasks/{t}"),
+        None => registry,
+    }
+}
+
+fn to_json(r: &RegistryRef, task: Option<&str>, tags: &Tags) -> Value {
     json!({
-        "id": format!("{}/providers/Microsoft.Resources/tags/default", registry_id(r.sub, r.rg, r.name)),
+        "id": format!("{}/providers/Microsoft.Resources/tags/default", scope(r, task)),
         "name": "default",
         "type": "Microsoft.Resources/tags",
         "properties": { "tags": tags.iter().map(|(k, v)| (k.clone(), json!(v))).collect::<serde_json::Map<_, _>>() },
     })
 }
 
-pub fn get(call: &Call, r: &RegistryRef) -> ArmResult {
+fn task_missing(task: &str, r: &RegistryRef) -> ArmError {
+    ArmError::not_found_resource(&format!("Microsoft.ContainerRegistry/registries/{}/tasks/{task}", r.name), r.rg)
+}
+
+pub fn get(call: &Call, r: &RegistryRef, task: Option<&str>) -> ArmResult {
     call.require_api_version(&versions::TAGS)?;
     let state = call.emu.state();
     let registry = access::registry(call, &state, r, READ, Access::Read)?;
-    Ok(Json(to_json(r, &registry.tags)).into_response())
+    let tags = match task {
+        None => &registry.tags,
+        Some(t) => &state.tasks.iter().find(|x| r.key().matches(&x.subscription, &x.resource_group, &x.registry) && x.name.eq_ignore_ascii_case(t)).ok_or_else(|| task_missing(t, r))?.tags,
+    };
+    Ok(Json(to_json(r, task, tags)).into_response())
 }
 
 fn check(tags: &Tags) -> Result<(), ArmError> {
@@ -59,7 +79,7 @@ fn check(tags: &Tags) -> Result<(), ArmError> {
 
 /// `PUT` replaces every tag; `PATCH` merges, replaces, or deletes the named tags (a value given
 /// with `Delete` must match for the tag to go, as ARM does).
-pub fn write(call: &Call, r: &RegistryRef, patch: bool) -> ArmResult {
+pub fn write(call: &Call, r: &RegistryRef, task: Option<&str>, patch: bool) -> ArmResult {
     call.require_api_version(&versions::TAGS)?;
     let mut state = call.emu.state();
     access::registry(call, &state, r, WRITE, Access::Write)?;
@@ -71,8 +91,11 @@ pub fn write(call: &Call, r: &RegistryRef, patch: bool) -> ArmResult {
         }).collect::<Result<Tags, _>>()
     }).transpose()?.unwrap_or_default();
     let operation = if patch { body.string("operation")?.unwrap_or("") } else { "Replace" };
-    let registry = state.registries.iter_mut().find(|x| r.key().matches(&x.subscription, &x.resource_group, &x.name)).expect("checked above");
-    let mut tags = registry.tags.clone();
+    let held: &mut Tags = match task {
+        None => &mut state.registries.iter_mut().find(|x| r.key().matches(&x.subscription, &x.resource_group, &x.name)).expect("checked above").tags,
+        Some(t) => &mut state.tasks.iter_mut().find(|x| r.key().matches(&x.subscription, &x.resource_group, &x.registry) && x.name.eq_ignore_ascii_case(t)).ok_or_else(|| task_missing(t, r))?.tags,
+    };
+    let mut tags = held.clone();
     match operation.to_ascii_lowercase().as_str() {
         "replace" => tags = given,
         "merge" => {
@@ -89,6 +112,6 @@ pub fn write(call: &Call, r: &RegistryRef, patch: bool) -> ArmResult {
         }
     }
     check(&tags)?;
-    registry.tags = tags;
-    Ok((StatusCode::OK, Json(to_json(r, &registry.tags))).into_response())
+    *held = tags;
+    Ok((StatusCode::OK, Json(to_json(r, task, held))).into_response())
 }

@@ -34,6 +34,12 @@ pub struct FaultConfig {
     pub refuse_api_versions: Vec<String>,
     /// Only requests whose `METHOD /path?query` contains this are hit (empty: all).
     pub matching: String,
+    /// ARM's read throttling (issue 22): a token bucket of this many reads per subscription and
+    /// principal (0: off), refilled at `read_refill_per_sec`; an empty bucket answers 429 with
+    /// `Retry-After`, and `x-ms-ratelimit-remaining-subscription-reads` says what is left. ARM's
+    /// numbers are 250 and 25. Not counted: it stays until cleared.
+    pub read_bucket: u32,
+    pub read_refill_per_sec: u32,
 }
 
 /// What to do to one request.

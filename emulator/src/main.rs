@@ -106,6 +106,13 @@ struct FaultArgs {
     /// Only requests whose "METHOD /path?query" contains this get the counted faults.
     #[arg(long, default_value = "")]
     fault_match: String,
+    /// ARM's read throttling: a bucket of this many reads per subscription and principal
+    /// (Azure's: 250), refilled at --read-refill a second; 0 (the default) leaves it off.
+    #[arg(long, default_value_t = 0)]
+    read_limit: u32,
+    /// Reads a second back in the bucket (Azure's: 25).
+    #[arg(long, default_value_t = 25)]
+    read_refill: u32,
 }
 
 #[tokio::main]
@@ -154,6 +161,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         matching: f.fault_match.clone(),
         deny_actions: Vec::new(),
         refuse_api_versions: f.refuse_api_version.clone(),
+        read_bucket: f.read_limit,
+        read_refill_per_sec: f.read_refill,
     });
     print_banner(&emulator, args.data_dir.as_deref());
     tokio::signal::ctrl_c().await?;

@@ -30,6 +30,34 @@ async fn throttling_answers_429_with_retry_after_and_no_remaining_budget() {
 }
 
 #[tokio::test]
+async fn the_read_bucket_counts_down_per_subscription_and_principal_then_answers_429_until_it_refills() {
+    let h = harness().await;
+    set_faults(&h, json!({"readBucket": 3, "readRefillPerSec": 1})).await;
+    let (owner, reader) = (h.owner(), h.user_token(&pool_portal_emulator::authority::users::READER));
+    let pools = format!("{REGISTRY}/agentPools?{POOLS_API}");
+    let mut left = Vec::new();
+    for _ in 0..3 {
+        let r = h.send(reqwest::Method::GET, &pools, &owner, None).await;
+        assert_eq!(r.status, 200);
+        left.push(r.header("x-ms-ratelimit-remaining-subscription-reads").unwrap());
+    }
+    assert_eq!(left, ["2", "1", "0"]);
+    let refused = h.send(reqwest::Method::GET, &pools, &owner, None).await;
+    assert_eq!((refused.status, refused.code().as_str()), (429, "TooManyRequests"));
+    assert_eq!(refused.header("retry-after").as_deref(), Some("1"));
+    assert_eq!(refused.header("x-ms-ratelimit-remaining-subscription-reads").as_deref(), Some("0"));
+    // Another principal, another subscription, and writes each have their own budget.
+    assert_eq!(h.send(reqwest::Method::GET, &pools, &reader, None).await.status, 200);
+    assert_eq!(h.send(reqwest::Method::GET, &format!("/subscriptions/{FABRIKAM}/resourceGroups?api-version=2022-09-01"), &owner, None).await.status, 200);
+    // (The refill, at its rate and up to its size, is ratelimit.rs's unit test, on a given clock.)
+    // Cleared: no bucket.
+    set_faults(&h, json!({})).await;
+    for _ in 0..5 {
+        assert_eq!(h.send(reqwest::Method::GET, &pools, &owner, None).await.status, 200);
+    }
+}
+
+#[tokio::test]
 async fn server_errors_hit_only_matching_requests() {
     let h = harness().await;
     set_faults(&h, json!({"serverErrors": 1, "serverErrorStatus": 503, "matching": "PATCH"})).await;

@@ -262,3 +262,19 @@ async fn tasks_are_indexed_with_their_tags_and_identity_and_rows_follow_roles_on
     let listed: Vec<&str> = listed.1["value"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
     assert_eq!(listed, ["contosobuilds"]);
 }
+
+#[tokio::test]
+async fn agent_pools_are_indexed_with_tier_count_state_and_subnet() {
+    let h = harness().await;
+    let q = "resources | where type =~ 'microsoft.containerregistry/registries/agentpools' | project id, name, subscriptionId, properties";
+    let owner = h.post(ARG, &h.owner(), Some(json!({ "query": q }))).await;
+    assert_eq!(owner.status, 200, "{}", owner.body);
+    let rows = owner.body["data"].as_array().unwrap();
+    let (_, listed) = h.get(&format!("{REGISTRY}/agentPools?api-version=2019-06-01-preview"), &h.owner()).await;
+    for pool in listed["value"].as_array().unwrap() {
+        let row = rows.iter().find(|r| r["id"].as_str().unwrap().eq_ignore_ascii_case(pool["id"].as_str().unwrap())).expect("every listed pool is a row");
+        assert_eq!(row["properties"], pool["properties"], "the same properties as the list");
+    }
+    let reader = h.post(ARG, &h.user_token(&READER), Some(json!({ "query": q }))).await;
+    assert!(reader.body["data"].as_array().unwrap().iter().all(|r| r["subscriptionId"] == CONTOSO), "only the subscription Rhea reads");
+}

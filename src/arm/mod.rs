@@ -4,6 +4,7 @@
 
 pub mod activity;
 pub mod agent_pools;
+pub mod concurrency;
 pub mod error;
 pub mod graph;
 pub mod id;

@@ -229,6 +229,29 @@ const EXPOSED: &str = "Location, Azure-AsyncOperation, Retry-After, Date, x-ms-r
 /// What a browser may read when the LRO headers are withheld (fault switch).
 const EXPOSED_WITHOUT_LRO: &str = "x-ms-request-id, x-ms-correlation-request-id";
 
+/// The subscription a request is counted against (`/subscriptions/{id}/…`), or the tenant.
+fn bucket_scope(path: &str) -> String {
+    let mut parts = path.split('/').filter(|s| !s.is_empty());
+    match (parts.next(), parts.next()) {
+        (Some(s), Some(id)) if s.eq_ignore_ascii_case("subscriptions") => id.to_ascii_lowercase(),
+        _ => "tenant".into(),
+    }
+}
+
+/// Who is asking, for the bucket: the token's `oid`, read without checking the token (the
+/// pipeline checks it next; a forged one only spends a bucket of its own).
+fn principal_of(headers: &HeaderMap) -> String {
+    use base64::Engine;
+    let token = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).unwrap_or("");
+    token
+        .split('.')
+        .nth(1)
+        .and_then(|p| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(p.trim_end_matches('=')).ok())
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        .and_then(|c| c.get("oid").and_then(|o| o.as_str()).map(String::from))
+        .unwrap_or_default()
+}
+
 /// Request ids and CORS on every response; preflights answered before authentication, as a
 /// browser sends them without the token.
 async fn arm_headers(State(emu): State<Arc<Emulator>>, mut request: axum::extract::Request, next: axum::middleware::Next) -> Response {
@@ -250,8 +273,16 @@ async fn arm_headers(State(emu): State<Arc<Emulator>>, mut request: axum::extrac
         _ => "writes",
     };
     let has_token = request.headers().contains_key(header::AUTHORIZATION);
+    // ARM's read bucket, when switched on: per subscription (or the tenant) and principal.
+    let faults = emu.faults.get();
+    let bucket = (kind == "reads" && has_token && faults.read_bucket > 0 && request.method() != Method::OPTIONS).then(|| {
+        let key = (bucket_scope(request.uri().path()), principal_of(request.headers()));
+        emu.rate.take_read(key, faults.read_bucket, faults.read_refill_per_sec, std::time::Instant::now())
+    });
     let mut response = if request.method() == Method::OPTIONS {
         StatusCode::OK.into_response()
+    } else if let Some(Err(retry_after_secs)) = bucket {
+        throttled(retry_after_secs).into_response()
     } else {
         next.run(request).await
     };
@@ -264,7 +295,9 @@ async fn arm_headers(State(emu): State<Arc<Emulator>>, mut request: axum::extrac
     }
     h.insert(HeaderName::from_static("x-ms-request-id"), HeaderValue::from_str(&crate::ids::new_guid()).expect("guid"));
     h.insert(HeaderName::from_static("x-ms-correlation-request-id"), correlation);
-    if has_token {
+    if let Some(Ok(left)) = bucket {
+        h.insert(HeaderName::from_static("x-ms-ratelimit-remaining-subscription-reads"), HeaderValue::from(if throttled { 0 } else { left }));
+    } else if has_token {
         let remaining = emu.rate.remaining(kind);
         let name = HeaderName::from_bytes(format!("x-ms-ratelimit-remaining-subscription-{kind}").as_bytes()).expect("header name");
         h.insert(name, HeaderValue::from(if throttled { 0 } else { remaining }));

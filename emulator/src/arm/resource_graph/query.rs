@@ -102,6 +102,24 @@ fn rows(state: &State, subs: &[String]) -> Vec<Map<String, Value>> {
             ("tags", tags(&r.tags)),
         ]));
     }
+    // Agent pools are tracked resources too (issue 22): every pool's tier, count, state and subnet
+    // in the same few pages as the registries. Unverified on Azure (docs/emulator.md).
+    for p in state.pools.iter().filter(|p| ours(&p.subscription)) {
+        let arm = crate::arm::container_registry::agent_pools::to_json(p);
+        out.push(row(vec![
+            ("id", arm["id"].clone()),
+            ("name", json!(p.name)),
+            ("type", json!("microsoft.containerregistry/registries/agentpools")),
+            ("tenantId", json!(TENANT_ID)),
+            ("kind", json!("")),
+            ("location", json!(p.location)),
+            ("resourceGroup", json!(p.resource_group)),
+            ("subscriptionId", json!(p.subscription)),
+            ("managedBy", json!("")),
+            ("properties", arm["properties"].clone()),
+            ("tags", json!({})),
+        ]));
+    }
     // ACR tasks are tracked resources (location, tags, identity); a schedule's rules are tasks,
     // and the fleet finds them here in one query. Unverified on Azure (docs/emulator.md).
     for t in state.tasks.iter().filter(|t| ours(&t.subscription)) {

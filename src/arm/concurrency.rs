@@ -1,0 +1,157 @@
+//! How many reads of one fan-out (the fleet's, and any other that reads many resources at once)
+//! may be in flight for one subscription (issue 22). ARM's own limit is a token bucket per
+//! subscription and principal (250 reads, refilled at 25 a second; Learn, *Understand how Azure
+//! Resource Manager throttles requests*), which it reports in
+//! `x-ms-ratelimit-remaining-subscription-reads` and enforces with 429 and `Retry-After`. The
+//! browser's six connections a host are an HTTP/1.1 limit, not ARM's. So the window starts at
+//! six, grows by one with each answer that came back fast while the bucket is far from empty,
+//! shrinks by one when the bucket runs low, halves on a 429 and then waits what `Retry-After`
+//! asked. Pure: the clock and the answers are given, so tests run natively.
+
+/// Where a subscription's window starts: what HTTP/1.1 allowed, known to be safe.
+pub const START: u32 = 6;
+
+/// The most reads in flight for one subscription. At ARM's typical 100–300 ms a read, 32 in
+/// flight is 100–320 reads a second: a full bucket (250) lasts about a second of that, so the
+/// window is past what the bucket sustains (25 a second) well before the ceiling, and the
+/// remaining-reads header turns it down first. Higher would only buy a deeper drain before the
+/// first 429; it also stays under the 100 concurrent streams browsers and ARM's front doors
+/// allow on one HTTP/2 connection, with room for the other subscriptions' windows.
+pub const CEILING: u32 = 32;
+
+/// An answer faster than this leaves room to grow.
+pub const FAST_MS: f64 = 1_000.0;
+
+/// Reads left in the bucket below which the window stops growing and shrinks: about two seconds
+/// of ARM's refill.
+pub const LOW_REMAINING: u32 = 50;
+
+/// When `Retry-After` is missing from a 429, wait this long.
+const DEFAULT_RETRY_AFTER_MS: f64 = 1_000.0;
+
+/// What one read came back with.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Answer {
+    /// Any answer that is not a 429 (an error too: it says nothing about the bucket).
+    Done { elapsed_ms: f64, remaining_reads: Option<u32> },
+    /// 429, with `Retry-After` in seconds if given.
+    Throttled { retry_after_s: Option<u32> },
+}
+
+/// One subscription's window.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Window {
+    limit: u32,
+    /// Browser clock (ms) before which nothing new starts: a 429's `Retry-After`.
+    paused_until_ms: f64,
+    /// 429s seen, for the page's quiet line and the bench.
+    pub throttled: u32,
+}
+
+impl Default for Window {
+    fn default() -> Self {
+        Window { limit: START, paused_until_ms: f64::NEG_INFINITY, throttled: 0 }
+    }
+}
+
+impl Window {
+    pub fn limit(&self) -> u32 {
+        self.limit
+    }
+
+    /// Whether another read may start now, with `in_flight` already going.
+    pub fn may_start(&self, in_flight: u32, now_ms: f64) -> bool {
+        now_ms >= self.paused_until_ms && in_flight < self.limit
+    }
+
+    /// How long until reads may start again (0 when they may).
+    pub fn wait_ms(&self, now_ms: f64) -> f64 {
+        (self.paused_until_ms - now_ms).max(0.0)
+    }
+
+    /// Takes an answer into account.
+    pub fn record(&mut self, answer: Answer, now_ms: f64) {
+        match answer {
+            Answer::Throttled { retry_after_s } => {
+                self.throttled += 1;
+                self.limit = (self.limit / 2).max(1);
+                let wait = retry_after_s.map_or(DEFAULT_RETRY_AFTER_MS, |s| f64::from(s) * 1_000.0);
+                self.paused_until_ms = self.paused_until_ms.max(now_ms + wait);
+            }
+            Answer::Done { remaining_reads: Some(left), .. } if left < LOW_REMAINING => {
+                self.limit = self.limit.saturating_sub(1).max(1);
+            }
+            Answer::Done { elapsed_ms, .. } if elapsed_ms < FAST_MS => {
+                self.limit = (self.limit + 1).min(CEILING);
+            }
+            Answer::Done { .. } => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fast(left: u32) -> Answer {
+        Answer::Done { elapsed_ms: 120.0, remaining_reads: Some(left) }
+    }
+
+    #[test]
+    fn it_starts_at_six_and_grows_with_fast_answers_up_to_its_ceiling() {
+        let mut w = Window::default();
+        assert_eq!(w.limit(), 6);
+        assert!(w.may_start(5, 0.0) && !w.may_start(6, 0.0));
+        for i in 0..3 {
+            w.record(fast(240 - i), 0.0);
+        }
+        assert_eq!(w.limit(), 9);
+        for _ in 0..100 {
+            w.record(fast(200), 0.0);
+        }
+        assert_eq!(w.limit(), CEILING, "never past the ceiling");
+        // No header (a cloud that does not send it): speed alone decides.
+        let mut w = Window::default();
+        w.record(Answer::Done { elapsed_ms: 80.0, remaining_reads: None }, 0.0);
+        assert_eq!(w.limit(), 7);
+    }
+
+    #[test]
+    fn slow_answers_hold_it_and_a_low_bucket_shrinks_it() {
+        let mut w = Window::default();
+        w.record(Answer::Done { elapsed_ms: 2_500.0, remaining_reads: Some(240) }, 0.0);
+        assert_eq!(w.limit(), 6, "slow: no growth");
+        w.record(fast(49), 0.0);
+        assert_eq!(w.limit(), 5, "the bucket runs low: one fewer, however fast");
+        for _ in 0..10 {
+            w.record(fast(3), 0.0);
+        }
+        assert_eq!(w.limit(), 1, "never below one");
+    }
+
+    #[test]
+    fn a_429_halves_it_and_nothing_starts_until_retry_after_has_passed() {
+        let mut w = Window::default();
+        for _ in 0..10 {
+            w.record(fast(200), 0.0);
+        }
+        assert_eq!(w.limit(), 16);
+        w.record(Answer::Throttled { retry_after_s: Some(3) }, 1_000.0);
+        assert_eq!((w.limit(), w.throttled), (8, 1));
+        assert!(!w.may_start(0, 3_999.0), "waits out Retry-After");
+        assert_eq!(w.wait_ms(2_500.0), 1_500.0);
+        assert!(w.may_start(0, 4_000.0));
+        // Answers of reads already in flight when the 429 came do not shorten the wait.
+        w.record(Answer::Throttled { retry_after_s: Some(1) }, 1_100.0);
+        assert_eq!(w.wait_ms(1_100.0), 2_900.0);
+        assert_eq!(w.limit(), 4);
+        // Without Retry-After: a second.
+        let mut w = Window::default();
+        w.record(Answer::Throttled { retry_after_s: None }, 0.0);
+        assert_eq!((w.limit(), w.wait_ms(0.0)), (3, 1_000.0));
+        for _ in 0..5 {
+            w.record(Answer::Throttled { retry_after_s: None }, 0.0);
+        }
+        assert_eq!(w.limit(), 1);
+    }
+}

@@ -16,10 +16,44 @@ pub const FALLBACK_API_VERSION: &str = "2022-10-01";
 pub const REGISTRIES_QUERY: &str =
     "resources | where type =~ 'microsoft.containerregistry/registries' | project id, name, subscriptionId, resourceGroup, location, sku, tags";
 
-/// Every ACR task the user can see: a schedule's rules are tasks tagged with their pool, found
-/// for the whole fleet in one query (tasks are tracked resources; docs/emulator.md says what is
-/// unverified).
-pub const TASKS_QUERY: &str = "resources | where type =~ 'microsoft.containerregistry/registries/tasks' | project id, name, location, tags, properties, identity";
+/// Every agent pool and every ACR task the user can see, in one paged query (issue 22): the
+/// pools' tier, count, state and subnet without a list per registry, and the tasks a schedule's
+/// rules are (tagged with their pool). Both are tracked resources; that Resource Graph indexes
+/// them is unverified (docs/emulator.md), so the fleet falls back to lists when no pool comes.
+pub const FLEET_QUERY: &str = "resources | where type in~ ('microsoft.containerregistry/registries/agentpools', 'microsoft.containerregistry/registries/tasks') | project id, name, type, location, tags, properties, identity";
+
+/// What `FLEET_QUERY` found, split by type (rows that do not read as their type are left out).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FleetResources {
+    pub pools: Vec<crate::arm::agent_pools::AgentPool>,
+    pub tasks: Vec<crate::arm::tasks::Task>,
+}
+
+impl FleetResources {
+    pub fn from_rows(rows: Vec<Value>) -> FleetResources {
+        let mut out = FleetResources::default();
+        for row in rows {
+            let kind = row.get("type").and_then(Value::as_str).unwrap_or("").to_ascii_lowercase();
+            if kind.ends_with("/agentpools") {
+                out.pools.extend(serde_json::from_value(row).ok());
+            } else if kind.ends_with("/tasks") {
+                out.tasks.extend(serde_json::from_value(row).ok());
+            }
+        }
+        out
+    }
+
+    /// The pools by their registry's path (lower case), from each pool's id.
+    pub fn pools_by_registry(&self) -> std::collections::BTreeMap<String, Vec<crate::arm::agent_pools::AgentPool>> {
+        let mut out: std::collections::BTreeMap<String, Vec<crate::arm::agent_pools::AgentPool>> = std::collections::BTreeMap::new();
+        for p in &self.pools {
+            let Some(id) = p.id.as_deref() else { continue };
+            let Some(at) = id.to_ascii_lowercase().rfind("/agentpools/") else { continue };
+            out.entry(id[..at].to_ascii_lowercase()).or_default().push(p.clone());
+        }
+        out
+    }
+}
 
 /// The most rows ARG returns in a page: asked for, so a fleet takes as few pages as it can.
 pub const PAGE_ROWS: u32 = 1000;
@@ -137,9 +171,9 @@ mod calls {
         client.write(Method::POST, &format!("/providers/Microsoft.ResourceGraph/resources?api-version={FALLBACK_API_VERSION}"), &body, true).await?.json()
     }
 
-    /// Every task the user can see (rows that do not read as a task are left out).
-    pub async fn tasks(client: &ArmClient) -> Result<Vec<crate::arm::tasks::Task>, ArmError> {
-        Ok(query_all(client, TASKS_QUERY).await?.into_iter().filter_map(|row| serde_json::from_value(row).ok()).collect())
+    /// Every agent pool and task the user can see.
+    pub async fn fleet_resources(client: &ArmClient) -> Result<FleetResources, ArmError> {
+        Ok(FleetResources::from_rows(query_all(client, FLEET_QUERY).await?))
     }
 
     /// Every container registry the user can see.
@@ -174,6 +208,22 @@ mod tests {
         let first: Value = serde_json::from_str(&std::fs::read_to_string(format!("{dir}ResourcesFirstPageQuery.json")).unwrap()).unwrap();
         let answer: QueryResponse = serde_json::from_value(first["responses"]["200"]["body"].clone()).unwrap();
         assert!(answer.skip_token.is_some(), "the next page's token is a body field");
+    }
+
+    #[test]
+    fn fleet_rows_split_into_pools_by_registry_and_tasks() {
+        let registry = "/subscriptions/s/resourceGroups/g/providers/Microsoft.ContainerRegistry/registries/R";
+        let rows = vec![
+            serde_json::json!({ "id": format!("{registry}/agentPools/p1"), "name": "p1", "type": "microsoft.containerregistry/registries/agentpools", "location": "eastus", "properties": { "tier": "S1", "count": 2, "provisioningState": "Succeeded" } }),
+            serde_json::json!({ "id": format!("{registry}/agentPools/p2"), "name": "p2", "type": "microsoft.containerregistry/registries/agentpools", "location": "eastus", "properties": { "tier": "S2", "count": 0 } }),
+            serde_json::json!({ "id": format!("{registry}/tasks/t"), "name": "t", "type": "microsoft.containerregistry/registries/tasks", "location": "eastus", "tags": { "poolportal-pool": "p1" }, "properties": {} }),
+            serde_json::json!({ "id": "x", "type": "microsoft.network/virtualnetworks" }),
+        ];
+        let found = FleetResources::from_rows(rows);
+        assert_eq!((found.pools.len(), found.tasks.len()), (2, 1));
+        let by = found.pools_by_registry();
+        assert_eq!(by.keys().collect::<Vec<_>>(), [&registry.to_ascii_lowercase()]);
+        assert_eq!(by[&registry.to_ascii_lowercase()].iter().map(|p| (p.display_name(), p.count())).collect::<Vec<_>>(), [("p1", 2), ("p2", 0)]);
     }
 
     #[test]

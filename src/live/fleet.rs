@@ -1,7 +1,10 @@
 //! The fleet, live (issue 11). Each refresh is one pass: Resource Graph names every container
-//! registry the user can see (one query, paged; again every idle interval), then, for the Premium
-//! ones in agent-pool regions only, each registry's pools and its queued runs are read, a few
-//! registries at a time (two requests each, at most six in flight). Rows appear as each registry
+//! registry the user can see, then every agent pool and task (two queries, paged; again every
+//! idle interval), then, for the Premium registries in agent-pool regions only, each registry's
+//! queued runs are read, a few registries at a time. A registry's pools come from Resource Graph
+//! (issue 22) unless it is moving (then its own list is read, fresher than the index), or the
+//! cloud's Resource Graph has no agent pools while there are registries to hold them (then every
+//! registry's list is read, as before, and the page says so). Rows appear as each registry
 //! answers; one that fails keeps its error beside the rest, with a retry of its own.
 //!
 //! The live schedule holds per registry: one whose pools or queues changed since its last read,
@@ -27,7 +30,7 @@ use crate::domain::fleet::{pool_queues, PoolQueue};
 use crate::domain::region::Regions;
 use crate::domain::live::DEFAULT as SCHEDULE;
 
-/// Registries read at once: two requests each, so at most six in flight.
+/// Registries read at once when each takes two requests (pools and runs): six in flight.
 const REGISTRIES_AT_ONCE: usize = 3;
 
 /// How often answers reach the table while registries are being read.
@@ -45,6 +48,20 @@ pub struct RegistryState {
     pub at_ms: f64,
     /// When to read it again (browser clock, ms).
     due_ms: f64,
+    /// Whether it moved at its last read: its pools are then read from its own list next time.
+    busy: bool,
+}
+
+/// What a registry's pools say for the fleet: not every field (Resource Graph's rows and a
+/// list's differ in what they carry, systemData for one), so that reading one way and then the
+/// other is no change.
+fn facts(pools: &[AgentPool]) -> Vec<(String, i32, String, String, Option<String>)> {
+    let mut out: Vec<_> = pools
+        .iter()
+        .map(|p| (p.display_name().to_ascii_lowercase(), p.count(), p.state().to_string(), p.tier().to_string(), p.properties.virtual_network_subnet_resource_id.clone()))
+        .collect();
+    out.sort();
+    out
 }
 
 /// Two reads say the same: the same data, or the same refusal (its request id aside).
@@ -63,7 +80,13 @@ impl RegistryState {
     fn moving(&self, before: Option<&RegistryState>) -> bool {
         let changing = self.pools.as_ref().is_ok_and(|ps| ps.iter().any(|p| p.state().ends_with("ing")));
         let changed = match before {
-            Some(b) => !same(&b.pools, &self.pools) || !same(&b.queues, &self.queues),
+            Some(b) => {
+                let pools = match (&b.pools, &self.pools) {
+                    (Ok(x), Ok(y)) => facts(x) == facts(y),
+                    (x, y) => same(x, y),
+                };
+                !pools || !same(&b.queues, &self.queues)
+            }
             None => self.queues.as_ref().is_ok_and(|q| q.values().any(|p| p.queued > 0)),
         };
         changing || changed
@@ -90,6 +113,8 @@ pub struct Discovery {
     pub eligible: usize,
     /// Said when a subscription's agent-pool regions could not be read (the built-in list judged).
     pub regions_note: Option<String>,
+    /// Said when Resource Graph gave no agent pools and every registry's list is read instead.
+    pub pools_note: Option<String>,
 }
 
 #[derive(Clone, Copy)]
@@ -118,15 +143,19 @@ impl Fleet {
     }
 }
 
-async fn read_registry(client: &crate::arm::client::ArmClient, id: RegistryId) -> RegistryState {
-    let (pools, queued) = futures::join!(agent_pools::list(client, &id), runs::list_active(client, &id));
+/// Reads a registry's queued and running runs, and its pools unless Resource Graph gave them.
+async fn read_registry(client: &crate::arm::client::ArmClient, id: RegistryId, known: Option<Vec<AgentPool>>) -> RegistryState {
+    let (pools, queued) = match known {
+        Some(pools) => (Ok(pools), runs::list_active(client, &id).await),
+        None => futures::join!(agent_pools::list(client, &id), runs::list_active(client, &id)),
+    };
     let queues = queued.map(|runs| {
         let views: Vec<(Option<String>, String, u64)> =
             runs.iter().map(|r| (r.properties.agent_pool_name.clone(), r.status().to_string(), r.view().create_ms)).collect();
         pool_queues(views.iter().map(|(p, s, c)| (p.as_deref(), s.as_str(), *c)))
     });
     let at_ms = client.server_now_ms().unwrap_or_else(js_sys::Date::now);
-    RegistryState { id, pools, queues, at_ms, due_ms: 0.0 }
+    RegistryState { id, pools, queues, at_ms, due_ms: 0.0, busy: false }
 }
 
 fn registry_id(r: &GraphRegistry) -> Option<RegistryId> {
@@ -158,6 +187,7 @@ pub fn use_fleet() -> Fleet {
         registries.try_update(|m| {
             for mut state in answers {
                 let key = state.id.path().to_ascii_lowercase();
+                state.busy = state.moving(m.get(&key));
                 state.due_ms = js_sys::Date::now() + state.wait_ms(m.get(&key));
                 m.insert(key, state);
             }
@@ -189,15 +219,18 @@ pub fn use_fleet() -> Fleet {
     // can host pools (read or not yet).
     let discovered_at = Rc::new(Cell::new(f64::NEG_INFINITY));
     let eligible_known: Rc<RefCell<Vec<RegistryId>>> = Rc::default();
+    // Each registry's pools as Resource Graph last gave them (path lower-cased); `None` when it
+    // gave none (each registry's list is read instead).
+    let graph_pools: Rc<RefCell<Option<BTreeMap<String, Vec<AgentPool>>>>> = Rc::default();
     let retry_client = client.clone();
     let retry: Rc<dyn Fn(RegistryId)> = Rc::new(move |id: RegistryId| {
         let client = retry_client.clone();
-        leptos::task::spawn_local(async move { apply(vec![read_registry(&client, id).await]) });
+        leptos::task::spawn_local(async move { apply(vec![read_registry(&client, id, None).await]) });
     });
 
     let live = use_live(
         move || {
-            let (client, alive, discovered_at, eligible_known) = (client.clone(), alive.clone(), discovered_at.clone(), eligible_known.clone());
+            let (client, alive, discovered_at, eligible_known, graph_pools) = (client.clone(), alive.clone(), discovered_at.clone(), eligible_known.clone(), graph_pools.clone());
             let (put, flush) = (put.clone(), flush.clone());
             async move {
                 let now = js_sys::Date::now();
@@ -217,14 +250,12 @@ pub fn use_fleet() -> Fleet {
                             if tags.try_with_untracked(|t| *t != found_tags).unwrap_or(false) {
                                 tags.try_set(found_tags);
                             }
-                            // Schedules (issue 21): every task in one more query, not one list per
-                            // registry. A refusal leaves them unknown, not "none".
-                            let found_schedules = graph::tasks(&client).await.ok().map(|t| crate::arm::tasks::schedules(&t));
+                            // Every agent pool and task in one more query (issues 21 and 22), not
+                            // a list per registry. A refusal leaves the schedules unknown, not "none",
+                            // and the pools to each registry's list.
+                            let resources = graph::fleet_resources(&client).await;
                             if !alive.get() {
                                 return Ok(false);
-                            }
-                            if schedules.try_with_untracked(|s| *s != found_schedules).unwrap_or(false) {
-                                schedules.try_set(found_schedules);
                             }
                             // Each subscription's agent-pool regions, from its provider registration
                             // (once a session), for the Premium registries only.
@@ -255,7 +286,19 @@ pub fn use_fleet() -> Fleet {
                                 })
                                 .filter_map(registry_id)
                                 .collect();
-                            discovery.try_set(Some(Discovery { registries: found.len(), eligible: eligible.len(), regions_note }));
+                            // No pool in Resource Graph while registries could hold some: this cloud
+                            // may not index them (unverified on Azure), so each registry is listed.
+                            let resources = resources.ok().filter(|r| !r.pools.is_empty() || eligible.is_empty());
+                            // Tasks are as unknown as pools then: no schedule is "?", not "none".
+                            let found_schedules = resources.as_ref().map(|r| crate::arm::tasks::schedules(&r.tasks));
+                            if schedules.try_with_untracked(|s| *s != found_schedules).unwrap_or(false) {
+                                schedules.try_set(found_schedules);
+                            }
+                            let indexed = resources.map(|r| r.pools_by_registry());
+                            let pools_note = (indexed.is_none() && !eligible.is_empty())
+                                .then(|| "Resource Graph lists no agent pools here, so each registry's pools are read from its own list.".to_string());
+                            *graph_pools.borrow_mut() = indexed;
+                            discovery.try_set(Some(Discovery { registries: found.len(), eligible: eligible.len(), regions_note, pools_note }));
                             // Registries gone since the last pass leave the table.
                             let keep: std::collections::BTreeSet<String> = eligible.iter().map(|r| r.path().to_ascii_lowercase()).collect();
                             registries.try_update(|m| m.retain(|k, _| keep.contains(k)));
@@ -280,13 +323,25 @@ pub fn use_fleet() -> Fleet {
                     })
                     .unwrap_or_default();
                 pending.try_set(due.len());
+                // A registry's pools from Resource Graph, unless it moved at its last read (its own
+                // list is fresher than the index then) or the index has none.
+                let from_graph = |id: &RegistryId| -> Option<Vec<AgentPool>> {
+                    let key = id.path().to_ascii_lowercase();
+                    let busy = registries.try_with_untracked(|m| m.get(&key).is_some_and(|s| s.busy)).unwrap_or(false);
+                    let indexed = graph_pools.borrow();
+                    (!busy).then(|| indexed.as_ref().map(|m| m.get(&key).cloned().unwrap_or_default())).flatten()
+                };
+                let indexed = graph_pools.borrow().is_some();
+                // Six requests in flight: three registries of two requests, or six of one.
+                let at_once = if indexed { REGISTRIES_AT_ONCE * 2 } else { REGISTRIES_AT_ONCE };
                 // Taken one by one: none once the page is gone or the tab hidden.
                 let mut answers = futures::stream::iter(due.into_iter().filter(|_| alive.get() && super::tab_visible()))
                     .map(|id| {
                         let client = client.clone();
-                        async move { read_registry(&client, id).await }
+                        let known = from_graph(&id);
+                        async move { read_registry(&client, id, known).await }
                     })
-                    .buffer_unordered(REGISTRIES_AT_ONCE);
+                    .buffer_unordered(at_once);
                 while let Some(state) = answers.next().await {
                     if !alive.get() {
                         return Ok(false);

@@ -115,7 +115,9 @@ pub fn FleetPage() -> impl IntoView {
     };
     let errors = Memo::new(move |_| {
         fleet.registries.with(|m| {
-            m.values().filter_map(|s| s.pools.as_ref().err().map(|e| (s.id.clone(), e.clone()))).collect::<Vec<(crate::arm::id::RegistryId, ArmError)>>()
+            // Its pools, or (with its pools from Resource Graph) its runs: either way the line says
+            // what failed, and its rows show what is known.
+            m.values().filter_map(|s| s.pools.as_ref().err().or(s.queues.as_ref().err()).map(|e| (s.id.clone(), e.clone()))).collect::<Vec<(crate::arm::id::RegistryId, ArmError)>>()
         })
     });
     let live = fleet.live;
@@ -257,6 +259,7 @@ pub fn FleetPage() -> impl IntoView {
             }.into_any()),
             Some(d) => Some(view! {
                 {d.regions_note.clone().map(|note| view! { <p class="notice" role="note">{note}</p> })}
+                {d.pools_note.clone().map(|note| view! { <p class="muted small pools-note">{note}</p> })}
                 <p class="muted">
                     {format!("{} of {} container registries can host agent pools.", d.eligible, d.registries)}
                     {(pending > 0).then(|| format!(" Reading {pending} of them…"))}

@@ -78,7 +78,7 @@ try {
   }
   for (const state of ['Failed', '']) {
     timings.push(await page.evaluate(async (s) => {
-      const select = document.querySelector('#fleet-state');
+      const select = document.querySelector('#fleet-status');
       const t0 = performance.now();
       select.value = s;
       select.dispatchEvent(new Event('change', { bubbles: true }));

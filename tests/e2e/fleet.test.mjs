@@ -118,17 +118,20 @@ test('a filter link opened signed out lands on the filtered fleet after sign-in'
   assert.deepEqual((await shownRows(page)).map((c) => c[2]), ['nightly-s1']);
 });
 
-test('one registry whose pools cannot be read shows its error; every other row stays; it retries alone', async () => {
-  // Every attempt at Fabrikam's pool list fails (the client's retries included).
-  await emulator.setFaults({ serverErrors: 1000, serverErrorStatus: 500, matching: `GET ${FABRIKAM_RESEARCH}/agentPools?` });
+test('one registry whose runs cannot be read shows its error; its pools stay, their queues unknown; it retries alone', async () => {
+  // Every attempt at Fabrikam's runs list fails (the client's retries included). Its pools come
+  // from Resource Graph, so they are shown, with "?" for what the runs would have said.
+  await emulator.setFaults({ serverErrors: 1000, serverErrorStatus: 500, matching: `GET ${FABRIKAM_RESEARCH}/runs?` });
   const { page } = await openFleet();
   const error = page.locator('.registry-error', { hasText: 'fabrikamresearch' });
   await error.waitFor({ timeout: 30000 });
   assert.match(await error.innerText(), /InternalServerError/);
   await settled(page);
   const rows = await shownRows(page);
-  assert.deepEqual([...new Set(rows.map((c) => c[1]))], ['contosobuilds'], 'Contoso\'s rows are all there');
-  assert.equal(rows.length, (await poolsOf(CONTOSO_BUILDS)).length);
+  assert.equal(rows.filter((c) => c[1] === 'contosobuilds').length, (await poolsOf(CONTOSO_BUILDS)).length, 'Contoso\'s rows are all there');
+  const fabrikam = rows.filter((c) => c[1] === 'fabrikamresearch');
+  assert.equal(fabrikam.length, (await emulator.armList(`${FABRIKAM_RESEARCH}/agentPools?${API}`)).length);
+  assert.ok(fabrikam.every((c) => c[7] === '?'), 'queues unknown, not zero');
   await screenshot(page, 'fleet-registry-error');
 
   // Live paused, and its last pass over: from here only the retry reads anything.
@@ -138,15 +141,57 @@ test('one registry whose pools cannot be read shows its error; every other row s
   // seconds: over ten seconds, at most the tail of one read (its attempts) reaches ARM.
   const quiet = await emulator.mark();
   await new Promise((r) => setTimeout(r, 10000));
-  const reads = (await emulator.requests(quiet)).filter((e) => e.listener === 'arm' && e.path.includes(`${FABRIKAM_RESEARCH}/agentPools?`));
+  const reads = (await emulator.requests(quiet)).filter((e) => e.listener === 'arm' && e.path.includes(`${FABRIKAM_RESEARCH}/runs?`));
   assert.ok(reads.length <= 4, `${reads.length} reads of the failing registry in 10 s`);
   await emulator.setFaults({});
   const mark = await emulator.mark();
   await error.getByRole('button', { name: 'Read fabrikamresearch again' }).click();
-  await table(page).locator('tbody tr', { hasText: 'train-s1' }).waitFor();
   await error.waitFor({ state: 'detached' });
-  const again = (await emulator.requests(mark)).filter((e) => e.listener === 'arm' && e.method === 'GET' && e.path.includes('/agentPools?'));
+  await table(page).locator('tbody tr', { hasText: 'train-s1' }).locator('td.num').nth(2).filter({ hasText: /^\d+$/ }).waitFor();
+  const again = (await emulator.requests(mark)).filter((e) => e.listener === 'arm' && e.method === 'GET' && /\/(runs|agentPools)\?/.test(e.path));
   assert.ok(again.length >= 1 && again.every((e) => e.path.includes('fabrikamresearch')), 'only that registry was read again');
+});
+
+test('the fleet from Resource Graph is the fleet from the lists, row for row; a cloud whose Resource Graph has no pools falls back to the lists and says so', async (t) => {
+  // The clock stands still: both reads see the same runs and the same waits.
+  await emulator.setClock({ speed: 0 });
+  t.after(() => emulator.setClock({ speed: 20 }));
+  const start = await emulator.mark();
+  const { page, problems } = await openFleet();
+  await settled(page);
+  await table(page).locator('tfoot').waitFor();
+  const fromGraph = await shownRows(page);
+  const graphLog = (await emulator.requests(start)).filter((e) => e.listener === 'arm' && e.origin === emulator.origins.portal && e.method === 'GET');
+  assert.equal(graphLog.filter((e) => e.path.includes('/agentPools?')).length, 0, 'no registry listed for its pools');
+  assert.equal(await page.locator('.pools-note').count(), 0);
+  assert.deepEqual(problems, []);
+
+  // The same fleet where Resource Graph answers the pools-and-tasks query with no rows.
+  const other = await freshPage(browser);
+  await other.page.route((url) => url.pathname === '/providers/Microsoft.ResourceGraph/resources', async (route) => {
+    const body = route.request().postData() ?? '';
+    if (!body.includes('agentpools')) return route.continue();
+    return route.fulfill({
+      status: 200,
+      contentType: 'application/json',
+      headers: { 'access-control-allow-origin': emulator.origins.portal },
+      body: JSON.stringify({ totalRecords: 0, count: 0, data: [], facets: [], resultTruncated: 'false' }),
+    });
+  });
+  const mark = await emulator.mark();
+  await signIn(other.page, emulator, 'Olivia Owner');
+  await other.page.goto(`${emulator.origins.portal}/pools`);
+  await settled(other.page);
+  await table(other.page).locator('tfoot').waitFor();
+  await other.page.locator('.pools-note', { hasText: 'Resource Graph lists no agent pools here' }).waitFor();
+  const fromLists = await shownRows(other.page);
+  // Row for row, but the schedule: without the tasks from Resource Graph it reads "?" here.
+  const strip = (rows) => rows.map((r) => r.slice(0, 9));
+  assert.deepEqual(strip(fromLists), strip(fromGraph));
+  assert.ok(fromLists.every((r) => r[9] === '?'));
+  const listed = (await emulator.requests(mark)).filter((e) => e.listener === 'arm' && e.method === 'GET' && e.path.includes('/agentPools?'));
+  assert.deepEqual([...new Set(listed.map((e) => e.path.split('/agentPools?')[0].split('/').pop()))].sort(), ['contosobuilds', 'fabrikamnordic', 'fabrikamresearch'], 'every eligible registry, none other');
+  assert.deepEqual(other.problems, []);
 });
 
 test('a 429 from Resource Graph is honoured, with the wait shown', async () => {
@@ -283,40 +328,41 @@ test('leaving mid-read breaks nothing; a hidden tab stops reading and resumes on
   // Thirty more registries, nine of them able to host pools: eleven to read in all.
   await fetch(`${emulator.origins.admin}/seed-world`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ subscriptions: 3, registries: 10 }) });
 
-  // Pool lists are held until the test lets them go: what is in flight is known exactly.
+  // Registries' runs lists (their one read each, the pools coming from Resource Graph) are held
+  // until the test lets them go: what is in flight is known exactly.
   const holdPools = async (page) => {
     const held = [];
     let open = false;
-    await page.route((url) => url.pathname.endsWith('/agentPools'), (route) => (open ? route.fallback() : held.push(route)));
+    await page.route((url) => url.pathname.endsWith('/runs'), (route) => (open ? route.fallback() : held.push(route)));
     return { held, release: async () => { open = true; for (const r of held.splice(0)) await r.fallback(); } };
   };
   const first = await freshPage(browser);
   const gate = await holdPools(first.page);
   await signIn(first.page, emulator, 'Olivia Owner');
   await first.page.goto(`${emulator.origins.portal}/pools`);
-  await waitUntil(() => gate.held.length === 3, 'three registries in flight');
+  await waitUntil(() => gate.held.length === 6, 'six registries in flight');
   // Away while they are out: their answers land on a page that is gone.
   await first.page.locator('nav.crumbs').getByRole('link', { name: 'Subscriptions' }).click();
   await first.page.getByRole('heading', { name: 'Subscriptions', level: 1 }).waitFor();
   const after = await emulator.mark();
   await gate.release();
-  await waitForArm(after, (log) => log.filter((e) => e.path.includes('/agentPools?')).length === 3);
+  await waitForArm(after, (log) => log.filter((e) => e.path.includes('/runs?')).length === 6);
   await first.page.getByRole('link', { name: 'Contoso Platform (demo)' }).click();
   await first.page.getByRole('table', { name: 'Container registries' }).waitFor();
   assert.deepEqual(first.problems, [], 'no error, no panic: the app goes on');
 
-  // Hidden while reading: the three out finish, no other starts, until the tab is shown.
+  // Hidden while reading: the six out finish, no other starts, until the tab is shown.
   const second = await freshPage(browser);
   const page = second.page;
   const hold = await holdPools(page);
   await signIn(page, emulator, 'Olivia Owner');
   await page.goto(`${emulator.origins.portal}/pools`);
-  await waitUntil(() => hold.held.length === 3, 'three registries in flight');
+  await waitUntil(() => hold.held.length === 6, 'six registries in flight');
   await setVisibility(page, 'hidden');
   await hold.release();
   await settled(page);
   const readWhileHidden = new Set((await shownRows(page)).map((c) => c[1])).size;
-  assert.equal(readWhileHidden, 3, 'only the registries already out');
+  assert.equal(readWhileHidden, 6, 'only the registries already out');
   const quiet = await emulator.mark();
   await new Promise((r) => setTimeout(r, 5000));
   assert.equal((await emulator.requests(quiet)).filter((e) => e.listener === 'arm' && e.origin === emulator.origins.portal).length, 0, 'nothing while hidden');

@@ -13,7 +13,10 @@ const WINDOW_MS = Number(process.env.BENCH_FLEET_WINDOW_S ?? 60) * 1000;
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const POOL_REGIONS = ['westus2', 'southcentralus', 'eastus2', 'eastus', 'centralus', 'westeurope', 'northeurope', 'canadacentral', 'eastasia', 'switzerlandnorth', 'usgovarizona', 'usgovtexas', 'usgovvirginia'];
 
-const emulator = await startEmulator();
+// BENCH_LATENCY_MS adds that much to every ARM answer (the emulator's --latency-ms): real ARM
+// takes 100–300 ms a request, loopback takes almost none.
+const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 0);
+const emulator = await startEmulator(LATENCY_MS ? ['--latency-ms', String(LATENCY_MS)] : []);
 const browser = await launch();
 try {
   const seeded = await (await fetch(`${emulator.origins.admin}/seed-world`, {
@@ -102,7 +105,7 @@ try {
 
   const count = (test) => load.filter(test).length;
   const graphPages = count((e) => e.path.startsWith('/providers/Microsoft.ResourceGraph'));
-  console.log(`\n== the fleet at scale (world: ${seeded.subscriptions} subscriptions, ${seeded.registries} registries, ${seeded.pools} pools with the demo's)`);
+  console.log(`\n== the fleet at scale (world: ${seeded.subscriptions} subscriptions, ${seeded.registries} registries, ${seeded.pools} pools with the demo's; ${LATENCY_MS} ms added to each ARM answer)`);
   console.log(`naive walk: ${naive} requests (${subs.length} subscriptions, ${registries.length} registries, ${eligible.length} eligible, ${naivePools} pools), ${Math.round(naiveMs)} ms at six in flight`);
   console.log(`fleet: ${graphPages} Resource Graph page(s) + ${count((e) => e.path.includes('/agentPools?'))} pool lists + ${count((e) => e.path.includes('/runs?'))} runs lists + ${load.length - graphPages - count((e) => e.path.includes('/agentPools?') || e.path.includes('/runs?'))} other = ${load.length} requests; ${total}`);
   console.log(`time to the first row: ${firstRow} ms; to the last: ${lastRow} ms`);

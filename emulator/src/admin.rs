@@ -46,6 +46,7 @@ async fn get_faults(State(emulator): State<Arc<Emulator>>) -> Json<FaultConfig> 
 
 async fn put_faults(State(emulator): State<Arc<Emulator>>, Json(config): Json<FaultConfig>) -> Json<FaultConfig> {
     emulator.faults.set(config);
+    emulator.rate.clear_buckets();
     Json(emulator.faults.get())
 }
 
@@ -92,6 +93,7 @@ async fn reset(State(emulator): State<Arc<Emulator>>, headers: axum::http::Heade
     let mut state = emulator.state();
     *state = crate::store::demo::seed(emulator.clock.now_ms(), emulator.settings.hostile);
     emulator.persist(&mut state);
+    emulator.rate.clear_buckets();
     Ok(Json(json!({ "reset": true })))
 }
 

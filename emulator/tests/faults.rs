@@ -32,7 +32,8 @@ async fn throttling_answers_429_with_retry_after_and_no_remaining_budget() {
 #[tokio::test]
 async fn the_read_bucket_counts_down_per_subscription_and_principal_then_answers_429_until_it_refills() {
     let h = harness().await;
-    set_faults(&h, json!({"readBucket": 3, "readRefillPerSec": 1})).await;
+    // No refill: what the test sees does not depend on how fast it runs.
+    set_faults(&h, json!({"readBucket": 3, "readRefillPerSec": 0})).await;
     let (owner, reader) = (h.owner(), h.user_token(&pool_portal_emulator::authority::users::READER));
     let pools = format!("{REGISTRY}/agentPools?{POOLS_API}");
     let mut left = Vec::new();
@@ -50,6 +51,9 @@ async fn the_read_bucket_counts_down_per_subscription_and_principal_then_answers
     assert_eq!(h.send(reqwest::Method::GET, &pools, &reader, None).await.status, 200);
     assert_eq!(h.send(reqwest::Method::GET, &format!("/subscriptions/{FABRIKAM}/resourceGroups?api-version=2022-09-01"), &owner, None).await.status, 200);
     // (The refill, at its rate and up to its size, is ratelimit.rs's unit test, on a given clock.)
+    // A new setting starts every bucket full.
+    set_faults(&h, json!({"readBucket": 3, "readRefillPerSec": 0})).await;
+    assert_eq!(h.send(reqwest::Method::GET, &pools, &owner, None).await.header("x-ms-ratelimit-remaining-subscription-reads").as_deref(), Some("2"));
     // Cleared: no bucket.
     set_faults(&h, json!({})).await;
     for _ in 0..5 {

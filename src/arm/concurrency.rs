@@ -5,8 +5,10 @@
 //! `x-ms-ratelimit-remaining-subscription-reads` and enforces with 429 and `Retry-After`. The
 //! browser's six connections a host are an HTTP/1.1 limit, not ARM's. So the window starts at
 //! six, grows by one with each answer that came back fast while the bucket is far from empty,
-//! shrinks by one when the bucket runs low, halves on a 429 and then waits what `Retry-After`
-//! asked. Pure: the clock and the answers are given, so tests run natively.
+//! shrinks by one with each answer that finds the bucket low, halves once on a 429 (the rest of
+//! that burst's 429s do not halve it again) and then waits what `Retry-After` asked. Pure: the
+//! clock and the answers are given, so tests run natively. Not yet bounded across subscriptions
+//! (they share one host): the client's fan-out, which will use it, must cap the sum.
 
 /// Where a subscription's window starts: what HTTP/1.1 allowed, known to be safe.
 pub const START: u32 = 6;
@@ -74,7 +76,11 @@ impl Window {
         match answer {
             Answer::Throttled { retry_after_s } => {
                 self.throttled += 1;
-                self.limit = (self.limit / 2).max(1);
+                // One halving for one throttling: the other reads of the same burst come back
+                // 429 too, while the wait is already on, and must not take the window to one.
+                if now_ms >= self.paused_until_ms {
+                    self.limit = (self.limit / 2).max(1);
+                }
                 let wait = retry_after_s.map_or(DEFAULT_RETRY_AFTER_MS, |s| f64::from(s) * 1_000.0);
                 self.paused_until_ms = self.paused_until_ms.max(now_ms + wait);
             }
@@ -141,16 +147,19 @@ mod tests {
         assert!(!w.may_start(0, 3_999.0), "waits out Retry-After");
         assert_eq!(w.wait_ms(2_500.0), 1_500.0);
         assert!(w.may_start(0, 4_000.0));
-        // Answers of reads already in flight when the 429 came do not shorten the wait.
+        // The burst's other 429s, while the wait is on: neither a shorter wait nor another halving.
         w.record(Answer::Throttled { retry_after_s: Some(1) }, 1_100.0);
         assert_eq!(w.wait_ms(1_100.0), 2_900.0);
+        assert_eq!((w.limit(), w.throttled), (8, 2));
+        // A 429 after the wait: a new throttling, halved again.
+        w.record(Answer::Throttled { retry_after_s: Some(1) }, 4_500.0);
         assert_eq!(w.limit(), 4);
-        // Without Retry-After: a second.
+        // Without Retry-After: a second; and never below one.
         let mut w = Window::default();
         w.record(Answer::Throttled { retry_after_s: None }, 0.0);
         assert_eq!((w.limit(), w.wait_ms(0.0)), (3, 1_000.0));
-        for _ in 0..5 {
-            w.record(Answer::Throttled { retry_after_s: None }, 0.0);
+        for i in 1..6 {
+            w.record(Answer::Throttled { retry_after_s: None }, f64::from(i) * 2_000.0);
         }
         assert_eq!(w.limit(), 1);
     }

@@ -221,13 +221,18 @@ pub fn ScheduleEditor(
                 Ok(())
             }
             .await;
-            if let Err(e) = result {
-                push(format!("Stopped by {} (below): the steps above are done, saving again finishes the rest.", e.code), String::new(), false);
-                failure.set(Some(e));
-            }
             working.set(false);
             confirm_remove.set(false);
-            saved.run(());
+            match result {
+                Ok(()) => saved.run(()),
+                // The rules typed stay (the editor is not drawn again from a half-done schedule):
+                // saving them again writes what is missing (a PUT again is the same task, a
+                // DELETE of one gone is a 204).
+                Err(e) => {
+                    push(format!("Stopped by {} (below): the steps above are done, saving again finishes the rest.", e.code), String::new(), false);
+                    failure.set(Some(e));
+                }
+            }
         });
     };
     let save = move |_| {

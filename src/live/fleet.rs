@@ -307,8 +307,10 @@ pub fn use_fleet() -> Fleet {
                         }
                         // Nothing known yet: the page shows the error.
                         Err(e) if discovery.try_with_untracked(Option::is_none).unwrap_or(true) => return Err(e),
-                        // Known already: go on with those, and say Resource Graph failed.
+                        // Known already: go on with those, and say Resource Graph failed. Its
+                        // copy of the pools would only grow older: each registry's list from now.
                         Err(e) => {
+                            *graph_pools.borrow_mut() = None;
                             graph_error.try_set(Some(e));
                             known()
                         }

@@ -94,12 +94,14 @@ pub fn list(call: &Call, sub: &str, rg: Option<&str>) -> ArmResult {
         state.resource_group(sub, rg).ok_or_else(|| crate::arm::pipeline::error::ArmError::resource_group_not_found(rg))?;
     }
     let oid = &call.caller.oid;
+    // A fault's denied action is refused at every scope, as a custom role without it would be.
+    let denied = call.emu.faults.get().deny_actions.iter().any(|a| a.eq_ignore_ascii_case(READ));
     let items = state
         .registries
         .iter()
         .filter(|r| crate::store::same(&r.subscription, sub))
         .filter(|r| rg.is_none_or(|rg| crate::store::same(&r.resource_group, rg)))
-        .filter(|r| whole.is_ok() || state.allowed(oid, &crate::store::registry_id(&r.subscription, &r.resource_group, &r.name), READ, true))
+        .filter(|r| whole.is_ok() || (!denied && state.allowed(oid, &crate::store::registry_id(&r.subscription, &r.resource_group, &r.name), READ, true)))
         .map(|r| to_json_at(r, call.param("api-version").unwrap_or_default()))
         .collect();
     Ok(Json(paging::page(call, items)).into_response())

@@ -23,11 +23,17 @@ impl Default for RateLimit {
 }
 
 impl RateLimit {
-    /// Takes one read from `key`'s bucket of `size` refilled at `per_sec`: the whole tokens left
-    /// after it, or, when empty, the seconds until one is back (`Retry-After`).
+    /// Forgets every bucket: a new setting (or the demo data again) starts them full.
+    pub fn clear_buckets(&self) {
+        self.buckets.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    }
+
+    /// Takes one read from `key`'s bucket of `size` refilled at `per_sec` (0: never, for tests
+    /// that must not depend on how fast they run): the whole tokens left after it, or, when
+    /// empty, the seconds until one is back (`Retry-After`; 1 when it never comes back).
     pub fn take_read(&self, key: (String, String), size: u32, per_sec: u32, now: Instant) -> Result<u32, u32> {
         let size = f64::from(size.max(1));
-        let rate = f64::from(per_sec.max(1));
+        let rate = f64::from(per_sec);
         let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
         let (tokens, at) = buckets.entry(key).or_insert((size, now));
         *tokens = (*tokens + now.saturating_duration_since(*at).as_secs_f64() * rate).min(size);
@@ -36,7 +42,7 @@ impl RateLimit {
             *tokens -= 1.0;
             Ok(*tokens as u32)
         } else {
-            Err(((1.0 - *tokens) / rate).ceil().max(1.0) as u32)
+            Err(if rate > 0.0 { ((1.0 - *tokens) / rate).ceil().max(1.0) as u32 } else { 1 })
         }
     }
 

@@ -280,11 +280,13 @@ pub fn resources(call: &Call) -> ArmResult {
     // Resource Graph answers only with resources the caller may read, role by role and scope by
     // scope (a role on one registry shows that registry, not its neighbours).
     let oid = call.caller.oid.clone();
+    let denied = call.emu.faults.get().deny_actions;
     let visible: Vec<Map<String, Value>> = rows(&state, &scope)
         .into_iter()
         .filter(|row| {
             let (id, kind) = (row.get("id").and_then(Value::as_str).unwrap_or(""), row.get("type").and_then(Value::as_str).unwrap_or(""));
-            state.allowed(&oid, id, &format!("{kind}/read"), true)
+            let action = format!("{kind}/read");
+            !denied.iter().any(|a| a.eq_ignore_ascii_case(&action)) && state.allowed(&oid, id, &action, true)
         })
         .collect();
     let table = match kql::run(&ops, columns, visible) {

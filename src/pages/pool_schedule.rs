@@ -154,7 +154,7 @@ fn ScheduleView(id: AgentPoolId, loaded: Loaded, #[prop(into)] can_assign: Signa
         };
         let last = loaded.last_run.get(&t.name).cloned().map(|r| {
             let href = RunId { registry: id.registry.clone(), run_id: r.run_id.clone() }.path();
-            let failed = matches!(r.status.as_str(), "Failed" | "Error" | "Timeout" | "Canceled");
+            let failed = crate::domain::queue::is_finished(&r.status) && r.status != "Succeeded";
             view! {
                 <span class:error=failed>
                     "Last run "<a href=href>{r.run_id.clone()}</a>": "{r.status.clone()}

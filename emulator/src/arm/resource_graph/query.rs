@@ -69,9 +69,32 @@ fn query_refused(e: QueryError) -> Response {
     }
 }
 
-fn row(pairs: Vec<(&str, Value)>) -> Map<String, Value> {
+/// Where a resource lives: the columns every row has.
+struct Place<'a> {
+    id: Value,
+    name: &'a str,
+    /// Lower-cased, as ARG writes it.
+    kind: &'a str,
+    location: &'a str,
+    resource_group: &'a str,
+    subscription: &'a str,
+}
+
+/// A row: every column null, then where the resource lives, then its own columns (`extra`).
+fn row(at: Place, extra: Vec<(&str, Value)>) -> Map<String, Value> {
     let mut m: Map<String, Value> = COLUMNS.iter().map(|c| (c.to_string(), Value::Null)).collect();
-    for (k, v) in pairs {
+    let common = [
+        ("id", at.id),
+        ("name", json!(at.name)),
+        ("type", json!(at.kind)),
+        ("tenantId", json!(TENANT_ID)),
+        ("kind", json!("")),
+        ("location", json!(at.location)),
+        ("resourceGroup", json!(at.resource_group)),
+        ("subscriptionId", json!(at.subscription)),
+        ("managedBy", json!("")),
+    ];
+    for (k, v) in common.into_iter().chain(extra) {
         m.insert(k.to_string(), v);
     }
     m
@@ -87,86 +110,56 @@ fn rows(state: &State, subs: &[String]) -> Vec<Map<String, Value>> {
     let mut out = Vec::new();
     for r in state.registries.iter().filter(|r| ours(&r.subscription)) {
         let arm = registries::to_json(r);
-        out.push(row(vec![
-            ("id", arm["id"].clone()),
-            ("name", json!(r.name)),
-            ("type", json!("microsoft.containerregistry/registries")),
-            ("tenantId", json!(TENANT_ID)),
-            ("kind", json!("")),
-            ("location", json!(r.location)),
-            ("resourceGroup", json!(r.resource_group)),
-            ("subscriptionId", json!(r.subscription)),
-            ("managedBy", json!("")),
-            ("sku", arm["sku"].clone()),
-            ("properties", arm["properties"].clone()),
-            ("tags", tags(&r.tags)),
-        ]));
+        out.push(row(
+            Place { id: arm["id"].clone(), name: &r.name, kind: "microsoft.containerregistry/registries", location: &r.location, resource_group: &r.resource_group, subscription: &r.subscription },
+            vec![
+                ("sku", arm["sku"].clone()),
+                ("properties", arm["properties"].clone()),
+                ("tags", tags(&r.tags)),
+            ],
+        ));
     }
     // Agent pools are tracked resources too (issue 22): every pool's tier, count, state and subnet
     // in the same few pages as the registries. Unverified on Azure (docs/emulator.md).
     for p in state.pools.iter().filter(|p| ours(&p.subscription)) {
         let arm = crate::arm::container_registry::agent_pools::to_json(p);
-        out.push(row(vec![
-            ("id", arm["id"].clone()),
-            ("name", json!(p.name)),
-            ("type", json!("microsoft.containerregistry/registries/agentpools")),
-            ("tenantId", json!(TENANT_ID)),
-            ("kind", json!("")),
-            ("location", json!(p.location)),
-            ("resourceGroup", json!(p.resource_group)),
-            ("subscriptionId", json!(p.subscription)),
-            ("managedBy", json!("")),
-            ("properties", arm["properties"].clone()),
-            ("tags", json!({})),
-        ]));
+        out.push(row(
+            Place { id: arm["id"].clone(), name: &p.name, kind: "microsoft.containerregistry/registries/agentpools", location: &p.location, resource_group: &p.resource_group, subscription: &p.subscription },
+            vec![
+                ("properties", arm["properties"].clone()),
+                ("tags", json!({})),
+            ],
+        ));
     }
     // ACR tasks are tracked resources (location, tags, identity); a schedule's rules are tasks,
     // and the fleet finds them here in one query. Unverified on Azure (docs/emulator.md).
     for t in state.tasks.iter().filter(|t| ours(&t.subscription)) {
         let arm = crate::arm::container_registry::tasks::to_json(t);
-        out.push(row(vec![
-            ("id", arm["id"].clone()),
-            ("name", json!(t.name)),
-            ("type", json!("microsoft.containerregistry/registries/tasks")),
-            ("tenantId", json!(TENANT_ID)),
-            ("kind", json!("")),
-            ("location", json!(t.location)),
-            ("resourceGroup", json!(t.resource_group)),
-            ("subscriptionId", json!(t.subscription)),
-            ("managedBy", json!("")),
-            ("properties", arm["properties"].clone()),
-            ("identity", arm.get("identity").cloned().unwrap_or(Value::Null)),
-            ("tags", arm.get("tags").cloned().unwrap_or_else(|| json!({}))),
-        ]));
+        out.push(row(
+            Place { id: arm["id"].clone(), name: &t.name, kind: "microsoft.containerregistry/registries/tasks", location: &t.location, resource_group: &t.resource_group, subscription: &t.subscription },
+            vec![
+                ("properties", arm["properties"].clone()),
+                ("identity", arm.get("identity").cloned().unwrap_or(Value::Null)),
+                ("tags", arm.get("tags").cloned().unwrap_or_else(|| json!({}))),
+            ],
+        ));
     }
     for v in state.vnets.iter().filter(|v| ours(&v.subscription)) {
-        out.push(row(vec![
-            ("id", json!(vnet_id(v))),
-            ("name", json!(v.name)),
-            ("type", json!("microsoft.network/virtualnetworks")),
-            ("tenantId", json!(TENANT_ID)),
-            ("kind", json!("")),
-            ("location", json!(v.location)),
-            ("resourceGroup", json!(v.resource_group)),
-            ("subscriptionId", json!(v.subscription)),
-            ("managedBy", json!("")),
-            ("properties", virtual_networks::vnet_json(v)["properties"].clone()),
-            ("tags", json!({})),
-        ]));
+        out.push(row(
+            Place { id: json!(vnet_id(v)), name: &v.name, kind: "microsoft.network/virtualnetworks", location: &v.location, resource_group: &v.resource_group, subscription: &v.subscription },
+            vec![
+                ("properties", virtual_networks::vnet_json(v)["properties"].clone()),
+                ("tags", json!({})),
+            ],
+        ));
     }
     for n in state.nsgs.iter().filter(|n| ours(&n.subscription)) {
-        out.push(row(vec![
-            ("id", json!(nsg_id(n))),
-            ("name", json!(n.name)),
-            ("type", json!("microsoft.network/networksecuritygroups")),
-            ("tenantId", json!(TENANT_ID)),
-            ("kind", json!("")),
-            ("location", json!(n.location)),
-            ("resourceGroup", json!(n.resource_group)),
-            ("subscriptionId", json!(n.subscription)),
-            ("managedBy", json!("")),
-            ("tags", json!({})),
-        ]));
+        out.push(row(
+            Place { id: json!(nsg_id(n)), name: &n.name, kind: "microsoft.network/networksecuritygroups", location: &n.location, resource_group: &n.resource_group, subscription: &n.subscription },
+            vec![
+                ("tags", json!({})),
+            ],
+        ));
     }
     // A stable order, so that pages neither overlap nor skip (ARG pages by id).
     out.sort_by(|a, b| a["id"].as_str().unwrap_or("").to_lowercase().cmp(&b["id"].as_str().unwrap_or("").to_lowercase()));

@@ -1,12 +1,13 @@
 //! Pool Portal: manage ACR Task agent pools from the browser, calling ARM directly.
 //!
-//! `arm`, `domain` and `config` are plain Rust and build natively for tests; the UI (`app`,
+//! `arm`, `domain`, `refresh` and `config` are plain Rust and build natively for tests; the UI (`app`,
 //! `pages`, `components`) and the sign-in glue (`auth`) exist only in the wasm build.
 
 pub mod arm;
 pub mod config;
 pub mod domain;
 pub mod ops;
+pub mod refresh;
 pub mod route;
 
 #[cfg(target_arch = "wasm32")]

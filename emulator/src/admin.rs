@@ -92,6 +92,9 @@ async fn reset(State(emulator): State<Arc<Emulator>>, headers: axum::http::Heade
     require_json(&headers)?;
     let mut state = emulator.state();
     *state = crate::store::demo::seed(emulator.clock.now_ms(), emulator.settings.hostile);
+    // The demo's data again, not its settings: timers stay as the emulator was started (a reset
+    // that turned them back on let build-s2's schedule queue runs in tests started without them).
+    state.timers_off = !emulator.settings.timers;
     emulator.persist(&mut state);
     emulator.rate.clear_buckets();
     Ok(Json(json!({ "reset": true })))

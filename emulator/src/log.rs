@@ -17,6 +17,8 @@ pub struct Entry {
     pub seq: u64,
     /// Milliseconds since the Unix epoch.
     pub at_ms: u128,
+    /// When its answer was ready: with `at_ms`, how many were in flight at once (the fleet bench).
+    pub done_ms: u128,
     /// Which of our origins got it: `portal`, `arm` or `login`.
     pub listener: &'static str,
     pub method: String,
@@ -34,6 +36,7 @@ impl Entry {
         Entry {
             seq: 0,
             at_ms: now_ms(),
+            done_ms: now_ms(),
             listener: "arm",
             method: request.method().to_string(),
             path: request.uri().path_and_query().map_or("/".into(), |p| p.to_string()),
@@ -89,6 +92,7 @@ pub async fn record(
     emulator.log.push(Entry {
         seq: 0,
         at_ms,
+        done_ms: now_ms(),
         listener,
         method,
         path,

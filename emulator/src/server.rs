@@ -92,8 +92,10 @@ pub async fn start(options: Options) -> Result<Arc<Emulator>, Box<dyn std::error
             }
         });
     }
-    // ARM goes through a service that can drop a connection unanswered (a fault switch): hyper
-    // closes the connection when the service fails, which a router never does.
+    // ARM goes through a service that can drop a request unanswered (a fault switch): when the
+    // service fails, hyper closes an HTTP/1.1 connection, and resets the request's stream on
+    // HTTP/2 (the connection and its other requests go on, as a browser meets it at a front
+    // door); either way the client gets no answer. A router never fails.
     let arm_app = arm::router(emulator.clone());
     let for_faults = emulator.clone();
     let arm_service = tower::service_fn(move |request: axum::http::Request<hyper::body::Incoming>| {

@@ -62,6 +62,22 @@ async fn timed() -> Harness {
 }
 
 #[tokio::test]
+async fn an_emulator_started_without_timers_keeps_them_off_after_a_reset() {
+    // A reset puts the demo's data back, not its settings: tests that start the emulator without
+    // timers must not see build-s2's schedule (or any task's) queue runs after one.
+    for timers in [false, true] {
+        let h = harness_with(|o| o.settings.timers = timers).await;
+        let reset = h.http.post(format!("{}/reset", h.emu.origins.admin)).header("content-type", "application/json").send().await.unwrap();
+        assert_eq!(reset.status(), 200);
+        let (at, cron) = minute_ahead(&h, 2);
+        let put = h.put(&format!("{REGISTRY}/tasks/nightly-scale?{POOLS_API}"), &h.owner(), scale_task(&cron, "nightly-s1", 0)).await;
+        assert_eq!(put.status, 200, "{}", put.body);
+        h.later(at - h.emu.clock.now_ms() + 1);
+        assert_eq!(runs_of(&h, "nightly-scale").await.len(), usize::from(timers), "timers {timers}");
+    }
+}
+
+#[tokio::test]
 async fn a_timer_fires_at_its_minute_and_each_day_after_with_its_trigger_on_the_run() {
     let h = timed().await;
     let (at, cron) = minute_ahead(&h, 2);

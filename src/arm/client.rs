@@ -10,6 +10,7 @@ use gloo_net::http::{Method, RequestBuilder};
 use web_sys::RequestRedirect;
 use serde::de::DeserializeOwned;
 
+use super::concurrency::{subscription_of, Answer, Gate, Wait};
 use super::error::{parse_retry_after, ArmError};
 use super::pager::{is_on_endpoint, Page, MAX_PAGES};
 use super::retry::RetryPolicy;
@@ -41,7 +42,71 @@ pub struct ArmClient {
     /// ages are measured against the service's time, not a skewed browser's.
     server_clock: Rc<std::cell::Cell<Option<(f64, f64)>>>,
     observer: Option<Observer>,
+    /// Set on a fan-out's client: its GETs wait their turn at the gate (`fanned_out`).
+    fanout: Option<Rc<Fanout>>,
 }
+
+/// A fan-out's pacing (issue 22): the gate of per-subscription windows, and the reads waiting on
+/// it. Views fan out freely; how many reads are really in flight is decided here, from what ARM
+/// answers (`concurrency::Window`).
+#[derive(Default)]
+pub struct Fanout {
+    gate: std::cell::RefCell<Gate>,
+    waiting: std::cell::RefCell<Vec<futures::channel::oneshot::Sender<()>>>,
+}
+
+/// One read let through the gate; it gives its place back when dropped (answered or abandoned).
+struct Ticket {
+    fanout: Rc<Fanout>,
+    subscription: String,
+    started_ms: f64,
+    answer: Option<Answer>,
+}
+
+impl Fanout {
+    /// Waits until a read for `subscription` may start: a free place in its window and in the
+    /// total, and no 429 being waited out.
+    async fn enter(self: &Rc<Self>, subscription: String) -> Ticket {
+        loop {
+            let now = js_sys::Date::now();
+            let tried = self.gate.borrow_mut().try_start(&subscription, now);
+            match tried {
+                Ok(()) => return Ticket { fanout: self.clone(), subscription, started_ms: now, answer: None },
+                Err(Wait::For(ms)) => gloo_timers::future::TimeoutFuture::new(ms.ceil() as u32).await,
+                Err(Wait::Slot) => {
+                    let (tx, rx) = futures::channel::oneshot::channel();
+                    self.waiting.borrow_mut().push(tx);
+                    let _ = rx.await;
+                }
+            }
+        }
+    }
+
+    /// Whether a read for `subscription` (lower-cased) would start now, with `in_flight` of the
+    /// caller's reads out for it and `total` in all: callers that choose what to read next ask
+    /// before they start one, instead of parking it here.
+    pub fn room(&self, subscription: &str, in_flight: u32, total: u32) -> Result<(), Wait> {
+        self.gate.borrow().room_with(subscription, in_flight, total, js_sys::Date::now())
+    }
+
+    /// The most reads this fan-out had in flight at once, and the 429s it met.
+    pub fn stats(&self) -> (u32, u32) {
+        let g = self.gate.borrow();
+        (g.peak, g.throttled())
+    }
+}
+
+impl Drop for Ticket {
+    fn drop(&mut self) {
+        self.fanout.gate.borrow_mut().finish(&self.subscription, self.answer.take(), js_sys::Date::now());
+        // Every waiter looks again (a few dozen at most: the callers bound what they start).
+        let waiting = std::mem::take(&mut *self.fanout.waiting.borrow_mut());
+        for tx in waiting {
+            let _ = tx.send(());
+        }
+    }
+}
+
 
 /// A successful response, read to the end.
 pub struct Reply {
@@ -53,6 +118,8 @@ pub struct Reply {
     /// `Location`: how a delete is followed (Azure sends no `Azure-AsyncOperation` for one).
     pub location: Option<String>,
     pub retry_after: Option<u32>,
+    /// `x-ms-ratelimit-remaining-subscription-reads`: what is left of ARM's read bucket.
+    pub remaining_reads: Option<u32>,
     /// `x-ms-correlation-request-id`: what the Activity Log files the request's events under.
     pub correlation_id: Option<String>,
 }
@@ -67,7 +134,7 @@ impl Reply {
 impl ArmClient {
     /// `endpoint` ends with `/`, e.g. `https://management.azure.com/`.
     pub fn new(endpoint: &str, token: TokenFn) -> Self {
-        ArmClient { endpoint: endpoint.into(), token, policy: RetryPolicy::default(), server_clock: Rc::default(), observer: None }
+        ArmClient { endpoint: endpoint.into(), token, policy: RetryPolicy::default(), server_clock: Rc::default(), observer: None, fanout: None }
     }
 
     /// The ARM endpoint this client sends to (`https://management.azure.com/`): which cloud.
@@ -90,6 +157,18 @@ impl ArmClient {
     /// keep sending after the tab is hidden or the page gone.
     pub fn without_retries(&self) -> Self {
         ArmClient { policy: RetryPolicy { max_retries: 0, ..self.policy }, ..self.clone() }
+    }
+
+    /// A client for one fan-out (the fleet's reads of hundreds of registries): its GETs are paced
+    /// by one shared gate, a window per subscription that grows while ARM answers fast with reads
+    /// to spare and halves on a 429, and a cap on their sum. Writes are never held.
+    pub fn fanned_out(&self) -> Self {
+        ArmClient { fanout: Some(Rc::default()), ..self.clone() }
+    }
+
+    /// The fan-out's gate, on a `fanned_out` client.
+    pub fn fanout(&self) -> Option<&Rc<Fanout>> {
+        self.fanout.as_ref()
     }
 
     /// The service's time now, if ARM exposed its `Date` header (CORS may not).
@@ -168,6 +247,13 @@ impl ArmClient {
         let mut attempt = 0;
         let mut renewed = false;
         loop {
+            // A fan-out's read takes its place at the gate first (the token after: one that
+            // waited out a 429 is not sent with a token read before the wait), and keeps it
+            // through a renewal's second try.
+            let ticket = match &self.fanout {
+                Some(f) if matches!(method, Method::GET) => Some(f.enter(subscription_of(url)).await),
+                _ => None,
+            };
             let token = (self.token)(false).await?;
             let mut result = once(method.clone(), url, body.as_deref(), &token, &self.server_clock).await;
             // A token ARM calls expired or invalid (clock skew, revocation): renew it once.
@@ -175,6 +261,13 @@ impl ArmClient {
                 renewed = true;
                 let fresh = (self.token)(true).await?;
                 result = once(method.clone(), url, body.as_deref(), &fresh, &self.server_clock).await;
+            }
+            if let Some(mut ticket) = ticket {
+                ticket.answer = Some(match &result {
+                    Err(e) if e.status == 429 => Answer::Throttled { retry_after_s: e.retry_after },
+                    Ok(r) => Answer::Done { elapsed_ms: js_sys::Date::now() - ticket.started_ms, remaining_reads: r.remaining_reads },
+                    Err(_) => Answer::Done { elapsed_ms: js_sys::Date::now() - ticket.started_ms, remaining_reads: None },
+                });
             }
             let error = match result {
                 Ok(reply) => {
@@ -219,6 +312,7 @@ async fn once(method: Method, url: &str, body: Option<&str>, token: &str, server
     let async_operation = headers.get("azure-asyncoperation");
     let location = headers.get("location");
     let correlation_id = headers.get("x-ms-correlation-request-id");
+    let remaining_reads = headers.get("x-ms-ratelimit-remaining-subscription-reads").and_then(|v| v.trim().parse().ok());
     if let Some(date) = headers.get("date") {
         let server = js_sys::Date::parse(&date);
         if server.is_finite() {
@@ -227,7 +321,7 @@ async fn once(method: Method, url: &str, body: Option<&str>, token: &str, server
     }
     let text = response.text().await.unwrap_or_default();
     if status < 400 {
-        Ok(Reply { status, body: text, request_id, async_operation, location, retry_after, correlation_id })
+        Ok(Reply { status, body: text, request_id, async_operation, location, retry_after, remaining_reads, correlation_id })
     } else {
         Err(ArmError::from_response(status, &text, request_id, retry_after))
     }

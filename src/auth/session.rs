@@ -16,6 +16,8 @@ use crate::config::Config;
 pub struct User {
     pub name: String,
     pub username: String,
+    /// msal's `homeAccountId` (object id and tenant): whose data the browser keeps apart.
+    pub id: String,
 }
 
 pub struct Session {
@@ -62,6 +64,7 @@ fn user_of(account: &JsValue) -> User {
     User {
         name: string_field(account, "name").unwrap_or_default(),
         username: string_field(account, "username").unwrap_or_default(),
+        id: string_field(account, "homeAccountId").unwrap_or_default(),
     }
 }
 

@@ -14,6 +14,8 @@ pub fn AccountMenu() -> impl IntoView {
     let sign_out = move |_| {
         let session = session.clone();
         wasm_bindgen_futures::spawn_local(async move {
+            // What the browser kept of this user's views goes first: the next user sees none.
+            crate::live::stored::clear().await;
             if let Err(e) = session.sign_out().await {
                 set_error.set(Some(e));
             }

@@ -2,9 +2,9 @@
 //! what order is a `View`, kept in the URL's query (`/pools?status=Failed&tier=S2`) so a link shows
 //! a colleague the same rows; totals, facet counts and the CSV are computed from the rows shown.
 
-use std::cmp::Ordering;
-
-#[derive(Clone, Debug, PartialEq)]
+/// One pool of the fleet as the table shows it; kept as it is in the browser's store for a
+/// repeat visit (`live::stored`).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Row {
     pub subscription_id: String,
     /// The subscription's display name, or its id while that is not known.
@@ -22,8 +22,10 @@ pub struct Row {
     pub status_text: String,
     /// ARM's `provisioningState`, kept as secondary text.
     pub provisioning_state: String,
-    /// Runs waiting for the pool (`None`: the registry's runs could not be read).
+    /// Runs waiting for the pool (`None`: the registry's runs could not be read, or not yet).
     pub queued: Option<u32>,
+    /// The registry's runs are not read yet (the pool is known from Resource Graph): "…", not "?".
+    pub unread: bool,
     /// How long the oldest of them has waited.
     pub oldest_wait_ms: Option<u64>,
     /// Rules of the pool's schedule (issue 21; 0: none; `None`: the tasks could not be read).
@@ -219,9 +221,13 @@ impl View {
     }
 
     pub fn matches(&self, r: &Row) -> bool {
+        (self.text.is_empty() || r.pool.to_lowercase().contains(&self.text.to_lowercase())) && self.matches_but_text(r)
+    }
+
+    /// Every filter but the name's (which `order` tests with the text lower-cased once).
+    fn matches_but_text(&self, r: &Row) -> bool {
         let eq = |want: &Option<String>, have: &str| want.as_ref().is_none_or(|w| w.eq_ignore_ascii_case(have));
-        (self.text.is_empty() || r.pool.to_lowercase().contains(&self.text.to_lowercase()))
-            && eq(&self.subscription, &r.subscription_id)
+        eq(&self.subscription, &r.subscription_id)
             && eq(&self.registry, &r.registry)
             && eq(&self.tier, &r.tier)
             && eq(&self.state, &r.status)
@@ -232,13 +238,25 @@ impl View {
     /// The rows this view shows, in its order (ties broken by subscription, registry, pool, so
     /// the order never depends on when answers arrived).
     pub fn apply<'a>(&self, rows: &'a [Row]) -> Vec<&'a Row> {
-        let mut shown: Vec<&Row> = rows.iter().filter(|r| self.matches(r)).collect();
-        shown.sort_by(|a, b| {
-            let by = compare(a, b, self.sort);
+        self.order(rows).into_iter().map(|i| &rows[i]).collect()
+    }
+
+    /// The rows the view shows, in its order, as indices into `rows`: what a table that draws
+    /// only the rows on screen keeps between scrolls.
+    /// Each row's sort key is made once (lower-cased text), not at every comparison: at
+    /// thousands of rows that is most of a filter change's time.
+    pub fn order(&self, rows: &[Row]) -> Vec<usize> {
+        let needle = self.text.to_lowercase();
+        let mut keyed: Vec<(Key, (String, String, String), usize)> = (0..rows.len())
+            .filter(|&i| self.matches_but_text(&rows[i]) && (needle.is_empty() || rows[i].pool.to_lowercase().contains(&needle)))
+            .map(|i| (key(&rows[i], self.sort), natural(&rows[i]), i))
+            .collect();
+        keyed.sort_by(|a, b| {
+            let by = a.0.cmp(&b.0);
             let by = if self.ascending { by } else { by.reverse() };
-            by.then_with(|| natural(a).cmp(&natural(b)))
+            by.then_with(|| a.1.cmp(&b.1))
         });
-        shown
+        keyed.into_iter().map(|(_, _, i)| i).collect()
     }
 
     /// The same view with one column's sort: the other way if it was already sorted by it.
@@ -252,21 +270,29 @@ fn natural(r: &Row) -> (String, String, String) {
     (r.subscription.to_lowercase(), r.registry.to_lowercase(), r.pool.to_lowercase())
 }
 
-fn compare(a: &Row, b: &Row, column: Column) -> Ordering {
-    let text = |x: &str, y: &str| x.to_lowercase().cmp(&y.to_lowercase());
+/// What a column sorts by.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+enum Key {
+    Text(String),
+    Number(i64),
+    Unsigned(u64),
+}
+
+fn key(r: &Row, column: Column) -> Key {
     match column {
-        Column::Subscription => text(&a.subscription, &b.subscription),
-        Column::Registry => text(&a.registry, &b.registry),
-        Column::Pool => text(&a.pool, &b.pool),
-        Column::Tier => text(&a.tier, &b.tier),
-        Column::Instances => a.instances.cmp(&b.instances),
-        Column::Vcpu => a.vcpu.cmp(&b.vcpu),
-        Column::State => text(&a.status, &b.status),
+        Column::Subscription => Key::Text(r.subscription.to_lowercase()),
+        Column::Registry => Key::Text(r.registry.to_lowercase()),
+        Column::Pool => Key::Text(r.pool.to_lowercase()),
+        Column::Tier => Key::Text(r.tier.to_lowercase()),
+        Column::Instances => Key::Number(i64::from(r.instances)),
+        Column::Vcpu => Key::Number(i64::from(r.vcpu)),
+        Column::State => Key::Text(r.status.to_lowercase()),
         // Unknown counts sort below zero.
-        Column::Queued => a.queued.map(i64::from).unwrap_or(-1).cmp(&b.queued.map(i64::from).unwrap_or(-1)),
-        Column::OldestWait => a.oldest_wait_ms.cmp(&b.oldest_wait_ms),
+        Column::Queued => Key::Number(r.queued.map(i64::from).unwrap_or(-1)),
+        // No wait sorts below any (as `None < Some` did).
+        Column::OldestWait => Key::Number(r.oldest_wait_ms.map_or(-1, |w| w.min(i64::MAX as u64) as i64)),
         // The soonest change first; pools without a schedule after every one that has.
-        Column::Schedule => a.next_change.map(|(at, _)| at).unwrap_or(u64::MAX).cmp(&b.next_change.map(|(at, _)| at).unwrap_or(u64::MAX)),
+        Column::Schedule => Key::Unsigned(r.next_change.map(|(at, _)| at).unwrap_or(u64::MAX)),
     }
 }
 
@@ -277,15 +303,22 @@ pub struct Totals {
     pub vcpu: u64,
     /// Runs waiting, over the pools whose queue is known.
     pub queued: u64,
+    /// Registries of these rows whose runs are not read yet (their queues count 0 meanwhile).
+    pub unread_registries: usize,
 }
 
 pub fn totals(rows: &[&Row]) -> Totals {
-    rows.iter().fold(Totals::default(), |t, r| Totals {
+    let mut unread: Vec<(&str, &str)> = rows.iter().filter(|r| r.unread).map(|r| (r.subscription_id.as_str(), r.registry.as_str())).collect();
+    unread.sort_unstable();
+    unread.dedup();
+    let sum = rows.iter().fold(Totals::default(), |t, r| Totals {
         pools: t.pools + 1,
         instances: t.instances + i64::from(r.instances.max(0)),
         vcpu: t.vcpu + u64::from(r.vcpu),
         queued: t.queued + u64::from(r.queued.unwrap_or(0)),
-    })
+        unread_registries: 0,
+    });
+    Totals { unread_registries: unread.len(), ..sum }
 }
 
 /// A facet's choices: each value with its number of rows (ordered by value), counted over the
@@ -412,6 +445,7 @@ mod tests {
             status_text: state.into(),
             provisioning_state: if state == "Failed" { "Failed" } else { "Succeeded" }.into(),
             queued,
+            unread: false,
             oldest_wait_ms: queued.filter(|q| *q > 0).map(|q| u64::from(q) * 60_000),
             schedule_rules: Some(0),
             next_change: None,
@@ -462,7 +496,14 @@ mod tests {
     fn totals_and_facets_count_what_is_shown() {
         let rows = fleet();
         let shown = View::default().apply(&rows);
-        assert_eq!(totals(&shown), Totals { pools: 4, instances: 3, vcpu: 6, queued: 3 });
+        assert_eq!(totals(&shown), Totals { pools: 4, instances: 3, vcpu: 6, queued: 3, unread_registries: 0 });
+        // Rows whose runs are not read yet, of two registries: two registries counted.
+        let mut unread = fleet();
+        for r in unread.iter_mut().filter(|r| r.pool != "build-s2") {
+            (r.unread, r.queued) = (true, None);
+        }
+        let t = totals(&View::default().apply(&unread));
+        assert_eq!((t.unread_registries, t.queued), (2, 1), "only what was read is summed");
         let view = View::from_query("tier=S1");
         // The tier facet ignores the tier filter itself; the state facet honours it.
         assert_eq!(facet(&rows, &view, Column::Tier).iter().map(|(v, _, n)| (v.as_str(), *n)).collect::<Vec<_>>(), [("S1", 2), ("S2", 1), ("S3", 1)]);

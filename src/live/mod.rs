@@ -10,6 +10,7 @@ pub mod queue;
 pub mod reach;
 pub mod regions;
 pub mod schedule;
+pub mod stored;
 pub mod zone;
 
 use std::cell::{Cell, RefCell};

@@ -12,8 +12,15 @@ use crate::domain::tier;
 use crate::live::directory::use_directory;
 use crate::live::fleet::{use_fleet, Fleet};
 
-/// Rows drawn at first, and added by "Show more": the table stays quick at any fleet size.
-const PAGE: usize = 100;
+/// Rows drawn past each edge of the screen: a quick scroll meets rows already drawn.
+const OVERSCAN: usize = 12;
+
+/// A row's height (px) until one is measured: the wide table's.
+const ROW_PX: f64 = 41.0;
+
+/// Up to this many rows, all are drawn: a screenful or two costs little, and the browser's find
+/// and a screen reader's browse mode reach every row.
+const DRAW_ALL: usize = 120;
 
 /// The rows of every registry read so far.
 fn rows(fleet: Fleet, names: impl Fn(&str) -> Option<String>, running_ops: &[crate::ops::Operation]) -> Vec<Row> {
@@ -28,7 +35,7 @@ fn rows(fleet: Fleet, names: impl Fn(&str) -> Option<String>, running_ops: &[cra
             let Ok(pools) = &state.pools else { continue };
             for p in pools {
                 let name = p.display_name().to_string();
-                let queue = state.queues.as_ref().ok().map(|q| q.get(&name.to_ascii_lowercase()).copied().unwrap_or_default());
+                let queue = state.queues.as_ref().and_then(|q| q.as_ref().ok()).map(|q| q.get(&name.to_ascii_lowercase()).copied().unwrap_or_default());
                 let path = state.id.pool(&name).path();
                 let registry_tags = tags.get(&state.id.path().to_ascii_lowercase());
                 let paused = crate::domain::pause::find(registry_tags, p.tags.as_ref(), &name, p.count(), p.system_data.as_ref().and_then(|s| s.last_modified_ms()));
@@ -56,6 +63,7 @@ fn rows(fleet: Fleet, names: impl Fn(&str) -> Option<String>, running_ops: &[cra
                     status_text: status.text(),
                     provisioning_state: p.state().to_string(),
                     queued: queue.map(|q| q.queued),
+                    unread: state.queues.is_none(),
                     oldest_wait_ms: queue.and_then(|q| q.oldest_created_ms).map(|created| (state.at_ms as u64).saturating_sub(created)),
                     schedule_rules: schedules.as_ref().map(|_| sched.map_or(0, |p| p.rules)),
                     next_change: sched.and_then(|p| crate::domain::schedule::next_change(&p.utc, now)),
@@ -79,6 +87,32 @@ fn schedule_cell(r: &Row) -> String {
     }
 }
 
+/// Runs waiting: "…" while the registry's runs are not read yet, "?" when they could not be.
+fn queued_cell(r: &Row) -> impl IntoView {
+    match (r.unread, r.queued) {
+        (true, _) => view! { <span title="Not read yet"><span aria-hidden="true">"…"</span><span class="visually-hidden">"not read yet"</span></span> }.into_any(),
+        (false, None) => "?".into_any(),
+        (false, Some(q)) => q.to_string().into_any(),
+    }
+}
+
+/// Which of `rows` rows are on screen (indices), from where the table's body is in the viewport
+/// and the rows' height: the table draws only those (and a few past each edge), so a filter, a
+/// sort or a refresh at thousands of rows redraws a screenful. The first screenful before the
+/// body is drawn.
+fn on_screen(body: Option<&web_sys::HtmlElement>, rows: usize, row_px: f64) -> std::ops::Range<usize> {
+    let window = web_sys::window();
+    let height = window.as_ref().and_then(|w| w.inner_height().ok()).and_then(|h| h.as_f64()).unwrap_or(900.0);
+    let top = body.map_or(0.0, |b| b.get_bounding_client_rect().top());
+    let first = ((-top).max(0.0) / row_px).floor() as usize;
+    let last = ((height - top).max(0.0) / row_px).ceil() as usize;
+    first.min(rows)..last.min(rows)
+}
+
+fn count_untracked(matched: Memo<(fleet::Totals, Vec<usize>)>) -> usize {
+    matched.with_untracked(|(_, o)| o.len())
+}
+
 /// Saves the CSV (names of subscriptions are anyone's text: a byte-order mark says UTF-8).
 fn download_csv(text: &str) {
     crate::components::download::download_text("agent-pools.csv", "text/csv;charset=utf-8", text, true);
@@ -92,32 +126,137 @@ pub fn FleetPage() -> impl IntoView {
     // here (rewriting the query in place).
     let search = crate::nav::use_search();
     let view = Memo::new(move |_| View::from_query(&search.get()));
-    let limit = RwSignal::new(PAGE);
+    // The rows' measured height (px), for drawing only those on screen.
+    let row_px = RwSignal::new(ROW_PX);
     let tracker = expect_context::<crate::ops::tracker::Tracker>();
-    let all = Memo::new(move |_| rows(fleet, |id| directory.lookup(id), &tracker.running_under("/")));
+    // The rows kept from the last visit (`live::stored`), drawn until Resource Graph answers.
+    let kept = RwSignal::new(None::<(f64, Vec<Row>)>);
+    let store_key = crate::live::stored::key("fleet");
+    if let Some(key) = store_key.clone() {
+        leptos::task::spawn_local(async move {
+            if let Some(k) = crate::live::stored::load::<Vec<Row>>(&key).await {
+                kept.try_set(Some((k.at_ms, k.data)));
+            }
+        });
+    }
+    let from_kept = Memo::new(move |_| fleet.discovery.with(Option::is_none) && kept.with(Option::is_some));
+    let all = Memo::new(move |_| {
+        if from_kept.get() {
+            kept.with(|k| k.as_ref().map(|(_, rows)| rows.clone()).unwrap_or_default())
+        } else {
+            rows(fleet, |id| directory.lookup(id), &tracker.running_under("/"))
+        }
+    });
+    // Kept again at the end of each pass that read something (at most every half minute, and
+    // only when the rows changed), for the next visit.
+    let saved = StoredValue::new((f64::NEG_INFINITY, Vec::<Row>::new()));
+    Effect::new(move |_| {
+        let (Some(key), 0) = (store_key.clone(), fleet.pending.get()) else { return };
+        if fleet.discovery.with_untracked(Option::is_none) || from_kept.get_untracked() {
+            return;
+        }
+        let now = js_sys::Date::now();
+        let rows = all.get_untracked();
+        // Not while queues are unread (a pass cut short by a hidden tab): "…" would replace
+        // what was kept.
+        if rows.is_empty() || rows.iter().any(|r| r.unread) || now - saved.with_value(|s| s.0) < 30_000.0 || saved.with_value(|s| s.1 == rows) {
+            return;
+        }
+        saved.set_value((now, rows.clone()));
+        leptos::task::spawn_local(async move { crate::live::stored::save(&key, &rows).await });
+    });
     // The switcher (Ctrl-K) finds the pools the fleet found.
     Effect::new(move |_| all.with(|rows| crate::components::switcher::learn_pools(rows.iter().map(|r| r.path.clone()))));
-    // What the view shows: its totals, how many rows, and the page of them drawn (only those are
-    // copied; thousands of rows are filtered and sorted by reference).
-    let shown = Memo::new(move |_| {
+    // What the view shows: its totals, and its rows in order (indices into `all`: thousands of
+    // rows are filtered and sorted without a copy).
+    let matched = Memo::new(move |_| {
         let v = view.get();
-        let limit = limit.get();
         all.with(|rows| {
-            let matched = v.apply(rows);
-            (fleet::totals(&matched), matched.len(), matched.into_iter().take(limit).cloned().collect::<Vec<Row>>())
+            let order = v.order(rows);
+            let refs: Vec<&Row> = order.iter().map(|&i| &rows[i]).collect();
+            (fleet::totals(&refs), order)
         })
+    });
+    // Where the table is on screen: looked at again on scroll, on resize, and when the rows change.
+    let body = NodeRef::<leptos::html::Tbody>::new();
+    let scrolled = RwSignal::new(0u32);
+    let bump = move || scrolled.update(|n| *n = n.wrapping_add(1));
+    let on_scroll = window_event_listener(leptos::ev::scroll, move |_| bump());
+    let on_resize = window_event_listener(leptos::ev::resize, move |_| bump());
+    on_cleanup(move || {
+        on_scroll.remove();
+        on_resize.remove();
+    });
+    let visible = Memo::new(move |_| {
+        scrolled.track();
+        // What stands above the table moves it without a scroll: its notes and error lines.
+        fleet.discovery.track();
+        fleet.graph_error.track();
+        fleet.registries.track();
+        let n = matched.with(|(_, order)| order.len());
+        on_screen(body.get().as_deref(), n, row_px.get())
+    });
+    // The rows drawn: those on screen and a few past each edge, each with its place in the view;
+    // all of them up to `DRAW_ALL` (the browser's find then finds every one).
+    let drawn = Memo::new(move |_| {
+        let range = visible.get();
+        matched.with(|(_, order)| {
+            let range = if order.len() <= DRAW_ALL { 0..order.len() } else { range.start.saturating_sub(OVERSCAN)..(range.end + OVERSCAN).min(order.len()) };
+            let rows: Vec<(usize, Row)> = all.with(|rows| order[range.clone()].iter().enumerate().map(|(k, &i)| (range.start + k, rows[i].clone())).collect());
+            (range, rows)
+        })
+    });
+    // Once drawn, the rows' real height (cards on a narrow screen are taller): the spacers that
+    // stand for the rows not drawn follow it.
+    Effect::new(move |_| {
+        drawn.track();
+        // After the browser has laid the new rows out.
+        request_animation_frame(move || {
+            let Some(Some(b)) = body.try_get_untracked() else { return };
+            let Some((drawn_rows, hidden_rows)) = drawn.try_with_untracked(|(r, _)| (r.len(), r.start + count_untracked(matched).saturating_sub(r.end))) else { return };
+            if drawn_rows == 0 {
+                return;
+            }
+            // The spacers are as tall as the rows they stand for at the height assumed so far.
+            let px = row_px.get_untracked();
+            let measured = (b.get_bounding_client_rect().height() - hidden_rows as f64 * px) / drawn_rows as f64;
+            if measured.is_finite() && measured > 8.0 && (measured - px).abs() > 1.0 {
+                row_px.set(measured);
+            }
+        });
+    });
+    // Which registries' rows are on screen, top first: their runs are read first, and kept fresh
+    // (`live::fleet`).
+    Effect::new(move |_| {
+        let range = visible.get();
+        let seen: Vec<String> = matched.with(|(_, order)| {
+            all.with(|rows| {
+                let mut keys: Vec<String> = Vec::new();
+                for &i in &order[range] {
+                    // A pool's path is its registry's, then `/agentPools/<name>`.
+                    let path = rows[i].path.to_ascii_lowercase();
+                    let key = path.rfind("/agentpools/").map_or(path.clone(), |i| path[..i].to_string());
+                    if !keys.contains(&key) {
+                        keys.push(key);
+                    }
+                }
+                keys
+            })
+        });
+        if fleet.seen.with_untracked(|s| *s != seen) {
+            fleet.seen.set(seen);
+        }
     });
     let set = move |f: &dyn Fn(&mut View)| {
         let mut v = view.get_untracked();
         f(&mut v);
         crate::nav::replace_query(&v.to_query());
-        limit.set(PAGE);
     };
     let errors = Memo::new(move |_| {
         fleet.registries.with(|m| {
             // Its pools, or (with its pools from Resource Graph) its runs: either way the line says
             // what failed, and its rows show what is known.
-            m.values().filter_map(|s| s.pools.as_ref().err().or(s.queues.as_ref().err()).map(|e| (s.id.clone(), e.clone()))).collect::<Vec<(crate::arm::id::RegistryId, ArmError)>>()
+            m.values().filter_map(|s| s.pools.as_ref().err().or(s.queues.as_ref().and_then(|q| q.as_ref().err())).map(|e| (s.id.clone(), e.clone()))).collect::<Vec<(crate::arm::id::RegistryId, ArmError)>>()
         })
     });
     let live = fleet.live;
@@ -193,14 +332,24 @@ pub fn FleetPage() -> impl IntoView {
         }
     };
 
-    // One table, drawn once: rows come and go by key, so a filter change or a refresh only
-    // touches the rows that differ.
-    let total = move || shown.with(|(t, _, _)| *t);
-    let more = move || shown.with(|(_, n, _)| n.saturating_sub(limit.get()));
+    // One table, drawn once: rows come and go by key, so a filter change, a scroll or a refresh
+    // only touches the rows that differ. Only the rows on screen are drawn (and a few past each
+    // edge); two spacer rows stand for the others, so the page scrolls as if all were there.
+    let total = move || matched.with(|(t, _)| *t);
+    let count = move || matched.with(|(_, o)| o.len());
+    let spacer = move |above: bool| {
+        move || {
+            let (range, n) = (drawn.with(|(r, _)| r.clone()), count());
+            let rows = if above { range.start } else { n.saturating_sub(range.end) };
+            (rows > 0).then(|| view! {
+                <tr class="spacer" aria-hidden="true" style:height=format!("{:.0}px", rows as f64 * row_px.get())><td colspan="10"></td></tr>
+            })
+        }
+    };
     let table = move || {
         view! {
             // Said only once every registry has answered: an empty table while reading is no answer.
-            <Show when=move || shown.with(|(_, n, _)| *n == 0) && fleet.pending.get() == 0>
+            <Show when=move || count() == 0 && fleet.pending.get() == 0>
                 {move || if all.with(Vec::is_empty) {
                     view! { <p class="empty">"Your registries that can host agent pools have none yet: create one from a registry's page."</p> }.into_any()
                 } else {
@@ -209,11 +358,17 @@ pub fn FleetPage() -> impl IntoView {
                     view! { <p class="empty">"No agent pool matches these filters. " <button type="button" on:click=clear>"Clear filters"</button></p> }.into_any()
                 }}
             </Show>
-            <table class="list fleet cards" aria-label="Agent pools in every subscription" class:hidden=move || shown.with(|(_, n, _)| *n == 0)>
-                <thead><tr>{Column::ALL.into_iter().map(header).collect_view()}</tr></thead>
-                <tbody>
-                    <For each=move || shown.with(|(_, _, page)| page.clone()) key=|r| (r.path.clone(), r.instances, r.status_text.clone(), r.provisioning_state.clone(), r.queued, r.oldest_wait_ms.map(|w| w / 1000), r.subscription.clone(), r.schedule_rules, r.next_change) let:r>
-                        <tr>
+            <table class="list fleet cards" aria-label="Agent pools in every subscription" aria-rowcount=move || count() + 2 class:hidden=move || count() == 0>
+                <thead><tr aria-rowindex="1">{Column::ALL.into_iter().map(header).collect_view()}</tr></thead>
+                <tbody node_ref=body>
+                    {spacer(true)}
+                    <For each=move || drawn.with(|(_, rows)| rows.clone()) key=|(_, r)| (r.path.clone(), r.instances, r.status_text.clone(), r.provisioning_state.clone(), r.queued, r.unread, r.oldest_wait_ms.map(|w| w / 1000), r.subscription.clone(), r.schedule_rules, r.next_change) let:item>
+                        {let (_, r) = item;
+                        // Its place in the view, kept current as rows come and go above it (the
+                        // row itself is kept: focus and a screen reader's place stay).
+                        let path = r.path.clone();
+                        let index = move || drawn.with(|(_, rows)| rows.iter().find(|(_, x)| x.path == path).map(|(at, _)| at + 2));
+                        view! { <tr aria-rowindex=index>
                             <td data-label="Subscription">{r.subscription.clone()}</td>
                             <td data-label="Registry">{r.registry.clone()}</td>
                             <th scope="row" data-label="Pool"><a href=r.path.clone()>{r.pool.clone()}</a></th>
@@ -221,14 +376,20 @@ pub fn FleetPage() -> impl IntoView {
                             <td class="num" data-label="Instances">{r.instances}</td>
                             <td class="num" data-label="vCPU">{r.vcpu}</td>
                             <td data-label="Status"><span class=format!("status status-{}", r.status.to_ascii_lowercase())>{r.status_text.clone()}</span>{(!r.provisioning_state.eq_ignore_ascii_case("Succeeded")).then(|| view! { <span class="muted small provisioning">{format!(" · provisioning {}", r.provisioning_state)}</span> })}</td>
-                            <td class="num" data-label="Queued">{r.queued.map_or_else(|| "?".to_string(), |q| q.to_string())}</td>
+                            <td class="num" data-label="Queued">{queued_cell(&r)}</td>
                             <td class="num" data-label="Oldest wait">{fleet::wait_text(r.oldest_wait_ms)}</td>
                             <td data-label="Schedule">{schedule_cell(&r)}</td>
-                        </tr>
+                        </tr> }}
                     </For>
+                    {spacer(false)}
                 </tbody>
-                <tfoot><tr class="totals">
-                    <th scope="row" colspan="3">{move || { let t = total(); format!("Total: {} pool{}", t.pools, if t.pools == 1 { "" } else { "s" }) }}</th>
+                <tfoot><tr class="totals" aria-rowindex=move || count() + 2>
+                    <th scope="row" colspan="3">
+                        {move || { let t = total(); format!("Total: {} pool{}", t.pools, if t.pools == 1 { "" } else { "s" }) }}
+                        {move || { let n = total().unread_registries; (n > 0).then(|| view! {
+                            <span class="muted small unread">{format!(" · queues of {n} registr{} not read yet", if n == 1 { "y" } else { "ies" })}</span>
+                        }) }}
+                    </th>
                     <td></td>
                     <td class="num" data-label="Instances">{move || total().instances}</td>
                     <td class="num" data-label="vCPU">{move || total().vcpu}</td>
@@ -238,9 +399,6 @@ pub fn FleetPage() -> impl IntoView {
                     <td></td>
                 </tr></tfoot>
             </table>
-            <Show when=move || { more() > 0 }>
-                <p><button type="button" on:click=move |_| limit.update(|l| *l += PAGE)>{move || { let m = more(); format!("Show {} more of {m}", m.min(PAGE)) }}</button></p>
-            </Show>
         }
     };
 
@@ -326,6 +484,14 @@ pub fn FleetPage() -> impl IntoView {
                 <p class="empty">"You have no role on any subscription in this directory, so there are no agent pools to show. Ask an owner for at least the Reader role."</p>
             }.into_any(),
             (None, Some(error), None) => view! { <ArmErrorView error reload=true/> }.into_any(),
+            (None, _, None) if from_kept.get() => view! {
+                <p class="muted small as-of" role="status">{move || kept.with(|k| k.as_ref().map(|(at, _)| {
+                    let at = *at as u64;
+                    let offset = crate::components::time::offset_min(at, crate::components::time::use_zone().get());
+                    format!("As of {}, when you last looked: reading them again…", crate::domain::schedule::when_label(at, offset))
+                }))}</p>
+                {table()}
+            }.into_any(),
             (None, _, None) => view! { <Loading what="registries (Resource Graph)"/> }.into_any(),
             (None, _, Some(_)) => table().into_any(),
         }}

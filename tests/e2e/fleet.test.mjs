@@ -17,7 +17,23 @@ beforeEach(async () => { await emulator.reset(); await emulator.setFaults({}); }
 
 const table = (page) => page.locator('table.fleet');
 /** The table's rows as [subscription, registry, pool, tier, instances, vcpu, state, queued, wait]. */
-const shownRows = (page) => table(page).locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent.trim())));
+const shownRows = (page) => table(page).locator('tbody tr:not(.spacer)').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent.trim())));
+
+/** Every row of the view, in order, scrolling the table through: it draws only the rows on
+ * screen (and a few past each edge). Each step scrolls the last row collected to the top and
+ * waits for the next to be drawn. */
+async function allRows(page) {
+  const total = Number(await table(page).getAttribute('aria-rowcount')) - 2;
+  const rows = new Map();
+  for (let next = 2; next < total + 2;) {
+    await table(page).locator(`tbody tr[aria-rowindex="${next}"]`).waitFor();
+    const drawn = await table(page).locator('tbody tr:not(.spacer)').evaluateAll((trs) => trs.map((tr) => [Number(tr.getAttribute('aria-rowindex')), [...tr.children].map((c) => c.textContent.trim())]));
+    for (const [i, cells] of drawn) rows.set(i, cells);
+    next = Math.max(...rows.keys()) + 1;
+    await table(page).locator(`tbody tr[aria-rowindex="${next - 1}"]`).evaluate((tr) => tr.scrollIntoView({ block: 'start' }));
+  }
+  return [...rows.entries()].sort((a, b) => a[0] - b[0]).map(([, cells]) => cells);
+}
 
 async function openFleet(user = 'Olivia Owner', query = '', size) {
   const { page, problems } = await freshPage(browser, size);
@@ -163,11 +179,13 @@ test('the fleet from Resource Graph is the fleet from the lists, row for row; a 
   const fromGraph = await shownRows(page);
   const graphLog = (await emulator.requests(start)).filter((e) => e.listener === 'arm' && e.origin === emulator.origins.portal && e.method === 'GET');
   // Each registry's first read is its runs alone (a registry that moves is listed later, on the
-  // busy schedule, which is why only the first read is looked at).
-  for (const registry of ['contosobuilds', 'fabrikamnordic', 'fabrikamresearch']) {
+  // busy schedule, which is why only the first read is looked at). One without pools in Resource
+  // Graph (fabrikamnordic) has no queue to show: it is not read at all.
+  for (const registry of ['contosobuilds', 'fabrikamresearch']) {
     const first = graphLog.find((e) => e.path.includes(`/registries/${registry}/`));
     assert.ok(first && /\/runs\?/.test(first.path), `${registry}: ${first?.path}`);
   }
+  assert.ok(!graphLog.some((e) => e.path.includes('/registries/fabrikamnordic/')));
   assert.equal(await page.locator('.pools-note').count(), 0);
   assert.deepEqual(problems, []);
 
@@ -231,19 +249,17 @@ test('a cloud that refuses Resource Graph 2024-04-01 is asked again in 2022-10-0
   assert.ok(graph.length >= 1 && graph.every((e) => e.path.includes('api-version=2022-10-01')), graph.map((e) => e.path).join('\n'));
 });
 
-test('the CSV holds exactly the rows the view selects, every page of them', async () => {
-  // 200 more S1 pools: more than the table draws at once.
+test('the CSV holds exactly the rows the view selects, drawn or not; scrolling draws every one', async () => {
+  // 200 more S1 pools: more than the table draws at once (a screenful).
   await fetch(`${emulator.origins.admin}/seed-pools`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ count: 200 }) });
   const { page } = await openFleet('Olivia Owner', '?tier=S1');
   await settled(page);
   await table(page).locator('tfoot').waitFor();
-  assert.equal(await table(page).locator('tbody tr').count(), 100, 'drawn a hundred at a time');
-  const more = page.getByRole('button', { name: /^Show 100 more of 102$/ });
-  await more.click();
-  await page.getByRole('button', { name: /^Show 2 more of 2$/ }).click();
-  await table(page).locator('tbody tr').nth(201).waitFor();
-  const shown = await shownRows(page);
-  assert.equal(shown.length, 202);
+  const drawnAtOnce = await table(page).locator('tbody tr:not(.spacer)').count();
+  assert.ok(drawnAtOnce < 60, `only the rows on screen are drawn (${drawnAtOnce})`);
+  assert.equal(await table(page).getAttribute('aria-rowcount'), String(202 + 2), 'the table says how many rows it has');
+  const shown = await allRows(page);
+  assert.equal(shown.length, 202, 'scrolling reaches every row, none twice');
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
   assert.equal(download.suggestedFilename(), 'agent-pools.csv');
   const text = await readFile(await download.path(), 'utf8');
@@ -329,51 +345,171 @@ test('the header link, Back and Forward move the view with the URL', async () =>
   await table(page).locator('tbody tr', { hasText: 'build-s2' }).waitFor();
 });
 
-test('leaving mid-read breaks nothing; a hidden tab stops reading and resumes on return', async () => {
-  // Thirty more registries, nine of them able to host pools: eleven to read in all.
-  await fetch(`${emulator.origins.admin}/seed-world`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ subscriptions: 3, registries: 10 }) });
+/** Seeds thirty registries in one subscription: nine Premium in agent-pool regions (bench00reg000,
+ * 001, 002, 010, 011, 012, 020, 021, 022), five pools each. */
+const seedOneSubscription = () => fetch(`${emulator.origins.admin}/seed-world`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ subscriptions: 1, registries: 30 }) });
 
-  // Registries' runs lists (their one read each, the pools coming from Resource Graph) are held
-  // until the test lets them go: what is in flight is known exactly.
-  const holdPools = async (page) => {
-    const held = [];
-    let open = false;
-    await page.route((url) => url.pathname.endsWith('/runs'), (route) => (open ? route.fallback() : held.push(route)));
-    return { held, release: async () => { open = true; for (const r of held.splice(0)) await r.fallback(); } };
-  };
+/** Holds every request of the page whose URL `matches` until released. */
+async function hold(page, matches) {
+  const held = [];
+  let open = false;
+  await page.route(matches, (route) => (open ? route.fallback() : held.push(route)));
+  return { held, release: async () => { open = true; for (const r of held.splice(0)) await r.fallback(); } };
+}
+
+/** Holds every runs list: what is in flight is known exactly, and whose. */
+async function holdRuns(page) {
+  const h = await hold(page, (url) => url.pathname.endsWith('/runs'));
+  return { ...h, registries: () => h.held.map((r) => new URL(r.request().url()).pathname.split('/')[8]) };
+}
+
+// What the fan-out lets out at once, runs lists held (no answer, so no window grows): the seeded
+// subscription's window of six, and the demo's two registries with pools in their own
+// subscriptions' windows (fabrikamnordic has none: nothing of it to read).
+const FIRST_WAVE = 6 + 2;
+
+test('leaving mid-read breaks nothing; a hidden tab stops reading and resumes on return', async () => {
+  await seedOneSubscription();
   const first = await freshPage(browser);
-  const gate = await holdPools(first.page);
+  const gate = await holdRuns(first.page);
   await signIn(first.page, emulator, 'Olivia Owner');
   await first.page.goto(`${emulator.origins.portal}/pools`);
-  await waitUntil(() => gate.held.length === 6, 'six registries in flight');
+  await waitUntil(() => gate.held.length === FIRST_WAVE, 'the first wave in flight');
   // Away while they are out: their answers land on a page that is gone.
   await first.page.locator('nav.crumbs').getByRole('link', { name: 'Subscriptions' }).click();
   await first.page.getByRole('heading', { name: 'Subscriptions', level: 1 }).waitFor();
   const after = await emulator.mark();
   await gate.release();
-  await waitForArm(after, (log) => log.filter((e) => e.path.includes('/runs?')).length === 6);
+  await waitForArm(after, (log) => log.filter((e) => e.path.includes('/runs?')).length === FIRST_WAVE);
   await first.page.getByRole('link', { name: 'Contoso Platform (demo)' }).click();
   await first.page.getByRole('table', { name: 'Container registries' }).waitFor();
   assert.deepEqual(first.problems, [], 'no error, no panic: the app goes on');
 
-  // Hidden while reading: the six out finish, no other starts, until the tab is shown.
+  // Hidden while reading: the wave out finishes, no other read starts, until the tab is shown.
   const second = await freshPage(browser);
   const page = second.page;
-  const hold = await holdPools(page);
+  const hold = await holdRuns(page);
   await signIn(page, emulator, 'Olivia Owner');
   await page.goto(`${emulator.origins.portal}/pools`);
-  await waitUntil(() => hold.held.length === 6, 'six registries in flight');
+  await waitUntil(() => hold.held.length === FIRST_WAVE, 'the first wave in flight');
+  // Every pool is there from Resource Graph already (45 seeded, 4 of the demo); the queues not
+  // read yet say so, in the rows ("…") and in the totals.
+  const totals = () => table(page).locator('tfoot th').innerText();
+  assert.match(await totals(), /^Total: 49 pools · queues of 11 registries not read yet$/);
+  assert.ok((await shownRows(page)).every((c) => c[7] === '…not read yet'));
   await setVisibility(page, 'hidden');
   await hold.release();
   await settled(page);
-  const readWhileHidden = new Set((await shownRows(page)).map((c) => c[1])).size;
-  assert.equal(readWhileHidden, 6, 'only the registries already out');
+  assert.match(await totals(), /queues of 3 registries not read yet/, 'only the registries already out were read');
   const quiet = await emulator.mark();
   await new Promise((r) => setTimeout(r, 5000));
   assert.equal((await emulator.requests(quiet)).filter((e) => e.listener === 'arm' && e.origin === emulator.origins.portal).length, 0, 'nothing while hidden');
   await setVisibility(page, 'visible');
+  await table(page).locator('tfoot th').filter({ hasText: /^Total: 49 pools$/ }).waitFor({ timeout: 30000 });
+});
+
+test('the rows on screen get their queues first; the rest follow', async () => {
+  await seedOneSubscription();
+  // A link to one registry's pools: the last of the seeded subscription's registries in reading
+  // order, which the window would otherwise leave for the second wave.
+  const { page, problems } = await freshPage(browser);
+  const hold = await holdRuns(page);
+  await signIn(page, emulator, 'Olivia Owner');
+  await page.goto(`${emulator.origins.portal}/pools?registry=bench00reg022`);
+  await waitUntil(() => hold.held.length === FIRST_WAVE, 'the first wave in flight');
+  const seeded = hold.registries().filter((r) => r.startsWith('bench00'));
+  assert.equal(seeded.length, 6);
+  assert.ok(seeded.includes('bench00reg022'), `the registry on screen is in the first wave: ${seeded}`);
+  assert.ok(!seeded.includes('bench00reg021'), 'it took the place of the last of the rest');
+  // Its rows wait with "…"; the totals say how many registries are still unread.
+  assert.ok((await shownRows(page)).every((c) => c[7] === '…not read yet'));
+  assert.match(await table(page).locator('tfoot th').innerText(), /queues of 1 registry not read yet/);
+  await screenshot(page, 'fleet-unread');
+  await hold.release();
   await settled(page);
-  await waitUntil(async () => new Set((await shownRows(page)).map((c) => c[1])).size === 11, 'every registry, once shown', 30000);
+  assert.ok((await shownRows(page)).every((c) => /^\d+$/.test(c[7])), 'read, every row');
+  assert.deepEqual(problems, []);
+});
+
+test('a storm of 429s slows the reads, and no registry is shown as failed', async () => {
+  await seedOneSubscription();
+  // ARM's read bucket, small: five reads per subscription and user, five more a second.
+  await emulator.setFaults({ readBucket: 5, readRefillPerSec: 5 });
+  const mark = await emulator.mark();
+  const { page, problems } = await openFleet();
+  await settled(page);
+  const log = (await emulator.requests(mark)).filter((e) => e.listener === 'arm' && e.origin === emulator.origins.portal);
+  assert.ok(log.some((e) => e.status === 429), 'ARM did throttle');
+  assert.equal(await page.locator('.registry-error').count(), 0, 'no error row');
+  assert.equal(await table(page).locator('tfoot th').innerText(), 'Total: 49 pools', 'every queue read in the end');
+  assert.ok((await shownRows(page)).every((c) => /^\d+$/.test(c[7])));
+  // The browser logs each 429 it received; nothing else went wrong.
+  assert.deepEqual(problems.filter((p) => !/status of 429/.test(p)), []);
+});
+
+/** The keys of what the portal keeps in this browser's IndexedDB (`live::stored`). */
+const keptKeys = (page) => page.evaluate(() => new Promise((resolve, reject) => {
+  const r = indexedDB.open('pool-portal', 1);
+  r.onupgradeneeded = () => r.result.createObjectStore('views');
+  r.onerror = () => reject(r.error);
+  r.onsuccess = () => {
+    const get = r.result.transaction('views', 'readonly').objectStore('views').getAllKeys();
+    get.onsuccess = () => { r.result.close(); resolve(get.result); };
+    get.onerror = () => reject(get.error);
+  };
+}));
+
+/** Holds Resource Graph's answers: the page can then only show what it kept. */
+const holdGraph = (page) => hold(page, (url) => url.pathname === '/providers/Microsoft.ResourceGraph/resources');
+
+test('a repeat visit paints the rows kept from the last, then reads them again; another user never sees them; sign-out forgets them', async (t) => {
+  // The clock stands still: what was kept and what is read again say the same.
+  await emulator.setClock({ speed: 0 });
+  t.after(() => emulator.setClock({ speed: 20 }));
+  const { page, problems } = await openFleet();
+  await settled(page);
+  const first = await shownRows(page);
+  await waitUntil(async () => (await keptKeys(page)).length === 1, 'the rows kept');
+  const [key] = await keptKeys(page);
+  assert.match(key, /^fleet\|/, 'kept per view');
+  assert.ok(!/eyJ/.test(key), 'no token in the key');
+
+  // Again, Resource Graph held: the kept rows are all there is to draw, marked with their time.
+  const graph = await holdGraph(page);
+  await page.reload();
+  await page.locator('.as-of', { hasText: /^As of \w{3} \d{1,2} \w{3} \d\d:\d\d, when you last looked/ }).waitFor();
+  assert.deepEqual(await shownRows(page), first, 'the same rows, before any read');
+  await screenshot(page, 'fleet-repeat-visit');
+  await graph.release();
+  await page.locator('.as-of').waitFor({ state: 'detached' });
+  await settled(page);
+  assert.deepEqual(await shownRows(page), first, 'read again in place');
+
+  // Another user in a second tab of the same browser (its own session, the same IndexedDB):
+  // nothing of Olivia's is drawn, not even for a moment.
+  const other = await page.context().newPage();
+  await other.addInitScript(() => {
+    new MutationObserver(() => { if (document.querySelector('.as-of')) window.__drewKept = true; })
+      .observe(document, { childList: true, subtree: true });
+  });
+  await signIn(other, emulator, 'Rhea Reader');
+  const rheaGraph = await holdGraph(other);
+  await other.goto(`${emulator.origins.portal}/pools`);
+  await waitUntil(() => rheaGraph.held.length > 0, 'Resource Graph asked');
+  await other.getByText('Loading registries (Resource Graph)').waitFor();
+  await rheaGraph.release();
+  await settled(other);
+  const rhea = await shownRows(other);
+  assert.ok(rhea.length > 0 && rhea.every((c) => c[1] === 'contosobuilds'), 'her own rows only');
+  assert.equal(await other.evaluate(() => window.__drewKept ?? false), false, 'no kept rows were drawn for her');
+  await other.close();
+
+  // Signing out forgets every view kept in this browser.
+  await page.locator('details.account summary').click();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign in' }).waitFor();
+  assert.deepEqual(await keptKeys(page), []);
+  assert.deepEqual(problems, []);
 });
 
 /** Polls a condition (of the test's own state or of the page). */

@@ -97,16 +97,25 @@ fn queued_cell(r: &Row) -> impl IntoView {
 }
 
 /// Which of `rows` rows are on screen (indices), from where the table's body is in the viewport
-/// and the rows' height: the table draws only those (and a few past each edge), so a filter, a
-/// sort or a refresh at thousands of rows redraws a screenful. The first screenful before the
-/// body is drawn.
-fn on_screen(body: Option<&web_sys::HtmlElement>, rows: usize, row_px: f64) -> std::ops::Range<usize> {
-    let window = web_sys::window();
-    let height = window.as_ref().and_then(|w| w.inner_height().ok()).and_then(|h| h.as_f64()).unwrap_or(900.0);
-    let top = body.map_or(0.0, |b| b.get_bounding_client_rect().top());
+/// (`top`, px; the viewport `height`) and the rows' height: the table draws only those (and a
+/// few past each edge), so a filter, a sort or a refresh at thousands of rows redraws a screenful.
+/// Pure arithmetic: where the body is gets measured apart (`Viewport`), never while rows change,
+/// which would force the browser to lay the page out in the middle of an update.
+fn on_screen((top, height): (f64, f64), rows: usize, row_px: f64) -> std::ops::Range<usize> {
     let first = ((-top).max(0.0) / row_px).floor() as usize;
     let last = ((height - top).max(0.0) / row_px).ceil() as usize;
     first.min(rows)..last.min(rows)
+}
+
+/// Where the table's body is in the viewport, and the viewport's height: measured once a frame
+/// at most, on scroll and resize, and when what stands above the table may have moved it.
+fn measure(body: NodeRef<leptos::html::Tbody>, viewport: RwSignal<(f64, f64)>) {
+    let Some(Some(b)) = body.try_get_untracked() else { return };
+    let height = web_sys::window().and_then(|w| w.inner_height().ok()).and_then(|h| h.as_f64()).unwrap_or(900.0);
+    let now = (b.get_bounding_client_rect().top(), height);
+    if viewport.try_with_untracked(|v| (v.0 - now.0).abs() >= 1.0 || v.1 != now.1).unwrap_or(false) {
+        viewport.set(now);
+    }
 }
 
 fn count_untracked(matched: Memo<(fleet::Totals, Vec<usize>)>) -> usize {
@@ -179,22 +188,37 @@ pub fn FleetPage() -> impl IntoView {
     });
     // Where the table is on screen: looked at again on scroll, on resize, and when the rows change.
     let body = NodeRef::<leptos::html::Tbody>::new();
-    let scrolled = RwSignal::new(0u32);
-    let bump = move || scrolled.update(|n| *n = n.wrapping_add(1));
-    let on_scroll = window_event_listener(leptos::ev::scroll, move |_| bump());
-    let on_resize = window_event_listener(leptos::ev::resize, move |_| bump());
+    // Before the body is drawn: as if it started at the top of a 900 px viewport.
+    let viewport = RwSignal::new((0.0, 900.0));
+    let frame_asked = StoredValue::new(false);
+    let soon = move || {
+        if !frame_asked.get_value() {
+            frame_asked.set_value(true);
+            request_animation_frame(move || {
+                frame_asked.try_set_value(false);
+                measure(body, viewport);
+            });
+        }
+    };
+    let on_scroll = window_event_listener(leptos::ev::scroll, move |_| soon());
+    let on_resize = window_event_listener(leptos::ev::resize, move |_| soon());
     on_cleanup(move || {
         on_scroll.remove();
         on_resize.remove();
     });
-    let visible = Memo::new(move |_| {
-        scrolled.track();
-        // What stands above the table moves it without a scroll: its notes and error lines.
+    // What stands above the table moves it without a scroll: its notes and error lines, the
+    // summary; and the body itself appears.
+    Effect::new(move |_| {
+        body.track();
         fleet.discovery.track();
         fleet.graph_error.track();
+        fleet.pending.track();
         fleet.registries.track();
+        soon();
+    });
+    let visible = Memo::new(move |_| {
         let n = matched.with(|(_, order)| order.len());
-        on_screen(body.get().as_deref(), n, row_px.get())
+        on_screen(viewport.get(), n, row_px.get())
     });
     // The rows drawn: those on screen and a few past each edge, each with its place in the view;
     // all of them up to `DRAW_ALL` (the browser's find then finds every one).
@@ -272,35 +296,53 @@ pub fn FleetPage() -> impl IntoView {
             }
             .unwrap_or_default()
         };
-        // The choices and their counts, recomputed only when they change (not at every refresh).
+        // Subscriptions and registries can be hundreds: their choices are counted and drawn only
+        // while the select is in use (focused, or pressed), not at every filter change or refresh
+        // behind a closed select. Tiers and statuses are a handful: always there.
+        let lazy = matches!(column, Column::Subscription | Column::Registry);
+        let open = RwSignal::new(!lazy);
+        // The choices and their counts (`None`: not counted, the select not in use), recomputed
+        // only when they change.
         let choices = Memo::new(move |_| {
             let v = view.get();
-            let mut list = all.with(|rows| fleet::facet(rows, &v, column));
+            let mut list: Vec<(String, String, Option<usize>)> = if open.get() {
+                all.with(|rows| fleet::facet(rows, &v, column)).into_iter().map(|(value, text, n)| (value, text, Some(n))).collect()
+            } else {
+                Vec::new()
+            };
             // The chosen value is always a choice, even when no row has it (a link from
             // yesterday): the select must not claim "Any" while the filter holds.
             let chosen = current();
             if !chosen.is_empty() && !list.iter().any(|(value, _, _)| value.eq_ignore_ascii_case(&chosen)) {
-                list.insert(0, (chosen.clone(), chosen, 0));
+                let label = if column == Column::Subscription { all.with(|rows| rows.iter().find(|r| r.subscription_id.eq_ignore_ascii_case(&chosen)).map(|r| r.subscription.clone())) } else { None };
+                list.insert(0, (chosen.clone(), label.unwrap_or(chosen), open.get().then_some(0)));
             }
             list
         });
         // Each option says whether it is the chosen one: the choices arrive after the view (from
         // the URL) is known, and a select's value cannot name an option not there yet.
+        // Keyed by value and count: a filter change redraws only the options whose count moved
+        // (hundreds of registries would otherwise be hundreds of new elements each time).
         let options = move || {
-            let chosen = current();
-            choices
-                .get()
-                .into_iter()
-                .map(|(value, text, n)| {
-                    let selected = value.eq_ignore_ascii_case(&chosen);
-                    view! { <option value=value.clone() prop:selected=selected>{format!("{text} ({n})")}</option> }
-                })
-                .collect_view()
+            view! {
+                <For each=move || choices.get() key=|(value, text, n)| (value.clone(), text.clone(), *n) let:choice>
+                    {
+                        let (value, text, n) = choice;
+                        let mine = value.clone();
+                        let text = match n { Some(n) => format!("{text} ({n})"), None => text };
+                        view! { <option value=value prop:selected=move || mine.eq_ignore_ascii_case(&current())>{text}</option> }
+                    }
+                </For>
+            }
         };
         let id = format!("fleet-{}", column.key());
         view! {
             <label for=id.clone()>{label}</label>
-            <select id=id on:change=move |ev| {
+            <select id=id
+                on:focus=move |_| open.set(true)
+                on:pointerdown=move |_| open.set(true)
+                on:blur=move |_| if lazy { open.set(false) }
+                on:change=move |ev| {
                 let value = event_target_value(&ev);
                 let value = if value.is_empty() { None } else { Some(value) };
                 set(&|v: &mut View| match column {
@@ -362,24 +404,32 @@ pub fn FleetPage() -> impl IntoView {
                 <thead><tr aria-rowindex="1">{Column::ALL.into_iter().map(header).collect_view()}</tr></thead>
                 <tbody node_ref=body>
                     {spacer(true)}
-                    <For each=move || drawn.with(|(_, rows)| rows.clone()) key=|(_, r)| (r.path.clone(), r.instances, r.status_text.clone(), r.provisioning_state.clone(), r.queued, r.unread, r.oldest_wait_ms.map(|w| w / 1000), r.subscription.clone(), r.schedule_rules, r.next_change) let:item>
-                        {let (_, r) = item;
-                        // Its place in the view, kept current as rows come and go above it (the
-                        // row itself is kept: focus and a screen reader's place stay).
-                        let path = r.path.clone();
-                        let index = move || drawn.with(|(_, rows)| rows.iter().find(|(_, x)| x.path == path).map(|(at, _)| at + 2));
-                        view! { <tr aria-rowindex=index>
-                            <td data-label="Subscription">{r.subscription.clone()}</td>
-                            <td data-label="Registry">{r.registry.clone()}</td>
-                            <th scope="row" data-label="Pool"><a href=r.path.clone()>{r.pool.clone()}</a></th>
-                            <td class="nowrap" data-label="Tier" title=tier::describe(&r.tier)>{r.tier.clone()}</td>
-                            <td class="num" data-label="Instances">{r.instances}</td>
-                            <td class="num" data-label="vCPU">{r.vcpu}</td>
-                            <td data-label="Status"><span class=format!("status status-{}", r.status.to_ascii_lowercase())>{r.status_text.clone()}</span>{(!r.provisioning_state.eq_ignore_ascii_case("Succeeded")).then(|| view! { <span class="muted small provisioning">{format!(" · provisioning {}", r.provisioning_state)}</span> })}</td>
-                            <td class="num" data-label="Queued">{queued_cell(&r)}</td>
-                            <td class="num" data-label="Oldest wait">{fleet::wait_text(r.oldest_wait_ms)}</td>
-                            <td data-label="Schedule">{schedule_cell(&r)}</td>
-                        </tr> }}
+                    // Keyed by pool: a row stays the same element while its data change (a queue
+                    // read, a refresh, rows coming and going above it), so focus, a screen
+                    // reader's place and anything holding the row stay; its cells follow.
+                    <For each=move || drawn.with(|(_, rows)| rows.iter().map(|(_, r)| r.path.clone()).collect::<Vec<_>>()) key=|path| path.clone() let:path>
+                        {
+                            let link = path.clone();
+                            let row = Memo::new(move |_| drawn.with(|(_, rows)| rows.iter().find(|(_, x)| x.path == path).cloned()));
+                            let text = move |f: fn(&Row) -> String| move || row.with(|r| r.as_ref().map(|(_, r)| f(r)).unwrap_or_default());
+                            view! { <tr aria-rowindex=move || row.with(|r| r.as_ref().map(|(at, _)| at + 2))>
+                                <td data-label="Subscription">{text(|r| r.subscription.clone())}</td>
+                                <td data-label="Registry">{text(|r| r.registry.clone())}</td>
+                                <th scope="row" data-label="Pool"><a href=link>{text(|r| r.pool.clone())}</a></th>
+                                <td class="nowrap" data-label="Tier" title=text(|r| tier::describe(&r.tier).to_string())>{text(|r| r.tier.clone())}</td>
+                                <td class="num" data-label="Instances">{text(|r| r.instances.to_string())}</td>
+                                <td class="num" data-label="vCPU">{text(|r| r.vcpu.to_string())}</td>
+                                <td data-label="Status">
+                                    <span class=text(|r| format!("status status-{}", r.status.to_ascii_lowercase()))>{text(|r| r.status_text.clone())}</span>
+                                    {move || row.with(|r| r.as_ref().filter(|(_, r)| !r.provisioning_state.eq_ignore_ascii_case("Succeeded")).map(|(_, r)| view! {
+                                        <span class="muted small provisioning">{format!(" · provisioning {}", r.provisioning_state)}</span>
+                                    }))}
+                                </td>
+                                <td class="num" data-label="Queued">{move || row.with(|r| r.as_ref().map(|(_, r)| queued_cell(r)))}</td>
+                                <td class="num" data-label="Oldest wait">{text(|r| fleet::wait_text(r.oldest_wait_ms))}</td>
+                                <td data-label="Schedule">{text(schedule_cell)}</td>
+                            </tr> }
+                        }
                     </For>
                     {spacer(false)}
                 </tbody>

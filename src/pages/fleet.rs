@@ -118,6 +118,16 @@ fn measure(body: NodeRef<leptos::html::Tbody>, viewport: RwSignal<(f64, f64)>) {
     }
 }
 
+/// What stands below the filters.
+#[derive(Clone, Debug, PartialEq)]
+enum Shell {
+    NoSubscriptions,
+    Failed(ArmError),
+    Kept,
+    Loading,
+    Table,
+}
+
 fn count_untracked(matched: Memo<(fleet::Totals, Vec<usize>)>) -> usize {
     matched.with_untracked(|(_, o)| o.len())
 }
@@ -477,6 +487,16 @@ pub fn FleetPage() -> impl IntoView {
     };
     // Resource Graph's way of saying the user reads no subscription at all.
     let no_subscriptions = move || live.error.get().filter(|e| e.code == "NoValidSubscriptionsInQueryRequest");
+    // What the page shows below the filters, as a memo: the table is built once and kept while
+    // passes come and go (each sets the live error and the discovery again; rebuilding the table
+    // each time replaced every row's element under a reader or a test).
+    let shell = Memo::new(move |_| match (no_subscriptions(), live.error.get(), fleet.discovery.with(Option::is_some)) {
+        (Some(_), _, _) => Shell::NoSubscriptions,
+        (None, Some(error), false) => Shell::Failed(error),
+        (None, _, false) if from_kept.get() => Shell::Kept,
+        (None, _, false) => Shell::Loading,
+        (None, _, true) => Shell::Table,
+    });
 
     view! {
         <div class="title-row">
@@ -529,12 +549,12 @@ pub fn FleetPage() -> impl IntoView {
                 }
             }
         </For>
-        {move || match (no_subscriptions(), live.error.get(), fleet.discovery.get()) {
-            (Some(_), _, _) => view! {
+        {move || match shell.get() {
+            Shell::NoSubscriptions => view! {
                 <p class="empty">"You have no role on any subscription in this directory, so there are no agent pools to show. Ask an owner for at least the Reader role."</p>
             }.into_any(),
-            (None, Some(error), None) => view! { <ArmErrorView error reload=true/> }.into_any(),
-            (None, _, None) if from_kept.get() => view! {
+            Shell::Failed(error) => view! { <ArmErrorView error reload=true/> }.into_any(),
+            Shell::Kept => view! {
                 <p class="muted small as-of" role="status">{move || kept.with(|k| k.as_ref().map(|(at, _)| {
                     let at = *at as u64;
                     let offset = crate::components::time::offset_min(at, crate::components::time::use_zone().get());
@@ -542,8 +562,8 @@ pub fn FleetPage() -> impl IntoView {
                 }))}</p>
                 {table()}
             }.into_any(),
-            (None, _, None) => view! { <Loading what="registries (Resource Graph)"/> }.into_any(),
-            (None, _, Some(_)) => table().into_any(),
+            Shell::Loading => view! { <Loading what="registries (Resource Graph)"/> }.into_any(),
+            Shell::Table => table().into_any(),
         }}
         <p class="muted small live-line">
             <span aria-live="polite">{move || live.updated_at.get().map(|t| format!("Updated {}{}", crate::components::time::clock_text(t as u64), if live.refreshing.get() { " · refreshing…" } else { "" }))}</span>

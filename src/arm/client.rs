@@ -88,12 +88,6 @@ impl Fanout {
     pub fn room(&self, subscription: &str, in_flight: u32, total: u32) -> Result<(), Wait> {
         self.gate.borrow().room_with(subscription, in_flight, total, js_sys::Date::now())
     }
-
-    /// The most reads this fan-out had in flight at once, and the 429s it met.
-    pub fn stats(&self) -> (u32, u32) {
-        let g = self.gate.borrow();
-        (g.peak, g.throttled())
-    }
 }
 
 impl Drop for Ticket {

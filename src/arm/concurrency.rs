@@ -47,7 +47,7 @@ pub struct Window {
     limit: u32,
     /// Browser clock (ms) before which nothing new starts: a 429's `Retry-After`.
     paused_until_ms: f64,
-    /// 429s seen, for the page's quiet line and the bench.
+    /// 429s seen (what the tests check of a burst).
     pub throttled: u32,
 }
 
@@ -114,7 +114,8 @@ pub enum Wait {
 pub struct Gate {
     windows: std::collections::BTreeMap<String, (Window, u32)>,
     total: u32,
-    /// The most reads that were in flight at once (the bench prints it).
+    /// The most reads that were in flight at once (what the cap bounds; the bench measures the
+    /// same from the emulator's log).
     pub peak: u32,
 }
 
@@ -163,7 +164,7 @@ impl Gate {
         }
     }
 
-    /// A subscription's window now (tests, and the bench's numbers).
+    /// A subscription's window now (what the tests check).
     pub fn limit(&self, subscription: &str) -> u32 {
         self.windows.get(subscription).map_or(START, |(w, _)| w.limit())
     }

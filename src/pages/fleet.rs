@@ -99,7 +99,7 @@ fn queued_cell(r: &Row) -> impl IntoView {
 /// Which of `rows` rows are on screen (indices), from where the table's body is in the viewport
 /// (`top`, px; the viewport `height`) and the rows' height: the table draws only those (and a
 /// few past each edge), so a filter, a sort or a refresh at thousands of rows redraws a screenful.
-/// Pure arithmetic: where the body is gets measured apart (`Viewport`), never while rows change,
+/// Pure arithmetic: where the body is gets measured apart (`measure`), never while rows change,
 /// which would force the browser to lay the page out in the middle of an update.
 fn on_screen((top, height): (f64, f64), rows: usize, row_px: f64) -> std::ops::Range<usize> {
     let first = ((-top).max(0.0) / row_px).floor() as usize;
